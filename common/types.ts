@@ -1,0 +1,71 @@
+/**
+ * Plain-data types that cross realms (page <-> workers <-> CLI). Nothing here imports tfjs or the DOM.
+ */
+import type { Category } from './categories';
+
+/** [x, y, w, h] in the photo's pixels, origin top-left. */
+export type Box = [number, number, number, number];
+
+/** A decoded image as RGBA bytes, row-major: data.length === width * height * 4. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+/** A named colour with the fraction (0..1) of the garment's pixels closest to it. */
+export interface GarmentColour {
+  name: string;
+  rgb: [number, number, number];
+  fraction: number;
+}
+
+export interface Person {
+  box: Box;
+  score: number;
+  /** MoveNet's 17 COCO keypoints in photo pixels: [x, y, score]. */
+  keypoints: [number, number, number][];
+}
+
+export interface DetectedGarment {
+  category: Category;
+  box: Box;
+  /** 0..1 confidence. */
+  score: number;
+  colours: GarmentColour[];
+  /** L2-normalised item embedding (EMBEDDING_DIM). */
+  embedding: Float32Array;
+}
+
+export interface Analysis {
+  width: number;
+  height: number;
+  people: Person[];
+  garments: DetectedGarment[];
+  /** L2-normalised look embedding (EMBEDDING_DIM). */
+  lookEmbedding: Float32Array;
+  /** Identifies the pipeline and weights that produced the vectors; the index is migrated when it changes. */
+  modelVersion: string;
+  /** Milliseconds per stage, for benchmarks and the Settings view. */
+  timings: Record<string, number>;
+}
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+
+export interface BackendInfo {
+  name: BackendName;
+  /** Why this backend was chosen, in words shown in Settings. */
+  reason: string;
+  /** WASM only: SIMD and threads in use. */
+  simd?: boolean;
+  threads?: number;
+  /** WebGPU only: the adapter's description. */
+  adapter?: string;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  label?: string;
+}
