@@ -1,0 +1,61 @@
+/**
+ * Opens Mirror's IndexedDB database, creating or migrating it as needed. The ONE place where the schema
+ * is built: the page (src/db/connection.ts) and the index worker both open the database through here, so
+ * whichever realm opens it first creates it correctly.
+ *
+ * Migrations are numbered steps: MIGRATIONS[i] takes the database from version i to version i + 1, and an
+ * upgrade from oldVersion runs steps oldVersion .. DB_VERSION - 1 in order, inside the versionchange
+ * transaction. To change the schema: append a step, bump DB_VERSION in constants.ts and update the
+ * MirrorDB type in db-schema.ts. Never edit a step that has shipped.
+ */
+import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { DB_NAME, DB_VERSION } from './constants';
+import type { MirrorDB } from './db-schema';
+
+export type MirrorDatabase = IDBPDatabase<MirrorDB>;
+type UpgradeTransaction = IDBPTransaction<MirrorDB, StoreNames<MirrorDB>[], 'versionchange'>;
+type Migration = (db: MirrorDatabase, tx: UpgradeTransaction) => void;
+
+export const MIGRATIONS: readonly Migration[] = [
+  // 0 -> 1: the first schema.
+  (db) => {
+    const looks = db.createObjectStore('looks', { keyPath: 'id' });
+    looks.createIndex('byAdded', 'addedAt');
+    looks.createIndex('byStatus', 'status');
+    const garments = db.createObjectStore('garments', { keyPath: 'id' });
+    garments.createIndex('byLook', 'lookId');
+    const vectors = db.createObjectStore('vectors', { keyPath: 'id' });
+    vectors.createIndex('byLook', 'lookId');
+    vectors.createIndex('byKind', 'kind');
+    // Out-of-line keys: one record per setting name.
+    db.createObjectStore('settings');
+  },
+];
+
+if (MIGRATIONS.length !== DB_VERSION) {
+  throw new Error(`common/db-open.ts has ${MIGRATIONS.length} migrations but DB_VERSION is ${DB_VERSION}`);
+}
+
+export interface OpenOptions {
+  /** Database name; tests pass their own. Default DB_NAME. */
+  name?: string;
+  /** Called when another tab holds an older version open and this open has to wait for it to close. */
+  onBlocked?: () => void;
+}
+
+/**
+ * Opens (creating or migrating) the database. When a newer version is opened elsewhere (another tab after
+ * an update), this connection closes itself so that the upgrade is not blocked; later calls on it then
+ * fail with InvalidStateError, and the caller should open again.
+ */
+export function openMirrorDB(options: OpenOptions = {}): Promise<MirrorDatabase> {
+  return openDB<MirrorDB>(options.name ?? DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion, newVersion, tx) {
+      const target = newVersion ?? DB_VERSION;
+      for (let v = oldVersion; v < target; v++) MIGRATIONS[v](db, tx);
+    },
+    blocked: () => options.onBlocked?.(),
+    // The versionchange event's target is this connection (the raw IDBDatabase under idb's wrapper).
+    blocking: (_current, _blocked, event) => (event.target as { close(): void } | null)?.close(),
+  });
+}
