@@ -1,0 +1,30 @@
+/**
+ * Where model artifacts come from. The worker realm knows only URLs (fetch; the service worker caches
+ * them); Node (CLI, vitest) passes an IOHandler that reads public/models from disk (workers/node/).
+ * Every model module takes a `ModelSource`, so the same code runs in both realms.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The models provisioned by scripts/provision-models.mjs into public/models/<name>/. */
+export const MODEL_NAMES = ['movenet-lightning', 'centernet', 'selfie', 'mobilenet-v2'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** A model.json URL or a tfjs IOHandler that yields the same artifacts. */
+export type ModelSource = string | tf.io.IOHandler;
+
+/** Maps a model name to where its artifacts are. */
+export type ModelLocator = (name: ModelName) => ModelSource;
+
+/** Models served over HTTP under `baseUrl` (e.g. `import.meta.env.BASE_URL + 'models/'`). */
+export function httpModels(baseUrl: string): ModelLocator {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  return (name) => `${base}${name}/model.json`;
+}
+
+export async function loadGraphModel(source: ModelSource): Promise<tf.GraphModel> {
+  return tf.loadGraphModel(source);
+}
+
+export async function loadLayersModel(source: ModelSource): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(source);
+}
