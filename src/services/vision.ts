@@ -1,0 +1,88 @@
+/**
+ * The page's handle on the vision worker: creates it lazily, initialises it with the backend the person
+ * chose, and re-creates it when that choice changes. Calls in flight when the worker is replaced are
+ * rejected with WorkerReplaced (Comlink would otherwise leave them waiting forever).
+ */
+import { wrap, type Remote } from 'comlink';
+import type { VisionApi } from '../../workers/vision.worker';
+import type { Analysis, BackendChoice, BackendInfo } from '../../common/types';
+
+export class WorkerReplaced extends Error {
+  override name = 'WorkerReplaced';
+  constructor() {
+    super('the analysis engine was restarted');
+  }
+}
+
+interface Live {
+  worker: Worker;
+  api: Remote<VisionApi>;
+  ready: Promise<BackendInfo>;
+  rejects: Set<(e: unknown) => void>;
+}
+
+let live: Live | null = null;
+let choice: BackendChoice = 'auto';
+
+function start(): Live {
+  const worker = new Worker(new URL('../../workers/vision.worker.ts', import.meta.url), { type: 'module' });
+  const api = wrap<VisionApi>(worker);
+  const rejects = new Set<(e: unknown) => void>();
+  const current: Live = { worker, api, rejects, ready: Promise.resolve(null as unknown as BackendInfo) };
+  current.ready = track(current, () => api.init(choice));
+  // A failed init should not stick: the next call tries again with a fresh worker.
+  current.ready.catch(() => {
+    if (live === current) stop();
+  });
+  worker.addEventListener('error', () => {
+    if (live === current) stop(new Error('the analysis engine stopped unexpectedly'));
+  });
+  return current;
+}
+
+function track<T>(current: Live, call: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    current.rejects.add(reject);
+    call().then(resolve, reject).finally(() => current.rejects.delete(reject));
+  });
+}
+
+function stop(reason: Error = new WorkerReplaced()): void {
+  if (!live) return;
+  const { worker, rejects } = live;
+  live = null;
+  for (const reject of rejects) reject(reason);
+  worker.terminate();
+}
+
+async function ready(): Promise<Live> {
+  live ??= start();
+  const current = live;
+  await current.ready;
+  return current;
+}
+
+async function call<T>(fn: (api: Remote<VisionApi>) => Promise<T>): Promise<T> {
+  const current = await ready();
+  return track(current, () => fn(current.api));
+}
+
+export const vision = {
+  /** Sets the backend; the worker is replaced and initialised with it. */
+  async useBackend(next: BackendChoice): Promise<BackendInfo> {
+    choice = next;
+    stop();
+    return (await ready()).ready;
+  },
+  choice: (): BackendChoice => choice,
+  /** Sets the choice without starting anything (on app start, from the stored setting). */
+  preset(next: BackendChoice): void {
+    choice = next;
+  },
+  analyze: (photo: Blob): Promise<Analysis> => call((api) => api.analyzeBlob(photo)),
+  backend: (): Promise<BackendInfo> => call((api) => api.backend()),
+  memory: (): Promise<{ numTensors: number; numBytes: number }> => call((api) => api.memory()),
+  checkBackends: () => call((api) => api.checkBackends()),
+  /** True once a worker has been started (Settings shows tf memory only then, to avoid loading models). */
+  started: (): boolean => live !== null,
+};
