@@ -91,6 +91,17 @@ async function useWebGpu(probe: AdapterProbe, why: string): Promise<BackendInfo 
 }
 
 /**
+ * Switches to `name` without the 'auto' logic (for the backend consistency check), configuring WASM on
+ * first use; false when that backend cannot start here.
+ */
+export async function switchBackend(name: BackendName, options: BackendOptions): Promise<boolean> {
+  if (name === 'wasm') return (await useWasm(options, '')) !== null;
+  const ok = await tf.setBackend(name);
+  if (ok) await tf.ready();
+  return ok;
+}
+
+/**
  * Sets the tfjs backend for this realm and says why. Throws for an unknown choice (naming the allowed
  * ones) and when a forced backend cannot start.
  */

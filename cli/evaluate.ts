@@ -1,0 +1,103 @@
+/**
+ * Garment box scoring on CCP: per photo and category, the union box of the category's ground-truth items
+ * against the union box of the predicted ones. A category counts as present when its pixels cover >= 1%
+ * of the photo; photos where it is present but smaller are left out of that category's scores.
+ * Recall = hits / present, precision = hits / photos with a prediction (hit: IoU >= 0.5).
+ */
+import { CATEGORIES, type Category } from '../common/categories';
+import type { Box } from '../common/types';
+import type { CcpPhoto } from './datasets';
+
+export const MIN_COVER = 0.01;
+export const MIN_IOU = 0.5;
+
+/** CCP label -> category, from the data set's categories.json ("ccp" section). */
+export type LabelMap = Map<string, Category>;
+
+export function labelMap(categoriesJson: { ccp: Record<string, string[]> }): LabelMap {
+  const map: LabelMap = new Map();
+  for (const c of CATEGORIES) for (const label of categoriesJson.ccp[c] ?? []) map.set(label, c);
+  return map;
+}
+
+export function unionBox(boxes: Box[]): Box | null {
+  if (boxes.length === 0) return null;
+  const x1 = Math.min(...boxes.map((b) => b[0]));
+  const y1 = Math.min(...boxes.map((b) => b[1]));
+  const x2 = Math.max(...boxes.map((b) => b[0] + b[2]));
+  const y2 = Math.max(...boxes.map((b) => b[1] + b[3]));
+  return [x1, y1, x2 - x1, y2 - y1];
+}
+
+export function boxIou(a: Box, b: Box): number {
+  const x1 = Math.max(a[0], b[0]);
+  const y1 = Math.max(a[1], b[1]);
+  const x2 = Math.min(a[0] + a[2], b[0] + b[2]);
+  const y2 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a[2] * a[3] + b[2] * b[3] - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+export interface CategoryScore {
+  present: number;
+  predicted: number;
+  hits: number;
+  recall: number;
+  precision: number;
+  meanIou: number;
+}
+
+export interface PredictedItem {
+  category: string;
+  box: Box;
+}
+
+export function scorePhotos(
+  photos: CcpPhoto[],
+  predictions: Record<string, { items: PredictedItem[] }>,
+  labels: LabelMap,
+): Record<Category, CategoryScore> {
+  const acc = Object.fromEntries(CATEGORIES.map((c) => [c, { present: 0, predicted: 0, hits: 0, iouSum: 0 }])) as Record<Category, { present: number; predicted: number; hits: number; iouSum: number }>;
+  for (const photo of photos) {
+    if (photo.kind !== 'pixel' || !photo.items) continue;
+    const area = photo.width * photo.height;
+    const pred = predictions[photo.id]?.items ?? [];
+    for (const c of CATEGORIES) {
+      const gtItems = photo.items.filter((i) => labels.get(i.label) === c);
+      const pixels = gtItems.reduce((s, i) => s + i.pixels, 0);
+      const present = pixels >= MIN_COVER * area;
+      const gt = unionBox(gtItems.map((i) => i.box));
+      const p = unionBox(pred.filter((i) => i.category === c).map((i) => i.box));
+      if (!present && gtItems.length > 0) continue; // too small to score either way
+      const a = acc[c];
+      if (present) a.present++;
+      if (p) a.predicted++;
+      if (present && p && gt) {
+        const iou = boxIou(gt, p);
+        a.iouSum += iou;
+        if (iou >= MIN_IOU) a.hits++;
+      }
+    }
+  }
+  return Object.fromEntries(
+    CATEGORIES.map((c) => {
+      const a = acc[c];
+      return [c, {
+        present: a.present, predicted: a.predicted, hits: a.hits,
+        recall: a.present ? a.hits / a.present : 0,
+        precision: a.predicted ? a.hits / a.predicted : 0,
+        meanIou: a.present ? a.iouSum / a.present : 0,
+      }];
+    }),
+  ) as Record<Category, CategoryScore>;
+}
+
+export function formatScores(scores: Record<Category, CategoryScore>): string {
+  const rows = ['category    present predicted hits recall precision meanIoU'];
+  for (const c of CATEGORIES) {
+    const s = scores[c];
+    rows.push(`${c.padEnd(11)} ${String(s.present).padStart(7)} ${String(s.predicted).padStart(9)} ${String(s.hits).padStart(4)} ${s.recall.toFixed(3).padStart(6)} ${s.precision.toFixed(3).padStart(9)} ${s.meanIou.toFixed(3).padStart(7)}`);
+  }
+  return rows.join('\n');
+}

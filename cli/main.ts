@@ -1,0 +1,182 @@
+/**
+ * Mirror's command line: the same analysis as the app's vision worker, on the WASM backend in Node.
+ *
+ *   npm run --silent cli -- analyze  --data DIR --split NAME --out FILE [--limit N]
+ *   npm run --silent cli -- embed    --data DIR --split NAME --out FILE [--limit N]
+ *   npm run --silent cli -- evaluate --data DIR --split NAME --pred FILE [--categories FILE]
+ *   npm run --silent cli -- tune     --data DIR --split NAME [--limit N] [--cache FILE]
+ *   npm run --silent cli -- timing   --data DIR [--limit N]
+ *
+ * Results go to --out (or stdout for evaluate); progress and per-file problems go to stderr only.
+ */
+import { writeFile, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RgbaImage } from '../common/types';
+import { EMBEDDING_DIM } from '../common/constants';
+import { createAnalyzer, MODEL_VERSION } from '../workers/pipeline';
+import { nodeBackend, nodeModels } from '../workers/node/runtime';
+import { ccpPhotoPath, clothingImagePath, readCcp, readClothing, type CcpPhoto } from './datasets';
+import { formatScores, labelMap, scorePhotos } from './evaluate';
+import { readImage } from './image';
+import { observeAll, tune } from './tune';
+
+const USAGE = `usage: npm run --silent cli -- <command> [options]
+  analyze  --data DIR --split NAME --out FILE [--limit N]   garment boxes per CCP photo (JSON)
+  embed    --data DIR --split NAME --out FILE [--limit N]   look vectors (CCP) or item vectors (clothing images.csv)
+  evaluate --data DIR --split NAME --pred FILE [--categories FILE]   recall/precision of analyze's boxes
+  tune     --data DIR --split NAME [--limit N] [--cache FILE]         search the garment rules on these photos
+  timing   --data DIR [--limit N]                                      per-model and total ms on CCP photos
+options: --backend wasm|cpu (default wasm), --models DIR (default public/models)`;
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+function required(values: Record<string, unknown>, ...names: string[]): void {
+  const missing = names.filter((n) => values[n] === undefined);
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
+}
+
+class UsageError extends Error {}
+
+async function setup(values: { backend?: string; models?: string }) {
+  const info = await nodeBackend((values.backend ?? 'wasm') as 'wasm');
+  log(`backend: ${info.reason}`);
+  const models = await nodeModels(values.models);
+  return { analyzer: createAnalyzer(models), models };
+}
+
+/** Loads an image, or says which file failed and returns null so the run goes on. */
+async function tryRead(path: string): Promise<RgbaImage | null> {
+  try {
+    return await readImage(path);
+  } catch (error) {
+    log(`skipped ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+function splitPhotos(photos: CcpPhoto[], split: string, limit?: string): CcpPhoto[] {
+  const chosen = photos.filter((p) => p.split === split);
+  if (chosen.length === 0) log(`no photos in split "${split}"`);
+  return limit ? chosen.slice(0, Number(limit)) : chosen;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      data: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, pred: { type: 'string' },
+      limit: { type: 'string' }, cache: { type: 'string' }, categories: { type: 'string' },
+      backend: { type: 'string' }, models: { type: 'string' },
+    },
+    strict: true,
+  });
+  if (command === 'analyze') {
+    required(values, 'data', 'split', 'out');
+    const ann = await readCcp(values.data!);
+    const photos = splitPhotos(ann.photos, values.split!, values.limit);
+    const { analyzer } = await setup(values);
+    const out: Record<string, { items: { category: string; box: number[]; score: number; colours: string[] }[] }> = {};
+    let done = 0;
+    for (const p of photos) {
+      const image = await tryRead(ccpPhotoPath(values.data!, p.id));
+      done++;
+      if (!image) continue;
+      const a = await analyzer.analyze(image);
+      out[p.id] = { items: a.garments.map((g) => ({ category: g.category, box: g.box.map((v) => round(v)), score: g.score, colours: g.colours.map((c) => c.name) })) };
+      if (done % 10 === 0 || done === photos.length) log(`analyze ${done}/${photos.length}`);
+    }
+    await writeFile(values.out!, JSON.stringify({ modelVersion: MODEL_VERSION, photos: out }));
+  } else if (command === 'embed') {
+    required(values, 'data', 'split', 'out');
+    const { analyzer } = await setup(values);
+    const vectors: Record<string, number[]> = {};
+    const keep = (id: string, v: Float32Array) => {
+      vectors[id] = Array.from(v, (x) => round(x, 6));
+    };
+    if (existsSync(join(values.data!, 'annotations.json'))) {
+      const ann = await readCcp(values.data!);
+      const photos = splitPhotos(ann.photos, values.split!, values.limit);
+      let done = 0;
+      for (const p of photos) {
+        const image = await tryRead(ccpPhotoPath(values.data!, p.id));
+        done++;
+        if (image) keep(p.id, (await analyzer.analyze(image)).lookEmbedding);
+        if (done % 10 === 0 || done === photos.length) log(`embed ${done}/${photos.length}`);
+      }
+    } else if (existsSync(join(values.data!, 'images.csv'))) {
+      const rows = (await readClothing(values.data!)).filter((r) => r.split === values.split);
+      const chosen = values.limit ? rows.slice(0, Number(values.limit)) : rows;
+      if (chosen.length === 0) log(`no images in split "${values.split}"`);
+      let done = 0;
+      for (const r of chosen) {
+        const image = await tryRead(clothingImagePath(values.data!, r.image));
+        done++;
+        if (image) keep(r.image, await analyzer.embedImage(image));
+        if (done % 50 === 0 || done === chosen.length) log(`embed ${done}/${chosen.length}`);
+      }
+    } else {
+      throw new UsageError(`${values.data} has neither annotations.json (CCP) nor images.csv (clothing)`);
+    }
+    await writeFile(values.out!, JSON.stringify({ dim: EMBEDDING_DIM, modelVersion: MODEL_VERSION, vectors }));
+  } else if (command === 'evaluate') {
+    required(values, 'data', 'split', 'pred');
+    const ann = await readCcp(values.data!);
+    const photos = splitPhotos(ann.photos, values.split!).filter((p) => p.kind === 'pixel');
+    const catPath = values.categories ?? join(dirname(values.data!.replace(/\/+$/, '')), 'categories.json');
+    const labels = labelMap(JSON.parse(await readFile(catPath, 'utf8')));
+    const pred = JSON.parse(await readFile(values.pred!, 'utf8')) as { photos: Record<string, { items: { category: string; box: [number, number, number, number] }[] }> };
+    const scores = scorePhotos(photos, pred.photos, labels);
+    process.stdout.write(`${formatScores(scores)}\n(${photos.length} pixel-annotated photos in ${values.split}; IoU >= 0.5 of per-category union boxes; categories covering >= 1% of the photo)\n`);
+  } else if (command === 'tune') {
+    required(values, 'data', 'split');
+    const ann = await readCcp(values.data!);
+    const photos = splitPhotos(ann.photos, values.split!).filter((p) => p.kind === 'pixel').slice(0, values.limit ? Number(values.limit) : undefined);
+    const catPath = values.categories ?? join(dirname(values.data!.replace(/\/+$/, '')), 'categories.json');
+    const labels = labelMap(JSON.parse(await readFile(catPath, 'utf8')));
+    const { analyzer } = await setup(values);
+    const images = new Map<string, RgbaImage>();
+    for (const p of photos) {
+      const image = await tryRead(ccpPhotoPath(values.data!, p.id));
+      if (image) images.set(p.id, image);
+    }
+    const usable = photos.filter((p) => images.has(p.id));
+    const obs = await observeAll(analyzer, usable, async (p) => images.get(p.id)!, values.cache, log);
+    const rules = tune(usable, obs, images, labels, log);
+    process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
+  } else if (command === 'timing') {
+    required(values, 'data');
+    const ann = await readCcp(values.data!);
+    const photos = ann.photos.slice(0, values.limit ? Number(values.limit) : 10);
+    const { analyzer } = await setup(values);
+    const sums: Record<string, number[]> = {};
+    let first = true;
+    for (const p of photos) {
+      const image = await tryRead(ccpPhotoPath(values.data!, p.id));
+      if (!image) continue;
+      const a = await analyzer.analyze(image);
+      if (first) {
+        first = false; // the first call compiles kernels and allocates: warm-up, not counted
+        continue;
+      }
+      for (const [k, v] of Object.entries(a.timings)) (sums[k] ??= []).push(v);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    for (const [k, v] of Object.entries(sums)) process.stdout.write(`${k.padEnd(10)} median ${median(v).toFixed(0)} ms  mean ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(0)} ms  (n=${v.length})\n`);
+  } else {
+    throw new UsageError(command ? `unknown command "${command}"` : 'no command');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) log(`${(error as Error).message}\n${USAGE}`);
+    else log(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
