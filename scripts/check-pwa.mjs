@@ -34,7 +34,7 @@ function bareServer() {
 }
 
 async function startPreview() {
-  const child = spawn('npx', ['vite', 'preview', '--port', String(PREVIEW_PORT), '--strictPort', '--outDir', dist], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('node_modules/.bin/vite', ['preview', '--port', String(PREVIEW_PORT), '--strictPort', '--outDir', dist], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise((ok, fail) => {
     const t = setTimeout(() => fail(new Error('vite preview did not start')), 30_000);
     child.stdout.on('data', (d) => String(d).includes(String(PREVIEW_PORT)) && (clearTimeout(t), ok()));

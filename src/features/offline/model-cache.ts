@@ -143,7 +143,7 @@ export async function ensureModelsCached(
   onProgress: (p: ModelCacheProgress) => void,
   signal?: AbortSignal,
 ): Promise<ModelCacheStatus> {
-  if (!('caches' in self)) throw new Error('This browser cannot store files for offline use here (Cache Storage is missing).');
+  if (!('caches' in globalThis)) throw new Error('This browser cannot store files for offline use here (Cache Storage is missing).');
   const { manifest, text } = await fetchManifest(signal);
   const files = manifest.models.flatMap((m) => m.files);
   const total = files.length;
@@ -207,7 +207,7 @@ export async function ensureModelsCached(
  */
 export async function modelCacheStatus(): Promise<ModelCacheStatus> {
   const empty: ModelCacheStatus = {
-    supported: 'caches' in self,
+    supported: 'caches' in globalThis,
     complete: false,
     cache: MODEL_CACHE,
     files: 0,
