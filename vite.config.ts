@@ -43,7 +43,7 @@ export default defineConfig({
       injectManifest: {
         // The app shell, including the tfjs WASM binaries vite emits as assets. NOT the models: they are
         // cached and verified explicitly by src/features/offline/model-cache.ts.
-        globPatterns: ['**/*.{js,css,html,wasm,png,svg,ico,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,wasm,png,svg,ico}'],
         globIgnores: ['models/**', '**/*.map'],
         // Workbox silently skips files over 2 MiB by default; the worker chunks that bundle tfjs are larger.
         // Anything over this limit makes the build report it (and is not precached).

@@ -66,7 +66,7 @@ async function run(browser, origin, label, { expectIsolatedFirst }) {
   await page.evaluate(() => navigator.serviceWorker.ready);
   await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 20_000 });
   check(true, 'service worker active and controlling the page (clients.claim)');
-  await page.getByText(/Models ready for offline use/).waitFor({ timeout: 120_000 });
+  await page.getByText(/Models ready for offline use/).first().waitFor({ state: 'attached', timeout: 120_000 });
   const distinct = [...new Set(progress)];
   check(distinct.length >= 3, `progress shown ${distinct.length} times, e.g. "${distinct[Math.floor(distinct.length / 2)]}" … "${distinct.at(-1)}"`);
   const cached = await page.evaluate(async () => {
@@ -93,14 +93,14 @@ async function run(browser, origin, label, { expectIsolatedFirst }) {
   await context.setOffline(true);
   const nav = await page.reload();
   check(nav?.fromServiceWorker() === true, 'offline reload served by the service worker');
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.locator('#app > *').first().waitFor({ state: 'attached' });
   check(await page.evaluate(() => self.crossOriginIsolated), 'offline reload is crossOriginIsolated');
   const model = await page.evaluate(async () => {
     const r = await fetch('/models/movenet-lightning/model.json');
     return { ok: r.ok, coep: r.headers.get('cross-origin-embedder-policy'), bytes: (await r.arrayBuffer()).byteLength };
   });
   check(model.ok && model.bytes > 0, `offline model fetch ok (${model.bytes} bytes, COEP ${model.coep})`);
-  await page.getByText(/Models ready for offline use/).waitFor({ timeout: 20_000 });
+  await page.getByText(/Models ready for offline use/).first().waitFor({ state: 'attached', timeout: 20_000 });
   check(true, 'offline: model download component reports models ready');
   const deep = await page.goto(origin + '/some/deep/link').catch((e) => e);
   check(!(deep instanceof Error) && deep.status() === 200, 'offline deep-link navigation falls back to index.html');
