@@ -100,6 +100,27 @@ async function run(browser, origin, label, { expectIsolatedFirst }) {
     return { ok: r.ok, coep: r.headers.get('cross-origin-embedder-policy'), bytes: (await r.arrayBuffer()).byteLength };
   });
   check(model.ok && model.bytes > 0, `offline model fetch ok (${model.bytes} bytes, COEP ${model.coep})`);
+  const shell = await page.evaluate(async () => {
+    const js = [...document.scripts].map((s) => s.src).find(Boolean);
+    const r = js ? await fetch(js) : null;
+    return { url: js, coep: r?.headers.get('cross-origin-embedder-policy') };
+  });
+  check(shell.coep === 'require-corp', `offline precached script ${shell.url} served with COEP ${shell.coep}`);
+  // Start one of the app's own worker scripts (served by the service worker) if none is running yet.
+  if (page.workers().length === 0) {
+    const started = page.waitForEvent('worker', { timeout: 10_000 }).catch(() => null);
+    await page.evaluate(async () => {
+      const pre = (await caches.keys()).find((n) => n.includes('precache'));
+      const keys = pre ? (await (await caches.open(pre)).keys()).map((r) => r.url) : [];
+      const url = keys.find((u) => /\.worker-[\w-]+\.js/.test(u));
+      if (url) new Worker(url.split('?')[0], { type: 'module' });
+    });
+    await started;
+  }
+  for (const worker of page.workers()) {
+    const isolated = await worker.evaluate(() => self.crossOriginIsolated).catch(() => 'gone');
+    check(isolated === true, `worker ${worker.url()} crossOriginIsolated: ${isolated}`);
+  }
   await page.getByText(/Models ready for offline use/).first().waitFor({ state: 'attached', timeout: 20_000 });
   check(true, 'offline: model download component reports models ready');
   const deep = await page.goto(origin + '/some/deep/link').catch((e) => e);

@@ -56,7 +56,9 @@ export class IndexService {
     return this.serial(async () => {
       const t0 = performance.now();
       const db = await this.openDb();
-      const fresh = new VectorIndex(this.index.dim);
+      // Sized up front: doubling from a small start would briefly hold ~1.5× the final arrays (100k
+      // vectors take ~640 MB as float32 + int8).
+      const fresh = new VectorIndex(this.index.dim, { initialCapacity: Math.max(1024, await db.count('vectors')) });
       let skipped = 0;
       let after: string | undefined;
       for (;;) {

@@ -47,6 +47,8 @@ export interface ModelCacheStatus {
   supported: boolean;
   /** Every file of the current manifest is cached. */
   complete: boolean;
+  /** The browser promised not to evict this origin's storage (navigator.storage.persisted()). */
+  persisted: boolean;
   cache: string;
   files: number;
   filesCached: number;
@@ -209,6 +211,7 @@ export async function modelCacheStatus(): Promise<ModelCacheStatus> {
   const empty: ModelCacheStatus = {
     supported: 'caches' in globalThis,
     complete: false,
+    persisted: await isPersisted(),
     cache: MODEL_CACHE,
     files: 0,
     filesCached: 0,
@@ -254,6 +257,7 @@ async function statusOf(manifest: ModelManifest, cache: Cache): Promise<ModelCac
   return {
     supported: true,
     complete: files > 0 && filesCached === files,
+    persisted: await isPersisted(),
     cache: MODEL_CACHE,
     files,
     filesCached,
@@ -261,6 +265,18 @@ async function statusOf(manifest: ModelManifest, cache: Cache): Promise<ModelCac
     bytesCached,
     models,
   };
+}
+
+async function isPersisted(): Promise<boolean> {
+  return (await globalThis.navigator?.storage?.persisted?.().catch(() => false)) ?? false;
+}
+
+/**
+ * Asks the browser not to evict the cached models and the collection under storage pressure. Call it from
+ * a click (Firefox asks the person; Chromium decides by itself). Resolves with whether it was granted.
+ */
+export async function requestPersistentStorage(): Promise<boolean> {
+  return (await globalThis.navigator?.storage?.persist?.().catch(() => false)) ?? false;
 }
 
 /** "7.2 MB" (decimal megabytes, one decimal), as shown in the progress bar and Settings. */
