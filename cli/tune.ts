@@ -46,7 +46,7 @@ export async function observeAll(
 
 /** The grid searched per rule (the current value is always a candidate too). */
 export const TUNE_GRID: Partial<Record<keyof GarmentRules, number[]>> = {
-  minKeypoint: [0.1, 0.2, 0.3],
+  minKeypoint: [0.05, 0.1, 0.2, 0.3],
   topAbove: [0, 0.05, 0.1, 0.15, 0.2, 0.3],
   topBelow: [-0.1, 0, 0.1, 0.2, 0.3],
   columnFill: [0.1, 0.2, 0.3, 0.4, 0.5],
@@ -55,6 +55,10 @@ export const TUNE_GRID: Partial<Record<keyof GarmentRules, number[]>> = {
   shortBelowKnee: [-0.3, -0.15, 0, 0.15, 0.3],
   longBelowAnkle: [-0.5, -0.4, -0.3, -0.2, -0.1, 0, 0.1],
   dressColour: [0, 5, 8, 12, 16, 20],
+  outerContrast: [4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 1000],
+  skinDistance: [0, 10, 15, 20, 30],
+  outerBelow: [0, 0.2, 0.4, 0.6, 0.8],
+  innerWidth: [0.2, 0.35, 0.5, 0.7, 1],
   shoeAbove: [-0.2, -0.1, 0, 0.1, 0.2],
   shoeBelow: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
   shoeSide: [0.1, 0.2, 0.3, 0.4, 0.5],
@@ -86,7 +90,7 @@ const f1 = (r: number, p: number) => (r + p > 0 ? (2 * r * p) / (r + p) : 0);
 
 export function objective(photos: CcpPhoto[], preds: Record<string, { items: PredictedItem[] }>, labels: LabelMap): number {
   const s = scorePhotos(photos, preds, labels);
-  const cats: Category[] = ['top', 'bottom', 'dress', 'shoes', 'bag', 'hat'];
+  const cats: Category[] = ['top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag', 'hat'];
   return cats.reduce((sum, c) => sum + f1(s[c].recall, s[c].precision), 0) / cats.length;
 }
 

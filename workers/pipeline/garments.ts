@@ -12,28 +12,38 @@ import { deltaE, meanColour, samplePixels } from './colours';
 
 export const GARMENT_RULES = {
   /** Keypoints below this MoveNet score are treated as missing (0..1). */
-  minKeypoint: 0.2,
+  minKeypoint: 0.1,
   /** Mask probability that counts as person (0..1). */
   minMask: 0.5,
   /** A column belongs to a garment band when at least this fraction of its rows are person. */
-  columnFill: 0.25,
+  columnFill: 0.5,
   /** Top: from the shoulders minus this many torso lengths down to the hips plus this many. */
   topAbove: 0.15,
   topBelow: 0.1,
   /** Bottom: starts this many torso lengths above the hip line. */
-  bottomAbove: 0.1,
+  bottomAbove: 0,
   /** Bottom ends at the ankles when the shin looks like the thigh (delta E below this), else at the knees. */
-  sameColour: 18,
+  sameColour: 40,
   /** Short bottoms (skirt, shorts) end this many thigh lengths below the knee line (negative: above). */
   shortBelowKnee: 0,
   /** Long bottoms end this many shin lengths below the ankles. */
-  longBelowAnkle: 0,
+  longBelowAnkle: -0.2,
   /** Dress: top and thigh colours closer than this delta E make one dress instead of top + bottom. */
-  dressColour: 0, // 0 disables dresses until tuned
+  dressColour: 16,
+  /**
+   * Outerwear (an open jacket or coat over a top): the upper arms differ from the centre of the torso by
+   * more than `outerContrast` (delta E) and from the face by more than `skinDistance` (so bare arms do not
+   * count). Its box is the top's, reaching `outerBelow` torso lengths below the hips; the top then keeps
+   * the centre `innerWidth` of the shoulder width on each side of the middle.
+   */
+  outerContrast: 10,
+  skinDistance: 20,
+  outerBelow: 0.6,
+  innerWidth: 1,
   /** Shoes: box around the ankles, in shin lengths (knee to ankle). */
   shoeAbove: 0.1,
-  shoeBelow: 0.35,
-  shoeSide: 0.25,
+  shoeBelow: 0.6,
+  shoeSide: 0.2,
   /** Bags: CenterNet classes and their minimum score (0..1). */
   bagClasses: ['handbag', 'backpack', 'suitcase'] as readonly string[],
   minBagScore: 0.25,
@@ -106,6 +116,17 @@ function maskTop(input: RegionInput, x1: number, x2: number, yFrom: number, rule
   return top;
 }
 
+/** A thin box along the segment a->b between fractions `from` and `to`, `half` pixels each side. */
+function segmentBox(a: Keypoint, b: Keypoint, from: number, to: number, half: number): Box {
+  const xA = a[0] + (b[0] - a[0]) * from;
+  const xB = a[0] + (b[0] - a[0]) * to;
+  const yA = a[1] + (b[1] - a[1]) * from;
+  const yB = a[1] + (b[1] - a[1]) * to;
+  const x1 = Math.min(xA, xB) - half;
+  const y1 = Math.min(yA, yB) - half / 2;
+  return [x1, y1, Math.max(2, Math.abs(xB - xA) + 2 * half), Math.max(2, Math.abs(yB - yA) + half)];
+}
+
 const mid = (a: Keypoint, b: Keypoint): [number, number] => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
 
 /** Garment regions of the main person, one box per category at most. */
@@ -141,6 +162,24 @@ export function garmentRegions(input: RegionInput, rules: GarmentRules = GARMENT
     }
   }
 
+  let outer: Box | null = null;
+  if (top && topColour && ok(KP.left_elbow) && ok(KP.right_elbow) && ok(KP.nose)) {
+    const half = Math.max(2, 0.06 * torso);
+    const arms = meanColour([
+      ...samplePixels(image, segmentBox(k[KP.left_shoulder], k[KP.left_elbow], 0.3, 0.8, half), input.maskAt),
+      ...samplePixels(image, segmentBox(k[KP.right_shoulder], k[KP.right_elbow], 0.3, 0.8, half), input.maskAt),
+    ]);
+    const face = meanColour(samplePixels(image, [k[KP.nose][0] - half, k[KP.nose][1] - half, 2 * half, 2 * half]));
+    if (arms && face && deltaE(arms, topColour) > rules.outerContrast && deltaE(arms, face) > rules.skinDistance) {
+      const [, hy] = mid(k[KP.left_hip], k[KP.right_hip]);
+      outer = clampBox(top[0], top[1], top[0] + top[2], Math.max(top[1] + top[3], hy + rules.outerBelow * torso), w, h);
+      const cx = (k[KP.left_shoulder][0] + k[KP.right_shoulder][0]) / 2;
+      const span = Math.abs(k[KP.left_shoulder][0] - k[KP.right_shoulder][0]) * rules.innerWidth;
+      top = clampBox(Math.max(top[0], cx - span), top[1], Math.min(top[0] + top[2], cx + span), top[1] + top[3], w, h) ?? top;
+    }
+  }
+  if (outer) out.push({ category: 'outerwear', box: outer, score: score(KP.left_shoulder, KP.right_shoulder, KP.left_elbow, KP.right_elbow) * 0.6 });
+
   let bottom: Box | null = null;
   let thighColour: number[] | null = null;
   const knees = ok(KP.left_knee) && ok(KP.right_knee);
@@ -151,13 +190,7 @@ export function garmentRegions(input: RegionInput, rules: GarmentRules = GARMENT
     const unit = torso || thigh;
     const y1 = hy - rules.bottomAbove * unit;
     // Thigh and shin colours sampled along the legs' centre lines (a few pixels wide).
-    const legBox = (a: Keypoint, b: Keypoint, from: number, to: number): Box => {
-      const x = a[0] + (b[0] - a[0]) * ((from + to) / 2);
-      const yA = a[1] + (b[1] - a[1]) * from;
-      const yB = a[1] + (b[1] - a[1]) * to;
-      const half = Math.max(2, 0.08 * thigh);
-      return [x - half, yA, 2 * half, Math.max(2, yB - yA)];
-    };
+    const legBox = (a: Keypoint, b: Keypoint, from: number, to: number): Box => segmentBox(a, b, from, to, Math.max(2, 0.08 * thigh));
     const thighPixels = [
       ...samplePixels(image, legBox(k[KP.left_hip], k[KP.left_knee], 0.3, 0.8), input.maskAt),
       ...samplePixels(image, legBox(k[KP.right_hip], k[KP.right_knee], 0.3, 0.8), input.maskAt),
