@@ -4,10 +4,16 @@ import type { MirrorDb } from './looks';
 
 let connection: Promise<MirrorDb> | null = null;
 
+/**
+ * Opens on first use. A newer version opened in another tab closes this connection (see openMirrorDB),
+ * so the next call opens again rather than failing with InvalidStateError.
+ */
 export function db(): Promise<MirrorDb> {
-  connection ??= openMirrorDB().catch((error: unknown) => {
-    connection = null;
-    throw error;
+  connection ??= openMirrorDB().then((d) => {
+    d.addEventListener('close', () => (connection = null));
+    d.addEventListener('versionchange', () => (connection = null));
+    return d;
   });
+  connection.catch(() => (connection = null));
   return connection;
 }

@@ -4,7 +4,7 @@
  * look is either fully stored with its analysis or stored as pending, never half written.
  */
 import type { IDBPDatabase } from 'idb';
-import type { Category } from '../../common/categories';
+import { CATEGORIES, type Category } from '../../common/categories';
 import {
   vectorId,
   type GarmentRecord,
@@ -24,13 +24,14 @@ export function namedColours(colours: GarmentColour[]): string[] {
   return sorted.filter((c, i) => i === 0 || c.fraction >= NAMED_COLOUR_FRACTION).map((c) => c.name);
 }
 
-/** The look's filterable summary of its garments (unique, in first-seen order). */
+/** The look's filterable summary of its garments: unique categories in vocabulary order, colours A-Z. */
 export function summarise(garments: Pick<GarmentRecord, 'category' | 'colours'>[]): {
   categories: Category[];
   colourNames: string[];
 } {
-  const categories = [...new Set(garments.map((g) => g.category))];
-  const colourNames = [...new Set(garments.flatMap((g) => namedColours(g.colours)))];
+  const present = new Set(garments.map((g) => g.category));
+  const categories = CATEGORIES.filter((c) => present.has(c));
+  const colourNames = [...new Set(garments.flatMap((g) => namedColours(g.colours)))].sort((a, b) => a.localeCompare(b));
   return { categories, colourNames };
 }
 

@@ -22,16 +22,18 @@ export interface MirrorEvents {
 
 type Handler<K extends keyof MirrorEvents> = (payload: MirrorEvents[K]) => void;
 
-const handlers: { [K in keyof MirrorEvents]?: Set<Handler<K>> } = {};
+// One set per event name; the typed on/emit below are the only way in, so the casts hold.
+const handlers = new Map<keyof MirrorEvents, Set<(payload: never) => void>>();
 
 export function on<K extends keyof MirrorEvents>(name: K, handler: Handler<K>): () => void {
-  const set = (handlers[name] ??= new Set()) as Set<Handler<K>>;
-  set.add(handler);
-  return () => set.delete(handler);
+  let set = handlers.get(name);
+  if (!set) handlers.set(name, (set = new Set()));
+  set.add(handler as (payload: never) => void);
+  return () => set.delete(handler as (payload: never) => void);
 }
 
 export function emit<K extends keyof MirrorEvents>(name: K, payload: MirrorEvents[K]): void {
-  for (const handler of (handlers[name] ?? []) as Set<Handler<K>>) handler(payload);
+  for (const handler of handlers.get(name) ?? []) (handler as Handler<K>)(payload);
 }
 
 /** At most this many messages are kept; the oldest go first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { href, parseRoute } from './router.svelte';
+import { href, parseRoute } from './router';
 
 describe('parseRoute', () => {
   it('maps each hash to its view', () => {

@@ -34,8 +34,11 @@ function start(): Live {
   current.ready.catch(() => {
     if (live === current) stop();
   });
-  worker.addEventListener('error', () => {
-    if (live === current) stop(new Error('the analysis engine stopped unexpectedly'));
+  worker.addEventListener('error', (event) => {
+    // An ErrorEvent is an uncaught error inside a running worker, which keeps running; a plain Event means
+    // the worker script itself could not be loaded, and every call would otherwise wait forever.
+    if (event instanceof ErrorEvent) return;
+    if (live === current) stop(new Error('the analysis engine could not be loaded'));
   });
   return current;
 }

@@ -32,6 +32,8 @@ export interface IngestSnapshot {
   done: number;
   /** Look ids being analysed right now or waiting for analysis in this session. */
   busy: string[];
+  /** The look being analysed right now. */
+  current: string | null;
   /** What is happening, in words: "Analysing 3 of 10". */
   label: string;
 }
@@ -58,6 +60,7 @@ export class IngestQueue {
   private filesRunning = false;
   private looksRunning = false;
   private busy = new Set<string>();
+  private current: string | null = null;
   private listeners = new Set<(s: IngestSnapshot) => void>();
   private idleWaiters: (() => void)[] = [];
 
@@ -77,6 +80,7 @@ export class IngestQueue {
       total: this.total,
       done: this.done,
       busy: [...this.busy],
+      current: this.current,
       label: running ? `Analysing ${current} of ${this.total}` : '',
     };
   }
@@ -232,7 +236,9 @@ export class IngestQueue {
     this.looksRunning = true;
     try {
       for (let item = this.looks.shift(); item; item = this.looks.shift()) {
-        const outcome = await this.analyseLook(item.lookId);
+        this.current = item.lookId;
+        this.emit();
+        const outcome = await this.analyseLook(item.lookId).finally(() => (this.current = null));
         if (outcome === 'retry' && item.generation === this.generation) {
           this.looks.unshift(item);
           continue;
@@ -264,8 +270,6 @@ export class IngestQueue {
       return 'failed';
     }
     this.deps.changed([lookId]);
-    const garments = vectors.length - 1;
-    this.deps.say('info', `${look.name}: ${garments} ${garments === 1 ? 'item' : 'items'} found`);
     try {
       await this.deps.index.removeLook(lookId);
       await this.deps.index.add(vectors);

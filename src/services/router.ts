@@ -1,0 +1,32 @@
+/** Hash routing, so a reload keeps the view and nothing needs a server. */
+
+export type Route =
+  | { name: 'collection' }
+  | { name: 'look'; lookId: string }
+  | { name: 'similar-looks'; lookId: string }
+  | { name: 'similar-items'; garmentId: string }
+  | { name: 'settings' }
+  | { name: 'not-found'; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0) return { name: 'collection' };
+  if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts[0] === 'look' && parts.length === 2) return { name: 'look', lookId: parts[1] };
+  if (parts[0] === 'look' && parts.length === 3 && parts[2] === 'similar') {
+    return { name: 'similar-looks', lookId: parts[1] };
+  }
+  if (parts[0] === 'garment' && parts.length === 3 && parts[2] === 'similar') {
+    return { name: 'similar-items', garmentId: parts[1] };
+  }
+  return { name: 'not-found', path };
+}
+
+export const href = {
+  collection: (): string => '#/',
+  look: (lookId: string): string => `#/look/${encodeURIComponent(lookId)}`,
+  similarLooks: (lookId: string): string => `#/look/${encodeURIComponent(lookId)}/similar`,
+  similarItems: (garmentId: string): string => `#/garment/${encodeURIComponent(garmentId)}/similar`,
+  settings: (): string => '#/settings',
+};
