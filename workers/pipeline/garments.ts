@@ -1,7 +1,8 @@
 /**
  * First version of garment regions, from pose keypoints, the person mask and CenterNet's bag classes.
  * A trained detector replaces this later behind the same `garmentRegions` interface. Every constant
- * below was tuned on CCP train photos (see cli/ `evaluate`), in units of the person's own body lengths
+ * below was tuned on the first 320 pixel-annotated CCP train photos (`npm run --silent cli -- tune
+ * --data ../shared/data/ccp --split train --limit 320`, coordinate descent on mean F1), in units of the person's own body lengths
  * so that it does not depend on the photo's size.
  */
 import type { Category } from '../../common/categories';
@@ -12,20 +13,20 @@ import { deltaE, meanColour, samplePixels } from './colours';
 
 export const GARMENT_RULES = {
   /** Keypoints below this MoveNet score are treated as missing (0..1). */
-  minKeypoint: 0.1,
+  minKeypoint: 0.2,
   /** Mask probability that counts as person (0..1). */
   minMask: 0.5,
   /** A column belongs to a garment band when at least this fraction of its rows are person. */
-  columnFill: 0.5,
+  columnFill: 0.2,
   /** Top: from the shoulders minus this many torso lengths down to the hips plus this many. */
   topAbove: 0.15,
-  topBelow: 0.1,
+  topBelow: 0,
   /** Bottom: starts this many torso lengths above the hip line. */
-  bottomAbove: 0,
+  bottomAbove: 0.1,
   /** Bottom ends at the ankles when the shin looks like the thigh (delta E below this), else at the knees. */
-  sameColour: 40,
+  sameColour: 25,
   /** Short bottoms (skirt, shorts) end this many thigh lengths below the knee line (negative: above). */
-  shortBelowKnee: 0,
+  shortBelowKnee: 0.3,
   /** Long bottoms end this many shin lengths below the ankles. */
   longBelowAnkle: -0.2,
   /** Dress: top and thigh colours closer than this delta E make one dress instead of top + bottom. */
@@ -36,19 +37,19 @@ export const GARMENT_RULES = {
    * count). Its box is the top's, reaching `outerBelow` torso lengths below the hips; the top then keeps
    * the centre `innerWidth` of the shoulder width on each side of the middle.
    */
-  outerContrast: 10,
-  skinDistance: 20,
-  outerBelow: 0.6,
-  innerWidth: 1,
+  outerContrast: 4,
+  skinDistance: 10,
+  outerBelow: 0.4,
+  innerWidth: 0.7,
   /** Shoes: box around the ankles, in shin lengths (knee to ankle). */
   shoeAbove: 0.1,
   shoeBelow: 0.6,
   shoeSide: 0.2,
   /** Bags: CenterNet classes and their minimum score (0..1). */
   bagClasses: ['handbag', 'backpack', 'suitcase'] as readonly string[],
-  minBagScore: 0.25,
+  minBagScore: 0.15,
   /** Hat: the mask reaches above the eyes by more than this many eye-to-shoulder lengths. */
-  hatAbove: 1.2,
+  hatAbove: 1,
 } as const;
 
 export type GarmentRules = { -readonly [K in keyof typeof GARMENT_RULES]: (typeof GARMENT_RULES)[K] };
