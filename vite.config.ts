@@ -54,7 +54,13 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm starts its pthread workers from the threaded factory's source text
+    // (Function.prototype.toString), so that function must reach the bundle untouched: mangling breaks
+    // WASM threads with "e is not defined", and compression hoists "_scriptDir" out of it.
+    rolldownOptions: { output: { minify: false } },
+  },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', sourcemap: true },
