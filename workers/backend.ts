@@ -75,7 +75,8 @@ async function useWasm(options: BackendOptions, why: string): Promise<BackendInf
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
   const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
   const threads = multithread ? getThreadsCount() : 1;
-  return { name: 'wasm', reason: `${why}WASM${simd ? ' with SIMD' : ' without SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`, simd, threads };
+  const single = !crossOriginIsolated() ? ' (the page is not cross-origin isolated)' : !multithread ? ' (no WASM threads here)' : '';
+  return { name: 'wasm', reason: `${why}WASM${simd ? ' with SIMD' : ' without SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${single}`, simd, threads };
 }
 
 async function useCpu(why: string): Promise<BackendInfo> {

@@ -15,6 +15,7 @@ import type { Analysis, BackendChoice, BackendInfo, BackendName, Box, RgbaImage 
 import { MAX_PIXELS, STORED_LONG_SIDE } from '../common/constants';
 import { chooseBackend, probeWebGpu, switchBackend, type BackendOptions } from './backend';
 import { httpModels } from './models/io';
+import { syntheticPortrait } from './models/selfie';
 import { createAnalyzer, loadModels, type Analyzer, type Models } from './pipeline';
 
 const BACKEND_OPTIONS: BackendOptions = {
@@ -119,13 +120,14 @@ export const api = {
   },
 
   /**
-   * Runs the selfie model on one fixed synthetic image on WASM and on WebGPU (any adapter, SwiftShader
-   * included) and compares the probabilities; the chosen backend is restored afterwards.
+   * Runs the selfie model on one fixed synthetic portrait on WASM and on WebGPU (any adapter, SwiftShader
+   * included) and compares the probabilities (max abs difference <= BACKEND_TOLERANCE); the chosen backend
+   * is restored afterwards.
    */
   async checkBackends(): Promise<{ backends: { name: string; ms: number }[]; maxAbsDiff: number; tolerance: number; ok: boolean }> {
     if (!models || !info) throw new Error('The vision worker is not initialised: call init() first');
     const segmenter = models.segmenter;
-    const image = syntheticImage(256, 256);
+    const image = syntheticPortrait();
     const names: BackendName[] = ['wasm'];
     if ((await probeWebGpu()).available) names.push('webgpu');
     const outputs: Float32Array[] = [];
@@ -139,7 +141,8 @@ export const api = {
         tf.dispose(segmenter.segmentTensor(input));
         const start = performance.now();
         const mask = await segmenter.segment(input);
-        backends.push({ name, ms: Math.round((performance.now() - start) * 10) / 10 });
+        // The name tfjs reports, so that a silent fallback could not pass for the backend asked for.
+        backends.push({ name: tf.getBackend(), ms: Math.round((performance.now() - start) * 10) / 10 });
         input.dispose();
         outputs.push(mask.data);
       }
