@@ -1,0 +1,192 @@
+/**
+ * Garment features for the outfit scorer (Node): CCP items -> garment crops -> backbone vectors, cached on
+ * disk once under .cache/outfit-features/ (features.bin: float32 rows of 1280; index.json: one entry per
+ * item with the rows of its two crops). The crops are workers/models/outfit-scorer/crop.ts'; the backbone
+ * and the selfie segmenter are the pipeline's own modules, loaded from public/models.
+ *
+ * Two crops per garment: "mask" (everything but the CCP label's pixels is grey: training only) and "box"
+ * (the box, everything the selfie model does not call person is grey: the crop used at inference, where
+ * only a box is known).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
+import type { Box, RgbaImage } from '../common/types';
+import { isCategory, type Category } from '../common/categories';
+import * as backbone from '../workers/models/backbone';
+import * as selfie from '../workers/models/selfie';
+import { CROP, garmentCrop, type KeepTest } from '../workers/models/outfit-scorer/crop';
+import { maskLookup } from '../workers/pipeline';
+import { fileModels } from '../workers/node/fs-models';
+import { ccpPhotoPath, readCcp, type CcpPhoto } from './datasets';
+import { readImage } from './image';
+
+/** Garments smaller than this many labelled pixels are left out (a stray earring pixel is no garment). */
+export const MIN_ITEM_PIXELS = 200;
+/** An outfit keeps at most this many garments (the largest ones). */
+export const MAX_OUTFIT_ITEMS = 8;
+/** Selfie person probability above which a pixel of a box crop is kept (0..1). */
+export const PERSON_THRESHOLD = 0.5;
+/** Bump when the crops or the backbone change: the cache is rebuilt. */
+export const FEATURES_VERSION = 'outfit-features-1:crop-grey128-square224,mobilenet-v2-flatten_1-l2,selfie-0.5';
+
+export interface FeatureItem {
+  photo: string;
+  split: string;
+  label: string;
+  category: Category;
+  box: Box;
+  pixels: number;
+  /** Row of the "mask" crop's vector in features.bin. */
+  maskRow: number;
+  /** Row of the "box" (person-cut) crop's vector. */
+  boxRow: number;
+  /** Mean RGB (0..255) of the box crop's kept pixels. */
+  colour: [number, number, number];
+}
+
+export interface FeatureCache {
+  version: string;
+  dim: number;
+  items: FeatureItem[];
+  /** rows x dim, L2-normalised backbone vectors. */
+  vectors: Float32Array;
+}
+
+/** CCP label -> category, from categories.json's "ccp" map (ignored and non-garment labels have none). */
+export async function ccpCategories(dataDir: string): Promise<Map<string, Category>> {
+  const path = join(dirname(dataDir.replace(/\/+$/, '')), 'categories.json');
+  const json = JSON.parse(await readFile(path, 'utf8')) as { ccp: Record<string, string[]> };
+  const map = new Map<string, Category>();
+  for (const [cat, labels] of Object.entries(json.ccp)) if (isCategory(cat)) for (const l of labels) map.set(l, cat);
+  return map;
+}
+
+/** The outfit garments of a pixel-kind photo: known categories, big enough, the largest MAX_OUTFIT_ITEMS. */
+export function outfitItems(photo: CcpPhoto, categories: Map<string, Category>) {
+  return (photo.items ?? [])
+    .filter((i) => categories.has(i.label) && i.pixels >= MIN_ITEM_PIXELS && i.box[2] >= 2 && i.box[3] >= 2)
+    .sort((a, b) => b.pixels - a.pixels)
+    .slice(0, MAX_OUTFIT_ITEMS)
+    .map((i) => ({ ...i, category: categories.get(i.label)! }));
+}
+
+export interface CropModels {
+  backbone: backbone.Backbone;
+  segmenter: selfie.Segmenter;
+  dispose(): void;
+}
+
+export async function loadCropModels(modelsDir?: string): Promise<CropModels> {
+  const locate = fileModels(modelsDir);
+  const [bb, seg] = await Promise.all([backbone.load(locate('mobilenet-v2')), selfie.load(locate('selfie'))]);
+  return { backbone: bb, segmenter: seg, dispose: () => (bb.dispose(), seg.dispose()) };
+}
+
+/** The person test of a photo (selfie model on the letterboxed photo). */
+export async function personTest(models: CropModels, image: RgbaImage): Promise<KeepTest> {
+  const rgb = tf.tidy(() => {
+    const rgba = tf.tensor3d(Uint8Array.from(image.data), [image.height, image.width, 4], 'int32');
+    return tf.slice(rgba, [0, 0, 0], [image.height, image.width, 3]).toFloat() as tf.Tensor3D;
+  });
+  try {
+    const at = maskLookup(await models.segmenter.segment(rgb));
+    return (x, y) => at(x, y) >= PERSON_THRESHOLD;
+  } finally {
+    rgb.dispose();
+  }
+}
+
+/** Backbone vectors (L2-normalised) of crops of one photo: one backbone call. */
+export async function embedCrops(models: CropModels, image: RgbaImage, crops: { box: Box; keep?: KeepTest }[]) {
+  const s = CROP.size;
+  const buf = new Float32Array(crops.length * s * s * 3);
+  const colours = crops.map((c, i) => garmentCrop(image, c.box, c.keep, buf, i * s * s * 3));
+  const batch = tf.tensor4d(buf, [crops.length, s, s, 3]);
+  try {
+    const vectors = await models.backbone.embed(batch);
+    return crops.map((_, i) => ({ vector: vectors[i], colour: colours[i] ?? [CROP.grey, CROP.grey, CROP.grey] as [number, number, number] }));
+  } finally {
+    batch.dispose();
+  }
+}
+
+export async function readMask(dataDir: string, id: string): Promise<{ width: number; data: Uint8Array }> {
+  const png = PNG.sync.read(await readFile(join(dataDir, 'masks', `${id}.png`)));
+  // 8-bit grey PNGs decode to RGBA in pngjs: the label index is in every colour channel.
+  const grey = new Uint8Array(png.width * png.height);
+  for (let i = 0; i < grey.length; i++) grey[i] = png.data[i * 4];
+  return { width: png.width, data: grey };
+}
+
+const cacheFiles = (dir: string) => ({ index: join(dir, 'index.json'), bin: join(dir, 'features.bin') });
+
+export async function readFeatureCache(dir: string): Promise<FeatureCache | null> {
+  const f = cacheFiles(dir);
+  if (!existsSync(f.index) || !existsSync(f.bin)) return null;
+  const index = JSON.parse(await readFile(f.index, 'utf8')) as Omit<FeatureCache, 'vectors'>;
+  if (index.version !== FEATURES_VERSION) return null;
+  const bytes = await readFile(f.bin);
+  const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  return { ...index, vectors };
+}
+
+/** Builds (or reads) the feature cache of every pixel-kind photo of `dataDir` in `cacheDir`. */
+export async function featureCache(dataDir: string, cacheDir: string, log: (s: string) => void, modelsDir?: string): Promise<FeatureCache> {
+  const cached = await readFeatureCache(cacheDir);
+  if (cached) {
+    log(`features: ${cached.items.length} garments from ${cacheDir}`);
+    return cached;
+  }
+  const ann = await readCcp(dataDir);
+  const categories = await ccpCategories(dataDir);
+  const photos = ann.photos.filter((p) => p.kind === 'pixel');
+  const models = await loadCropModels(modelsDir);
+  const items: FeatureItem[] = [];
+  const rows: Float32Array[] = [];
+  const start = performance.now();
+  try {
+    let done = 0;
+    for (const p of photos) {
+      done++;
+      const garments = outfitItems(p, categories);
+      if (garments.length === 0) continue;
+      let image: RgbaImage;
+      let mask: { width: number; data: Uint8Array };
+      try {
+        image = await readImage(ccpPhotoPath(dataDir, p.id));
+        mask = await readMask(dataDir, p.id);
+      } catch (error) {
+        log(`skipped ${p.id}: ${error instanceof Error ? error.message : String(error)}`);
+        continue;
+      }
+      const person = await personTest(models, image);
+      const crops = garments.flatMap((g) => {
+        const value = ann.labels.indexOf(g.label);
+        const own: KeepTest = (x, y) => mask.data[y * mask.width + x] === value;
+        return [{ box: g.box, keep: own }, { box: g.box, keep: person }];
+      });
+      const out = await embedCrops(models, image, crops);
+      garments.forEach((g, i) => {
+        items.push({
+          photo: p.id, split: p.split, label: g.label, category: g.category, box: g.box, pixels: g.pixels,
+          maskRow: rows.length, boxRow: rows.length + 1, colour: out[2 * i + 1].colour.map((v) => Math.round(v)) as [number, number, number],
+        });
+        rows.push(out[2 * i].vector, out[2 * i + 1].vector);
+      });
+      if (done % 25 === 0 || done === photos.length) log(`features ${done}/${photos.length} photos, ${items.length} garments, ${((performance.now() - start) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    models.dispose();
+  }
+  const dim = rows[0]?.length ?? 0;
+  const vectors = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => vectors.set(r, i * dim));
+  await mkdir(cacheDir, { recursive: true });
+  const f = cacheFiles(cacheDir);
+  await writeFile(f.bin, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength));
+  await writeFile(f.index, JSON.stringify({ version: FEATURES_VERSION, dim, items }));
+  return { version: FEATURES_VERSION, dim, items, vectors };
+}

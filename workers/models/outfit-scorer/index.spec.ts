@@ -1,0 +1,187 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CATEGORIES, type Category } from '../../../common/categories';
+import { useWasm } from '../../node/test-support';
+import { CROP, checkBox, garmentCrop } from './crop';
+import { fromWeights, initWeights, load, OUTFIT, parameterCount, rng, save, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from './index';
+import {
+  auc, buildEval, erase, evaluate, fndWeights, infoNce, nearestLookalikes, poolScorer, rankLoss, replace, substitute, trainScorer,
+  TRAIN_DEFAULTS, type Pool,
+} from './train';
+
+/**
+ * A generated wardrobe: `photos` outfits, each with a hidden style vector; a garment's vector is its
+ * outfit's style + its category's direction + noise, so garments of one outfit "go together" and
+ * look-alikes of another photo share the style. Two crop kinds (rows) per garment, slightly different.
+ */
+function generatedPool(photos: number, seed: number): Pool {
+  const d = OUTFIT.inputDim;
+  // The "world" (category directions, styles) is the same for every pool; the garments differ by seed.
+  const w = rng(99);
+  const gaussOf = (g: () => number) => () => Math.sqrt(-2 * Math.log(g() + 1e-12)) * Math.cos(2 * Math.PI * g());
+  const catDir = CATEGORIES.map(() => Float32Array.from({ length: d }, gaussOf(w)));
+  const styles = Array.from({ length: 6 }, () => Float32Array.from({ length: d }, gaussOf(w)));
+  const r = rng(seed);
+  const gauss = gaussOf(r);
+  const rows: Float32Array[] = [];
+  const garments: Pool['garments'] = [];
+  const outfits: number[][] = [];
+  for (let p = 0; p < photos; p++) {
+    const style = styles[Math.floor(r() * styles.length)];
+    const cats: Category[] = ['top', 'bottom', 'shoes', ...(p % 2 ? (['bag'] as Category[]) : [])];
+    const outfit: number[] = [];
+    for (const c of cats) {
+      const base = Float32Array.from({ length: d }, (_, i) => 1.5 * style[i] + catDir[CATEGORIES.indexOf(c)][i] + 0.5 * gauss());
+      const ids = [0, 1].map(() => {
+        rows.push(base.map((v) => v + 0.05 * gauss()));
+        return rows.length - 1;
+      });
+      outfit.push(garments.length);
+      garments.push({ photo: String(p).padStart(4, '0'), category: c, rows: ids });
+    }
+    outfits.push(outfit);
+  }
+  const vectors = new Float32Array(rows.length * d);
+  rows.forEach((v, i) => {
+    const n = Math.hypot(...v);
+    vectors.set(v.map((x) => x / n), i * d);
+  });
+  return { dim: d, vectors, garments, outfits };
+}
+
+const TINY_TEACHER: ScorerConfig = { ...TEACHER_CONFIG, dim: 32, ff: 64, hidden: 16 };
+const TINY_STUDENT: ScorerConfig = { ...STUDENT_CONFIG, dim: 8, hidden: 8 };
+const FAST = { ...TRAIN_DEFAULTS, steps: 40, batch: 8, negatives: 3, lr: 3e-3 };
+
+describe('outfit scorer', () => {
+  beforeAll(async () => {
+    await useWasm();
+  });
+
+  it('the student has at least 10x fewer parameters than the teacher', () => {
+    expect(parameterCount(TEACHER_CONFIG)).toBeGreaterThan(10 * parameterCount(STUDENT_CONFIG));
+  });
+
+  it('FND weights alpha exactly the negatives the teacher scores above or near the positive', () => {
+    const w = fndWeights([2, 0], [3, 1.8, 0, -1, 0.1, -5], 3, 0.25, 0.5);
+    expect(Array.from(w)).toEqual([0.25, 0.25, 1, 1, 0.25, 1]);
+  });
+
+  it('the FND loss pushes a flagged negative less than a true negative', () => {
+    const pos = tf.tensor1d([1]);
+    const neg = tf.tensor2d([[2, 0]]);
+    const plain = rankLoss(pos, neg);
+    const fnd = rankLoss(pos, neg, tf.tensor2d([[0.2, 1]]));
+    expect(fnd.dataSync()[0]).toBeLessThan(plain.dataSync()[0]);
+    // With every weight 1 the weighted loss is the plain one.
+    const ones = rankLoss(pos, neg, tf.ones([1, 2]) as tf.Tensor2D);
+    expect(ones.dataSync()[0]).toBeCloseTo(plain.dataSync()[0], 5);
+    tf.dispose([pos, neg, plain, fnd, ones]);
+  });
+
+  it('InfoNCE is low for matching views and high for shuffled ones', () => {
+    const a = tf.randomNormal([6, 8], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const b = tf.add(a, tf.randomNormal([6, 8], 0, 0.01, 'float32', 2)) as tf.Tensor2D;
+    const shuffled = tf.reverse(b, 0) as tf.Tensor2D;
+    const good = infoNce(a, b, 0.2).dataSync()[0];
+    const bad = infoNce(a, shuffled, 0.2).dataSync()[0];
+    expect(good).toBeLessThan(bad);
+    tf.dispose([a, b, shuffled]);
+  });
+
+  it('augmentations: erase drops one garment, replace swaps one for a same-category look-alike of another photo', () => {
+    const pool = generatedPool(12, 3);
+    const look = nearestLookalikes(pool, 3);
+    const r = rng(1);
+    for (const o of pool.outfits) {
+      const e = erase(r, o);
+      expect(e.length).toBe(o.length > 2 ? o.length - 1 : o.length);
+      expect(e.every((g) => o.includes(g))).toBe(true);
+      const rep = replace(r, o, look);
+      const changed = rep.map((g, i) => (g !== o[i] ? i : -1)).filter((i) => i >= 0);
+      expect(changed.length).toBe(1);
+      const [at] = changed;
+      expect(pool.garments[rep[at]].category).toBe(pool.garments[o[at]].category);
+      expect(pool.garments[rep[at]].photo).not.toBe(pool.garments[o[at]].photo);
+      const sub = substitute(r, pool, o, look, 1);
+      const photos = sub.map((g) => pool.garments[g].photo);
+      expect(new Set(photos).size).toBe(photos.length);
+      expect(photos).not.toContain(pool.garments[o[0]].photo);
+    }
+    // Look-alikes are of the same category and never of the same photo.
+    look.forEach((ls, g) => ls.forEach((o) => {
+      expect(pool.garments[o].category).toBe(pool.garments[g].category);
+      expect(pool.garments[o].photo).not.toBe(pool.garments[g].photo);
+    }));
+  });
+
+  it('evaluation sets are built across photos and AUC is computed right', () => {
+    expect(auc([3, 2], [1, 2])).toBeCloseTo(0.875);
+    const pool = generatedPool(16, 4);
+    const set = buildEval(pool, nearestLookalikes(pool, 5), 9);
+    expect(set.positives.length).toBeGreaterThan(0);
+    for (const o of [...set.positives, ...set.negatives]) {
+      const photos = o.map((g) => pool.garments[g].photo);
+      expect(new Set(photos).size).toBe(photos.length);
+    }
+    for (const q of set.fitb) {
+      expect(q.candidates).toHaveLength(4);
+      expect(new Set(q.candidates.map((c) => pool.garments[c].category)).size).toBe(1);
+    }
+  });
+
+  it('teacher and student losses decrease; FND + CL training runs; the student learns the generated styles', async () => {
+    const pool = generatedPool(40, 5);
+    const look = nearestLookalikes(pool, 3);
+    const teacher = await trainScorer(TINY_TEACHER, pool, look, { ...FAST, seed: 1 });
+    expect(teacher.curve[teacher.curve.length - 1]).toBeLessThan(teacher.curve[0]);
+    const student = await trainScorer(TINY_STUDENT, pool, look, { ...FAST, seed: 2, clWeight: 0.5, steps: 60 }, { config: TINY_TEACHER, weights: teacher.weights });
+    expect(student.curve[student.curve.length - 1]).toBeLessThan(student.curve[0]);
+    expect(student.flagged).toBeGreaterThanOrEqual(0);
+    expect(student.flagged).toBeLessThan(1);
+    const held = generatedPool(16, 6);
+    const m = await evaluate(poolScorer(TINY_STUDENT, student.weights, held, 1), buildEval(held, nearestLookalikes(held, 5), 3));
+    expect(m.auc).toBeGreaterThan(0.6);
+    tf.dispose(Object.values(teacher.weights));
+    tf.dispose(Object.values(student.weights));
+  });
+
+  it('scoring leaves no tensors behind, and weights survive save + load', async () => {
+    const weights = initWeights(TINY_STUDENT, 3);
+    let saved: tf.io.ModelArtifacts | undefined;
+    await save(TINY_STUDENT, weights, tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    const scorer = fromWeights(TINY_STUDENT, weights);
+    const loaded = await load(tf.io.fromMemory(saved!));
+    const r = rng(8);
+    const garments = Array.from({ length: 10 }, (_, i) => ({ vector: Float32Array.from({ length: OUTFIT.inputDim }, () => r()), category: CATEGORIES[i % 8] }));
+    const outfits = [[0, 1, 2], [3, 4], [5, 6, 7, 8, 9]];
+    await scorer.score(garments, outfits); // warm-up: kernels and their caches
+    const before = tf.memory().numTensors;
+    const a = await scorer.score(garments, outfits);
+    const b = await loaded.score(garments, outfits);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a).toHaveLength(3);
+    a.forEach((v, i) => {
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThan(1);
+      expect(b[i]).toBeCloseTo(v, 5);
+    });
+    await expect(scorer.score(garments, [[0, 42]])).rejects.toThrow(/not in 0..9/);
+    scorer.dispose();
+    loaded.dispose();
+  });
+
+  it('crops: grey outside the kept pixels and the box, bad boxes refused', () => {
+    const image = { width: 4, height: 2, data: new Uint8Array(4 * 2 * 4).fill(200) };
+    const out = new Float32Array(CROP.size * CROP.size * 3);
+    const colour = garmentCrop(image, [0, 0, 2, 2], (x) => x === 0, out);
+    expect(colour).toEqual([200, 200, 200]);
+    expect(out[0]).toBe(200); // top-left: kept pixel (0, 0)
+    expect(out[(CROP.size - 1) * 3]).toBe(CROP.grey); // top-right: pixel (1, 0), refused by keep
+    expect(() => checkBox([0, 0, 1], 4, 2)).toThrow(/4 finite/);
+    expect(() => checkBox([10, 0, 3, 3], 4, 2)).toThrow(/outside/);
+  });
+});

@@ -1,0 +1,303 @@
+/**
+ * Outfit compatibility scorer: how well a set of garments goes together (higher = more compatible).
+ *
+ * Two sizes of the same job, both on the backbone's garment vectors (workers/models/backbone, 1280-d,
+ * L2-normalised, of crop.ts' grey-background crops) plus the garment's category:
+ *  - teacher: item MLP (1280 -> 256) + 2 self-attention blocks over the garments (4 heads, feed-forward
+ *    512, layer norm) + attention pooling with a learned seed (PMA) + score MLP. ~1.6 M parameters;
+ *    trained in Node, kept in .cache/, never shipped.
+ *  - student: item layer (1280 -> 32) + one attention pooling with a learned seed, mean pooling and the
+ *    mean pairwise agreement of the garments + score MLP. ~45 k parameters; shipped in
+ *    public/models/trained/outfit-student/.
+ *
+ * Tensor layouts (S = OUTFIT.slots; empty slots are masked out everywhere):
+ *   items    float [N, 1280]  garment vectors       cats  float [N, 8] one-hot category (CATEGORIES order)
+ *   slots    float [B, S, d]  encoded garments      mask  float [B, S] 1 = garment, 0 = empty slot
+ *   scores   float [B]        logits (pre-sigmoid)  embedding float [B, d] pooled outfit vector (for CL)
+ * Only dense ops (matMul, softmax, elementwise) are used in training: they all have gradients on WASM
+ * (gather does not: its gradient needs UnsortedSegmentSum), so training feeds the garments slot by slot
+ * and only inference gathers from encoded garments (each garment encoded once, however many outfits).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CATEGORIES, type Category } from '../../../common/categories';
+import { EMBEDDING_DIM } from '../../../common/constants';
+import type { ModelSource } from '../io';
+
+export const OUTFIT = {
+  /** Garments per outfit at most (CCP outfits have 2..8 after dropping tiny ones). */
+  slots: 8,
+  /** Input vector size (backbone features). */
+  inputDim: EMBEDDING_DIM,
+  categories: CATEGORIES.length,
+  /** Bias added to attention logits of empty slots. */
+  maskBias: -1e9,
+} as const;
+
+export type ScorerKind = 'teacher' | 'student';
+
+export interface ScorerConfig {
+  kind: ScorerKind;
+  /** Width of encoded garments. */
+  dim: number;
+  /** Teacher only: self-attention blocks, heads, feed-forward width. */
+  blocks: number;
+  heads: number;
+  ff: number;
+  /** Hidden width of the score MLP. */
+  hidden: number;
+}
+
+export const TEACHER_CONFIG: ScorerConfig = { kind: 'teacher', dim: 256, blocks: 2, heads: 4, ff: 512, hidden: 128 };
+export const STUDENT_CONFIG: ScorerConfig = { kind: 'student', dim: 32, blocks: 0, heads: 1, ff: 0, hidden: 32 };
+
+/** A batch of outfits as slot tensors (see the layouts above). The caller disposes them. */
+export interface OutfitBatch {
+  /** [B*S, 1280] garment vectors, slot-major within each outfit (zeros in empty slots). */
+  items: tf.Tensor2D;
+  /** [B*S, 8] one-hot categories (zeros in empty slots). */
+  cats: tf.Tensor2D;
+  /** [B, S] 1 = garment. */
+  mask: tf.Tensor2D;
+}
+
+export interface ForwardOut {
+  scores: tf.Tensor1D;
+  embedding: tf.Tensor2D;
+}
+
+/** A deterministic PRNG (mulberry32), so that initial weights and sampling repeat with the seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Weight shapes of a configuration (name -> shape); biases start at zero, matrices Glorot-uniform. */
+export function weightShapes(c: ScorerConfig): Record<string, number[]> {
+  const s: Record<string, number[]> = {
+    item_w: [OUTFIT.inputDim, c.dim], item_b: [c.dim], cat_emb: [OUTFIT.categories, c.dim],
+    seed: [1, c.dim], pool_q: [c.dim, c.dim], pool_k: [c.dim, c.dim],
+    head_w1: [c.kind === 'teacher' ? c.dim : 3 * c.dim + 1, c.hidden], head_b1: [c.hidden], head_w2: [c.hidden, 1], head_b2: [1],
+    proj_w: [c.dim, c.dim],
+  };
+  if (c.kind === 'teacher') {
+    for (let i = 0; i < c.blocks; i++) {
+      for (const m of ['q', 'k', 'v', 'o']) s[`sab${i}_${m}`] = [c.dim, c.dim];
+      s[`sab${i}_f1`] = [c.dim, c.ff];
+      s[`sab${i}_f1b`] = [c.ff];
+      s[`sab${i}_f2`] = [c.ff, c.dim];
+      s[`sab${i}_f2b`] = [c.dim];
+    }
+    s.pool_v = [c.dim, c.dim];
+    s.pool_o = [c.dim, c.dim];
+  } else {
+    s.pair_w = [c.dim, c.dim];
+  }
+  return s;
+}
+
+let initCount = 0;
+
+export function initWeights(c: ScorerConfig, seed: number): Record<string, tf.Variable> {
+  const r = rng(seed);
+  // tfjs variable names are global: one prefix per set of weights.
+  const prefix = `outfit_${c.kind}_${initCount++}/`;
+  const out: Record<string, tf.Variable> = {};
+  for (const [name, shape] of Object.entries(weightShapes(c))) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const v = new Float32Array(size);
+    if (shape.length === 2 && name !== 'head_b2') {
+      const limit = name === 'seed' || name === 'cat_emb' ? 0.1 : Math.sqrt(6 / (shape[0] + shape[1]));
+      for (let i = 0; i < size; i++) v[i] = (r() * 2 - 1) * limit;
+    }
+    const init = tf.tensor(v, shape);
+    out[name] = tf.variable(init, true, prefix + name);
+    init.dispose();
+  }
+  return out;
+}
+
+type Weights = Record<string, tf.Tensor>;
+
+/** Layer norm over the last axis, without learned gain (the following dense layer has its own scale). */
+function layerNorm(x: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
+}
+
+/** Encodes garments: [N, 1280] + [N, 8] -> [N, d]. */
+export function encodeItems(w: Weights, items: tf.Tensor2D, cats: tf.Tensor2D): tf.Tensor2D {
+  return tf.relu(tf.add(tf.add(tf.matMul(items, w.item_w), w.item_b), tf.matMul(cats, w.cat_emb))) as tf.Tensor2D;
+}
+
+/** Multi-head attention of queries [B, Q, d] over keys/values [B, S, d] with key mask [B, S]. */
+function attention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, heads: number): tf.Tensor3D {
+  const [b, nq, d] = q.shape;
+  const s = k.shape[1];
+  const dk = d / heads;
+  const split = (x: tf.Tensor3D, n: number) => tf.reshape(tf.transpose(tf.reshape(x, [b, n, heads, dk]), [0, 2, 1, 3]), [b * heads, n, dk]) as tf.Tensor3D;
+  const logits = tf.div(tf.matMul(split(q, nq), split(k, s), false, true), Math.sqrt(dk)); // [B*h, Q, S]
+  const bias = tf.reshape(tf.tile(tf.reshape(tf.mul(tf.sub(1, mask), OUTFIT.maskBias), [b, 1, 1, s]), [1, heads, 1, 1]), [b * heads, 1, s]);
+  const att = tf.softmax(tf.add(logits, bias)); // [B*h, Q, S]
+  const o = tf.matMul(att, split(v, s)) as tf.Tensor3D; // [B*h, Q, dk]
+  return tf.reshape(tf.transpose(tf.reshape(o, [b, heads, nq, dk]), [0, 2, 1, 3]), [b, nq, d]) as tf.Tensor3D;
+}
+
+const dense3 = (x: tf.Tensor3D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor3D => {
+  const [n, s, d] = x.shape;
+  const y = tf.matMul(tf.reshape(x, [n * s, d]), w as tf.Tensor2D);
+  return tf.reshape(b ? tf.add(y, b) : y, [n, s, -1]) as tf.Tensor3D;
+};
+
+/** Scores encoded outfits: slots [B, S, d], mask [B, S] -> logits [B] and pooled embedding [B, d]. */
+export function scoreSlots(c: ScorerConfig, w: Weights, slots: tf.Tensor3D, mask: tf.Tensor2D): ForwardOut {
+  const [b, s, d] = slots.shape;
+  const m3 = tf.reshape(mask, [b, s, 1]);
+  let h = tf.mul(slots, m3) as tf.Tensor3D;
+  const seedQ = tf.tile(tf.reshape(tf.matMul(w.seed as tf.Tensor2D, w.pool_q as tf.Tensor2D), [1, 1, d]), [b, 1, 1]) as tf.Tensor3D;
+  let pooled: tf.Tensor2D;
+  let features: tf.Tensor2D;
+  if (c.kind === 'teacher') {
+    for (let i = 0; i < c.blocks; i++) {
+      const a = attention(dense3(h, w[`sab${i}_q`]), dense3(h, w[`sab${i}_k`]), dense3(h, w[`sab${i}_v`]), mask, c.heads);
+      h = layerNorm(tf.add(h, dense3(a, w[`sab${i}_o`]))) as tf.Tensor3D;
+      const f = dense3(tf.relu(dense3(h, w[`sab${i}_f1`], w[`sab${i}_f1b`])) as tf.Tensor3D, w[`sab${i}_f2`], w[`sab${i}_f2b`]);
+      h = tf.mul(layerNorm(tf.add(h, f)), m3) as tf.Tensor3D;
+    }
+    const a = attention(seedQ, dense3(h, w.pool_k), dense3(h, w.pool_v), mask, c.heads); // [B, 1, d]
+    pooled = tf.reshape(dense3(a, w.pool_o), [b, d]) as tf.Tensor2D;
+    features = pooled;
+  } else {
+    // One-head attention pooling with the learned seed, plus mean pooling and pairwise agreement.
+    const logits = tf.add(tf.reshape(tf.matMul(seedQ, dense3(h, w.pool_k), false, true), [b, s]), tf.mul(tf.sub(1, mask), OUTFIT.maskBias));
+    const att = tf.reshape(tf.softmax(tf.div(logits, Math.sqrt(d))), [b, 1, s]);
+    pooled = tf.reshape(tf.matMul(att, h), [b, d]) as tf.Tensor2D;
+    const count = tf.maximum(tf.sum(mask, 1, true), 1); // [B, 1]
+    const mean = tf.div(tf.sum(h, 1), count) as tf.Tensor2D;
+    // Mean over ordered pairs i != j of h_i^T P h_j: how well the garments agree with each other.
+    const hp = dense3(h, w.pair_w);
+    const gram = tf.matMul(hp, h, false, true); // [B, S, S]
+    const diag = tf.sum(tf.mul(hp, h), 2); // [B, S]
+    const pairSum = tf.sub(tf.sum(gram, [1, 2]), tf.sum(diag, 1)); // [B]
+    const pairs = tf.maximum(tf.mul(count, tf.sub(count, 1)), 1);
+    const pair = tf.div(tf.reshape(pairSum, [b, 1]), pairs);
+    features = tf.concat([pooled, mean, tf.sub(pooled, mean), pair], 1) as tf.Tensor2D;
+  }
+  const hidden = tf.relu(tf.add(tf.matMul(features, w.head_w1 as tf.Tensor2D), w.head_b1));
+  const scores = tf.reshape(tf.add(tf.matMul(hidden, w.head_w2 as tf.Tensor2D), w.head_b2), [b]) as tf.Tensor1D;
+  const embedding = tf.matMul(pooled, w.proj_w as tf.Tensor2D) as tf.Tensor2D;
+  return { scores, embedding };
+}
+
+/** Training / evaluation forward: slot-major batch -> logits and embeddings. */
+export function forward(c: ScorerConfig, w: Weights, batch: OutfitBatch): ForwardOut {
+  const [b, s] = batch.mask.shape;
+  const enc = encodeItems(w, batch.items, batch.cats);
+  return scoreSlots(c, w, tf.reshape(enc, [b, s, c.dim]) as tf.Tensor3D, batch.mask);
+}
+
+export function parameterCount(c: ScorerConfig): number {
+  return Object.values(weightShapes(c)).reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
+}
+
+/** A garment to score: its backbone vector and category. */
+export interface Garment {
+  vector: Float32Array;
+  category: Category;
+}
+
+export interface OutfitScorer {
+  readonly config: ScorerConfig;
+  /**
+   * Compatibility 0..1 (sigmoid of the logit) of each outfit, given as indices into `garments`
+   * (2..S garments each; more than S are cut to the first S). Every garment is encoded once.
+   */
+  score(garments: Garment[], outfits: number[][]): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Builds the [N, 1280] and [N, 8] inputs of `garments` (the caller disposes them). */
+export function garmentTensors(garments: { vector: Float32Array; category: Category }[]): { items: tf.Tensor2D; cats: tf.Tensor2D } {
+  const n = garments.length;
+  const items = new Float32Array(n * OUTFIT.inputDim);
+  const cats = new Float32Array(n * OUTFIT.categories);
+  garments.forEach((g, i) => {
+    if (g.vector.length !== OUTFIT.inputDim) throw new Error(`garment ${i}: vector has ${g.vector.length} values, expected ${OUTFIT.inputDim}`);
+    items.set(g.vector, i * OUTFIT.inputDim);
+    cats[i * OUTFIT.categories + CATEGORIES.indexOf(g.category)] = 1;
+  });
+  return { items: tf.tensor2d(items, [n, OUTFIT.inputDim]), cats: tf.tensor2d(cats, [n, OUTFIT.categories]) };
+}
+
+/** Scores outfits of indices into encoded garments `enc` [N, d]; row N of the gathered table is empty. */
+export function scoreIndexed(c: ScorerConfig, w: Weights, enc: tf.Tensor2D, outfits: number[][]): tf.Tensor1D {
+  const n = enc.shape[0];
+  const s = OUTFIT.slots;
+  const idx = new Int32Array(outfits.length * s).fill(n);
+  const mask = new Float32Array(outfits.length * s);
+  outfits.forEach((o, i) => {
+    o.slice(0, s).forEach((g, j) => {
+      if (!Number.isInteger(g) || g < 0 || g >= n) throw new Error(`outfit ${i}: garment index ${g} is not in 0..${n - 1}`);
+      idx[i * s + j] = g;
+      mask[i * s + j] = 1;
+    });
+  });
+  return tf.tidy(() => {
+    const table = tf.concat([enc, tf.zeros([1, c.dim])], 0);
+    const slots = tf.reshape(tf.gather(table, tf.tensor1d(idx, 'int32')), [outfits.length, s, c.dim]) as tf.Tensor3D;
+    return scoreSlots(c, w, slots, tf.tensor2d(mask, [outfits.length, s])).scores;
+  });
+}
+
+/** A scorer over given weights (it takes ownership of them). */
+export function fromWeights(config: ScorerConfig, weights: Record<string, tf.Tensor>): OutfitScorer {
+  return {
+    config,
+    async score(garments, outfits) {
+      if (outfits.length === 0) return new Float32Array(0);
+      const logits = tf.tidy(() => {
+        const { items, cats } = garmentTensors(garments);
+        return tf.sigmoid(scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits));
+      });
+      const out = (await logits.data()) as Float32Array;
+      logits.dispose();
+      return out;
+    },
+    dispose: () => Object.values(weights).forEach((t) => t.dispose()),
+  };
+}
+
+/** model.json's topology: which scorer this is. */
+export interface ScorerTopology {
+  format: 'mirror-outfit-scorer';
+  config: ScorerConfig;
+}
+
+/** Saves weights as tfjs artifacts through `handler` (model.json + one weights file). */
+export async function save(config: ScorerConfig, weights: Record<string, tf.Tensor>, handler: tf.io.IOHandler): Promise<void> {
+  const names = Object.keys(weightShapes(config));
+  const { data, specs } = await tf.io.encodeWeights(names.map((name) => ({ name, tensor: weights[name] })));
+  const topology: ScorerTopology = { format: 'mirror-outfit-scorer', config };
+  await handler.save!({ modelTopology: topology as unknown as tf.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: 'mirror-outfit-scorer', generatedBy: `tfjs ${tf.version_core}` });
+}
+
+/** Loads a scorer from a model.json URL or an IOHandler. */
+export async function load(source: ModelSource): Promise<OutfitScorer> {
+  const handler = typeof source === 'string' ? tf.io.http(source) : source;
+  const artifacts = await handler.load!();
+  const topology = artifacts.modelTopology as unknown as ScorerTopology;
+  if (topology?.format !== 'mirror-outfit-scorer' || !artifacts.weightSpecs || !artifacts.weightData) {
+    throw new Error('not an outfit scorer (model.json needs format "mirror-outfit-scorer" and weights)');
+  }
+  const weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  for (const [name, shape] of Object.entries(weightShapes(topology.config))) {
+    const t = weights[name];
+    if (!t || t.shape.join() !== shape.join()) throw new Error(`outfit scorer weight ${name}: expected [${shape}], got ${t ? `[${t.shape}]` : 'none'}`);
+  }
+  return fromWeights(topology.config, weights);
+}
