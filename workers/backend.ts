@@ -75,7 +75,12 @@ async function useWasm(options: BackendOptions, why: string): Promise<BackendInf
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
   const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
   const threads = multithread ? getThreadsCount() : 1;
-  const single = !crossOriginIsolated() ? ' (the page is not cross-origin isolated)' : !multithread ? ' (no WASM threads here)' : '';
+  // Why there is one thread: tfjs has no WASM threads in Node; a page needs cross-origin isolation; a
+  // 2-core machine gets a pool of one.
+  const single = threads > 1 ? ''
+    : tf.env().get('IS_NODE') ? ' (tfjs has no WASM threads in Node)'
+    : !crossOriginIsolated() ? ' (the page is not cross-origin isolated)'
+    : !multithread ? ' (this browser has no WASM threads)' : '';
   return { name: 'wasm', reason: `${why}WASM${simd ? ' with SIMD' : ' without SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${single}`, simd, threads };
 }
 
