@@ -6,6 +6,7 @@
  *   npm run --silent cli -- evaluate --data DIR --split NAME --pred FILE [--categories FILE]
  *   npm run --silent cli -- tune     --data DIR --split NAME [--limit N] [--cache FILE]
  *   npm run --silent cli -- timing   --data DIR [--limit N]
+ *   npm run --silent cli -- score-outfits --data DIR --outfits FILE --model teacher|student --out FILE
  *
  * Results go to --out (or stdout for evaluate); progress and per-file problems go to stderr only.
  */
@@ -21,6 +22,7 @@ import { ccpPhotoPath, clothingImagePath, readCcp, readClothing, type CcpPhoto }
 import { formatScores, labelMap, scorePhotos } from './evaluate';
 import { readImage } from './image';
 import { observeAll, tune } from './tune';
+import { scoreOutfits } from './score-outfits';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
   analyze  --data DIR --split NAME --out FILE [--limit N]   garment boxes per CCP photo (JSON)
@@ -28,6 +30,7 @@ const USAGE = `usage: npm run --silent cli -- <command> [options]
   evaluate --data DIR --split NAME --pred FILE [--categories FILE]   recall/precision of analyze's boxes
   tune     --data DIR --split NAME [--limit N] [--cache FILE]         search the garment rules on these photos
   timing   --data DIR [--limit N]                                      per-model and total ms on CCP photos
+  score-outfits --data DIR --outfits FILE --model teacher|student --out FILE   outfit compatibility 0..1
 options: --backend wasm|cpu (default wasm), --models DIR (default public/models)`;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -71,7 +74,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       data: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, pred: { type: 'string' },
       limit: { type: 'string' }, cache: { type: 'string' }, categories: { type: 'string' },
-      backend: { type: 'string' }, models: { type: 'string' },
+      backend: { type: 'string' }, models: { type: 'string' }, outfits: { type: 'string' }, model: { type: 'string' },
     },
     strict: true,
   });
@@ -167,6 +170,11 @@ async function main(argv: string[]): Promise<void> {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     for (const [k, v] of Object.entries(sums)) process.stdout.write(`${k.padEnd(10)} median ${median(v).toFixed(0)} ms  mean ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(0)} ms  (n=${v.length})\n`);
+  } else if (command === 'score-outfits') {
+    required(values, 'data', 'outfits', 'model', 'out');
+    const info = await nodeBackend((values.backend ?? 'wasm') as 'wasm');
+    log(`backend: ${info.reason}`);
+    await scoreOutfits({ data: values.data!, outfits: values.outfits!, model: values.model!, out: values.out!, models: values.models, cache: values.cache }, log);
   } else {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   }

@@ -286,8 +286,8 @@ export async function save(config: ScorerConfig, weights: Record<string, tf.Tens
   await handler.save!({ modelTopology: topology as unknown as tf.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: 'mirror-outfit-scorer', generatedBy: `tfjs ${tf.version_core}` });
 }
 
-/** Loads a scorer from a model.json URL or an IOHandler. */
-export async function load(source: ModelSource): Promise<OutfitScorer> {
+/** Loads a scorer's configuration and weights (the caller disposes them) from a model.json URL or an IOHandler. */
+export async function loadWeights(source: ModelSource): Promise<{ config: ScorerConfig; weights: Record<string, tf.Tensor> }> {
   const handler = typeof source === 'string' ? tf.io.http(source) : source;
   const artifacts = await handler.load!();
   const topology = artifacts.modelTopology as unknown as ScorerTopology;
@@ -299,5 +299,11 @@ export async function load(source: ModelSource): Promise<OutfitScorer> {
     const t = weights[name];
     if (!t || t.shape.join() !== shape.join()) throw new Error(`outfit scorer weight ${name}: expected [${shape}], got ${t ? `[${t.shape}]` : 'none'}`);
   }
-  return fromWeights(topology.config, weights);
+  return { config: topology.config, weights };
+}
+
+/** Loads a scorer from a model.json URL or an IOHandler. */
+export async function load(source: ModelSource): Promise<OutfitScorer> {
+  const { config, weights } = await loadWeights(source);
+  return fromWeights(config, weights);
 }

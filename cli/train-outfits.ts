@@ -1,0 +1,236 @@
+/**
+ * Trains the outfit scorers on CCP (Node, tfjs WASM backend, fixed seeds).
+ *
+ *   npm run train -- outfits --data ../shared/data/ccp   teacher, the four students (ablation), table in
+ *                                                        docs/outfits.md, student shipped
+ *   npm run train -- teacher --data ../shared/data/ccp   teacher only (.cache/outfit-scorer/teacher/)
+ *   npm run train -- student --data ../shared/data/ccp   student with FND + CL from the saved teacher
+ * options: --cache DIR (default .cache), --steps N (student steps), --teacher-steps N, --seed N,
+ *          --models DIR (default public/models), --no-doc (do not rewrite docs/outfits.md)
+ *
+ * Train on CCP `train` (pixel photos), evaluate on `val`, both built across photos (see
+ * workers/models/outfit-scorer/train.ts). Progress goes to stderr; the table to stdout.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { loadWeights, parameterCount, save, scoreIndexed, encodeItems, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
+import { buildEval, evaluate, nearestLookalikes, poolScorer, trainScorer, TRAIN_DEFAULTS, type Pool, type TrainOptions } from '../workers/models/outfit-scorer/train';
+import { fileHandler } from '../workers/node/fs-models';
+import { nodeBackend } from '../workers/node/runtime';
+import { featureCache, type FeatureCache } from './outfit-features';
+import { ROOT, STUDENT_DIR, teacherDir } from './train-paths';
+
+const DOC = join(ROOT, 'docs/outfits.md');
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Rows: 0 = "mask" crop, 1 = "box" crop (the inference crop). */
+const BOX = 1;
+
+export function poolOf(cache: FeatureCache, split: string): Pool {
+  const garments: Pool['garments'] = [];
+  const outfits = new Map<string, number[]>();
+  for (const it of cache.items) {
+    if (it.split !== split) continue;
+    outfits.set(it.photo, [...(outfits.get(it.photo) ?? []), garments.length]);
+    garments.push({ photo: it.photo, category: it.category, rows: [it.maskRow, it.boxRow] });
+  }
+  return { dim: cache.dim, vectors: cache.vectors, garments, outfits: [...outfits.values()] };
+}
+
+/** Writes tfjs artifacts to `dir` (model.json + weights.bin). */
+function dirSaver(dir: string): tf.io.IOHandler {
+  return tf.io.withSaveHandler(async (a) => {
+    await mkdir(dir, { recursive: true });
+    const data = a.weightData as ArrayBuffer;
+    await writeFile(join(dir, 'weights.bin'), Buffer.from(data));
+    const json = { format: a.format, generatedBy: a.generatedBy, modelTopology: a.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }] };
+    await writeFile(join(dir, 'model.json'), `${JSON.stringify(json)}\n`);
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: data.byteLength } };
+  });
+}
+
+export interface Throughput {
+  /** Outfits per second when every outfit brings its own 5 garment vectors (nothing shared). */
+  coldPerSecond: number;
+  /** Milliseconds to score 10,000 outfits of 5 garments drawn from a wardrobe (each garment encoded once). */
+  wardrobe10kMs: number;
+}
+
+/** Median of 3 timed runs after a warm-up, on `pool`'s box-crop vectors. */
+async function throughput(config: ScorerConfig, weights: Record<string, tf.Tensor>, pool: Pool): Promise<Throughput> {
+  const garments = pool.garments.map((g) => ({ vector: pool.vectors.subarray(g.rows[BOX] * pool.dim, (g.rows[BOX] + 1) * pool.dim), category: g.category }));
+  let seed = 1;
+  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const outfitsOf = (n: number, m: number) => Array.from({ length: n }, () => Array.from({ length: 5 }, () => Math.floor(rand() * m)));
+  const run = async (gs: typeof garments, outfits: number[][]) => {
+    const t0 = performance.now();
+    const s = tf.tidy(() => {
+      const { items, cats } = garmentTensors(gs);
+      return scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits);
+    });
+    await s.data();
+    s.dispose();
+    return performance.now() - t0;
+  };
+  const median = async (gs: typeof garments, outfits: number[][]) => {
+    await run(gs, outfits);
+    const t = [await run(gs, outfits), await run(gs, outfits), await run(gs, outfits)].sort((a, b) => a - b);
+    return t[1];
+  };
+  const coldN = 1000;
+  const cold = Array.from({ length: coldN * 5 }, (_, i) => garments[i % garments.length]);
+  const coldMs = await median(cold, Array.from({ length: coldN }, (_, i) => [0, 1, 2, 3, 4].map((j) => i * 5 + j)));
+  const wardrobeMs = await median(garments, outfitsOf(10_000, garments.length));
+  return { coldPerSecond: (coldN / coldMs) * 1000, wardrobe10kMs: wardrobeMs };
+}
+
+interface Row {
+  name: string;
+  auc: number;
+  fitb: number;
+  params: number;
+  bytes: number;
+  speed: Throughput;
+  flagged?: number;
+  curve: number[];
+}
+
+function table(rows: Row[]): string {
+  const lines = [
+    '| model | val AUC | val FITB | parameters | bytes (float32) | outfits/s (own garments) | 10k outfits from a wardrobe (ms) |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.auc.toFixed(3)} | ${r.fitb.toFixed(3)} | ${r.params.toLocaleString('en')} | ${r.bytes.toLocaleString('en')} | ${Math.round(r.speed.coldPerSecond).toLocaleString('en')} | ${r.speed.wardrobe10kMs.toFixed(0)} |`),
+  ];
+  return lines.join('\n');
+}
+
+async function writeDoc(text: string): Promise<void> {
+  const start = '<!-- ablation:start -->';
+  const end = '<!-- ablation:end -->';
+  const doc = existsSync(DOC) ? await readFile(DOC, 'utf8') : `# Outfit scorer\n\n${start}\n${end}\n`;
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${DOC} has no ${start} ... ${end} section`);
+  await writeFile(DOC, `${doc.slice(0, a + start.length)}\n${text}\n${doc.slice(b)}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      data: { type: 'string' }, cache: { type: 'string' }, steps: { type: 'string' }, 'teacher-steps': { type: 'string' },
+      seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (!['outfits', 'teacher', 'student'].includes(command ?? '')) throw new Error(`usage: npm run train -- outfits|teacher|student --data DIR [--cache DIR] [--steps N] [--teacher-steps N] [--seed N]`);
+  if (!values.data) throw new Error('missing --data DIR (the CCP folder)');
+  const cacheRoot = resolve(values.cache ?? join(ROOT, '.cache'));
+  const seed = Number(values.seed ?? 7);
+  const info = await nodeBackend('wasm');
+  log(`backend: ${info.reason}`);
+  const cache = await featureCache(values.data, join(cacheRoot, 'outfit-features'), log, values.models);
+  const train = poolOf(cache, 'train');
+  const val = poolOf(cache, 'val');
+  log(`train: ${train.outfits.length} outfits, ${train.garments.length} garments; val: ${val.outfits.length} outfits, ${val.garments.length} garments`);
+  // Look-alikes by the "mask" crop (the garment itself, without any background).
+  const trainLook = nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, 0);
+  const evalSet = buildEval(val, nearestLookalikes(val, 10, 0), seed + 1000);
+  log(`val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions`);
+
+  const studentSteps = Number(values.steps ?? 400);
+  const base: TrainOptions = { ...TRAIN_DEFAULTS, seed, log };
+  const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: 5e-4 };
+  const studentOpts: TrainOptions = { ...base, steps: studentSteps, lr: 2e-3 };
+  const rows: Row[] = [];
+  const measure = async (name: string, config: ScorerConfig, weights: Record<string, tf.Tensor>, curve: number[], flagged?: number) => {
+    const m = await evaluate(poolScorer(config, weights, val, BOX), evalSet);
+    const speed = await throughput(config, weights, val);
+    const params = parameterCount(config);
+    const row = { name, ...m, params, bytes: params * 4, speed, flagged, curve };
+    log(`${name}: AUC ${m.auc.toFixed(3)} FITB ${m.fitb.toFixed(3)} params ${params} cold ${speed.coldPerSecond.toFixed(0)}/s 10k ${speed.wardrobe10kMs.toFixed(0)} ms${flagged !== undefined ? ` flagged ${(flagged * 100).toFixed(1)}%` : ''}`);
+    rows.push(row);
+    return row;
+  };
+
+  let teacherWeights: Record<string, tf.Tensor>;
+  const tDir = teacherDir(cacheRoot);
+  if (command === 'student') {
+    if (!existsSync(join(tDir, 'model.json'))) throw new Error(`no teacher in ${tDir}: run "npm run train -- teacher --data DIR" first`);
+    teacherWeights = (await loadWeights(fileHandler(join(tDir, 'model.json')))).weights;
+    await measure('teacher', TEACHER_CONFIG, teacherWeights, []);
+  } else {
+    const t0 = performance.now();
+    log(`teacher: ${parameterCount(TEACHER_CONFIG)} parameters, ${teacherOpts.steps} steps`);
+    const teacher = await trainScorer(TEACHER_CONFIG, train, trainLook, teacherOpts);
+    log(`teacher trained in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    teacherWeights = teacher.weights;
+    await save(TEACHER_CONFIG, teacherWeights, dirSaver(tDir));
+    await measure('teacher', TEACHER_CONFIG, teacherWeights, teacher.curve);
+    if (command === 'teacher') return;
+  }
+
+  const all: { name: string; fnd: boolean; cl: boolean }[] = [
+    { name: 'student alone', fnd: false, cl: false },
+    { name: 'student + FND', fnd: true, cl: false },
+    { name: 'student + CL', fnd: false, cl: true },
+    { name: 'student + FND + CL', fnd: true, cl: true },
+  ];
+  // "student" trains only the shipped variant; "outfits" runs the whole ablation.
+  const variants = command === 'student' ? all.slice(3) : all;
+  let shipped: { weights: Record<string, tf.Tensor>; row: Row } | null = null;
+  for (const v of variants) {
+    const t1 = performance.now();
+    log(`${v.name}: ${parameterCount(STUDENT_CONFIG)} parameters, ${studentOpts.steps} steps`);
+    const opts = { ...studentOpts, clWeight: v.cl ? 0.2 : 0 };
+    const res = await trainScorer(STUDENT_CONFIG, train, trainLook, opts, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined);
+    log(`${v.name} trained in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
+    const row = await measure(v.name, STUDENT_CONFIG, res.weights, res.curve, v.fnd ? res.flagged : undefined);
+    if (v.fnd && v.cl) shipped = { weights: res.weights, row };
+    else tf.dispose(Object.values(res.weights));
+  }
+  const text = `${table(rows)}\n\n` +
+    `Command: \`npm run train -- outfits --data ../shared/data/ccp${values.steps ? ` --steps ${values.steps}` : ''}${values['teacher-steps'] ? ` --teacher-steps ${values['teacher-steps']}` : ''}${values.seed ? ` --seed ${values.seed}` : ''}\` ` +
+    `(seed ${seed}; teacher ${teacherOpts.steps} steps, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
+    `Val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions. ` +
+    `FND flagged ${rows.filter((r) => r.flagged !== undefined).map((r) => `${(r.flagged! * 100).toFixed(1)}% (${r.name})`).join(', ')} of the sampled negatives.`;
+  process.stdout.write(`${text}\n`);
+  if (!values['no-doc']) await writeDoc(text);
+  if (shipped) {
+    const cmd = `npm run train -- outfits --data ../shared/data/ccp${values.steps ? ` --steps ${values.steps}` : ''}${values.seed ? ` --seed ${values.seed}` : ''}`;
+    await save(STUDENT_CONFIG, shipped.weights, dirSaver(STUDENT_DIR));
+    const r = shipped.row;
+    const card = {
+      name: 'outfit-student',
+      use: 'outfit compatibility score (0..1) of 2..8 garments from their backbone vectors (mobilenet-v2 flatten_1 of grey-background garment crops) and categories',
+      format: 'mirror-outfit-scorer',
+      version: '1',
+      source: `trained by Mirror: ${cmd}`,
+      license: 'MIT (weights trained by this project)',
+      training_data: `Clothing Co-Parsing (Yang et al., CVPR 2014) train split: ${train.outfits.length} pixel-annotated outfit photos, ${train.garments.length} garments; positives rebuilt across photos with same-category look-alikes`,
+      date: new Date().toISOString().slice(0, 10),
+      metrics: {
+        split: `CCP val (${val.outfits.length} photos), outfits built across photos`,
+        auc: Number(r.auc.toFixed(4)), fitb: Number(r.fitb.toFixed(4)), parameters: r.params,
+        outfits_per_second_own_garments: Math.round(r.speed.coldPerSecond), ms_10k_outfits_wardrobe: Number(r.speed.wardrobe10kMs.toFixed(1)),
+        teacher_auc: Number(rows[0].auc.toFixed(4)), teacher_fitb: Number(rows[0].fitb.toFixed(4)),
+      },
+    };
+    await writeFile(join(STUDENT_DIR, 'model-card.json'), `${JSON.stringify(card, null, 2)}\n`);
+    log(`student saved to ${STUDENT_DIR}`);
+    tf.dispose(Object.values(shipped.weights));
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
