@@ -127,7 +127,6 @@ export class IngestQueue {
   /** Stops queued work. Looks already stored stay (pending ones are analysed on the next start). */
   cancel(): void {
     const skippedFiles = this.files.length;
-    const skippedLooks = this.looks.length;
     for (const { lookId } of this.looks) this.busy.delete(lookId);
     this.files = [];
     this.looks = [];
@@ -137,12 +136,13 @@ export class IngestQueue {
     this.done = 0;
     this.emit();
     if (wasRunning) {
-      const parts = [];
-      if (skippedFiles > 0) parts.push(`${skippedFiles} ${skippedFiles === 1 ? 'photo was' : 'photos were'} not added`);
-      if (skippedLooks > 0) {
-        parts.push(`${skippedLooks} ${skippedLooks === 1 ? 'look stays' : 'looks stay'} pending until the next start`);
-      }
-      this.deps.say('info', `Cancelled${parts.length ? ': ' + parts.join('; ') : ''}.`);
+      const notAdded =
+        skippedFiles > 0 ? ` ${skippedFiles} ${skippedFiles === 1 ? 'photo was' : 'photos were'} not added.` : '';
+      // Counting the pending looks here would miss the one being stored right now, so say what happens to all.
+      this.deps.say(
+        'info',
+        `Cancelled.${notAdded} Looks already added stay; those not yet analysed are analysed when Mirror next starts.`,
+      );
     }
   }
 
