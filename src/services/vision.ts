@@ -1,7 +1,8 @@
 /**
  * The page's handle on the vision worker: creates it lazily, initialises it with the backend the person
  * chose, and re-creates it when that choice changes. Calls in flight when the worker is replaced are
- * rejected with WorkerReplaced (Comlink would otherwise leave them waiting forever).
+ * rejected with WorkerReplaced (Comlink would otherwise leave them waiting forever). A worker idle for
+ * IDLE_MS is shut down.
  */
 import { wrap, type Remote } from 'comlink';
 import type { VisionApi } from '../../workers/vision.worker';
@@ -24,6 +25,17 @@ interface Live {
 let live: Live | null = null;
 let choice: BackendChoice = 'auto';
 
+/** An idle worker is shut down after this long (ms), freeing the models' memory; the next call restarts it. */
+const IDLE_MS = 5 * 60 * 1000;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleIdleStop(): void {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (live && live.rejects.size === 0) stop();
+  }, IDLE_MS);
+}
+
 function start(): Live {
   const worker = new Worker(new URL('../../workers/vision.worker.ts', import.meta.url), { type: 'module' });
   const api = wrap<VisionApi>(worker);
@@ -44,9 +56,15 @@ function start(): Live {
 }
 
 function track<T>(current: Live, call: () => Promise<T>): Promise<T> {
+  clearTimeout(idleTimer);
   return new Promise<T>((resolve, reject) => {
     current.rejects.add(reject);
-    call().then(resolve, reject).finally(() => current.rejects.delete(reject));
+    call()
+      .then(resolve, reject)
+      .finally(() => {
+        current.rejects.delete(reject);
+        if (current.rejects.size === 0) scheduleIdleStop();
+      });
   });
 }
 

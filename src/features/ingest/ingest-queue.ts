@@ -167,7 +167,8 @@ export class IngestQueue {
     if (generation !== this.generation) return;
     this.done += 1;
     if (this.done >= this.total && this.total > 0) {
-      const parts = [`${this.added} ${this.added === 1 ? 'look' : 'looks'} analysed`];
+      const parts = [];
+      if (this.added > 0 || this.refused === 0) parts.push(`${this.added} ${this.added === 1 ? 'look' : 'looks'} analysed`);
       if (this.refused > 0) parts.push(`${this.refused} ${this.refused === 1 ? 'file' : 'files'} not added`);
       this.deps.say('info', `Done: ${parts.join(', ')}.`);
     }
