@@ -9,9 +9,14 @@ export function startRouter(): () => void {
   const update = (): void => {
     router.route = parseRoute(location.hash);
   };
-  window.addEventListener('hashchange', update);
+  const change = (): void => {
+    update();
+    // A new view starts at its top, not at the scroll position of the one before.
+    window.scrollTo(0, 0);
+  };
+  window.addEventListener('hashchange', change);
   update();
-  return () => window.removeEventListener('hashchange', update);
+  return () => window.removeEventListener('hashchange', change);
 }
 
 export function go(to: string): void {
