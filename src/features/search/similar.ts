@@ -4,7 +4,7 @@ import { vectorId } from '../../../common/db-schema';
 import { db } from '../../db/connection';
 import { getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
-import { lookDate } from '../collection/filter';
+export { arrange, type SortOrder } from './arrange';
 
 /** How many neighbours to fetch; the threshold slider then filters these on the page. */
 const K = 60;
@@ -17,19 +17,6 @@ export interface ItemMatch {
   garment: GarmentRecord;
   look: LookRecord;
   score: number;
-}
-
-export type SortOrder = 'relevance' | 'date';
-
-export function arrange<T extends { score: number; look: Pick<LookRecord, 'takenAt' | 'addedAt'> }>(
-  matches: T[],
-  minScore: number,
-  order: SortOrder,
-): T[] {
-  const kept = matches.filter((m) => m.score >= minScore);
-  return order === 'date'
-    ? kept.sort((a, b) => lookDate(b.look) - lookDate(a.look))
-    : kept.sort((a, b) => b.score - a.score);
 }
 
 export async function similarLooks(lookId: string): Promise<LookMatch[]> {
