@@ -29,7 +29,7 @@ const USAGE = `usage: npm run --silent cli -- <command> [options]
   embed    --data DIR --split NAME --out FILE [--limit N]   look vectors (CCP) or item vectors (clothing images.csv)
   evaluate --data DIR --split NAME --pred FILE [--categories FILE]   recall/precision of analyze's boxes
   tune     --data DIR --split NAME [--limit N] [--cache FILE]         search the garment rules on these photos
-  timing   --data DIR [--limit N]                                      per-model and total ms on CCP photos
+  timing   --data DIR [--limit N]                                      per-model, total and CPU ms on CCP photos
   score-outfits --data DIR --outfits FILE --model teacher|student --out FILE   outfit compatibility 0..1
 options: --backend wasm|cpu (default wasm), --models DIR (default public/models)`;
 
@@ -161,7 +161,12 @@ async function main(argv: string[]): Promise<void> {
     for (const p of photos) {
       const image = await tryRead(ccpPhotoPath(values.data!, p.id));
       if (!image) continue;
+      const cpu = process.cpuUsage();
       const a = await analyzer.analyze(image);
+      // CPU time of this process: on a shared machine it is what the wall time would be without the other
+      // processes (the WASM backend runs on this one thread in Node).
+      const used = process.cpuUsage(cpu);
+      a.timings.cpu = (used.user + used.system) / 1000;
       if (first) {
         first = false; // the first call compiles kernels and allocates: warm-up, not counted
         continue;
