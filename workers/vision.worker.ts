@@ -11,10 +11,10 @@ import * as tf from '@tensorflow/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { Analysis, BackendChoice, BackendInfo, BackendName, Box, RgbaImage } from '../common/types';
+import type { Analysis, BackendChoice, BackendInfo, BackendName, Box, Progress, RgbaImage } from '../common/types';
 import { MAX_PIXELS, STORED_LONG_SIDE } from '../common/constants';
 import { chooseBackend, probeWebGpu, switchBackend, type BackendOptions } from './backend';
-import { httpModels } from './models/io';
+import { httpModels, MODEL_NAMES } from './models/io';
 import { syntheticPortrait } from './models/selfie';
 import { createAnalyzer, loadModels, type Analyzer, type Models } from './pipeline';
 
@@ -89,14 +89,20 @@ function rescale(a: Analysis, scale: number, width: number, height: number): Ana
 }
 
 export const api = {
-  /** Chooses the backend, loads the models from this app's /models/ and warms them up. */
-  async init(choice: BackendChoice): Promise<BackendInfo> {
+  /**
+   * Chooses the backend, loads the models from this app's /models/ and warms them up. `onProgress`
+   * (pass it through Comlink's proxy()) hears of each model loaded and of the warm-up.
+   */
+  async init(choice: BackendChoice, onProgress?: (progress: Progress) => void): Promise<BackendInfo> {
     info = await chooseBackend(choice, BACKEND_OPTIONS);
     models?.dispose();
-    models = await loadModels(httpModels(`${import.meta.env.BASE_URL}models/`));
+    const total = MODEL_NAMES.length + 1;
+    let done = 0;
+    models = await loadModels(httpModels(`${import.meta.env.BASE_URL}models/`), (name) => onProgress?.({ done: ++done, total, label: `loaded ${name}` }));
     analyzer = createAnalyzer(models);
     // Warm-up: the first run compiles kernels (WebGPU shaders, WASM allocations); do it now, not on a photo.
     await analyzer.analyze(syntheticImage(320, 480));
+    onProgress?.({ done: total, total, label: 'warmed up' });
     return info;
   },
 
