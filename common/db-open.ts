@@ -30,6 +30,14 @@ export const MIGRATIONS: readonly Migration[] = [
     // Out-of-line keys: one record per setting name.
     db.createObjectStore('settings');
   },
+  // 1 -> 2: catalog packs (related products), their images, and the ledger of requests to other origins.
+  (db) => {
+    db.createObjectStore('packs', { keyPath: 'id' });
+    const images = db.createObjectStore('packImages', { keyPath: ['packId', 'path'] });
+    images.createIndex('byPack', 'packId');
+    const network = db.createObjectStore('network', { keyPath: 'id', autoIncrement: true });
+    network.createIndex('byAt', 'at');
+  },
 ];
 
 if (MIGRATIONS.length !== DB_VERSION) {

@@ -5,6 +5,7 @@
 import type { DBSchema } from 'idb';
 import type { Category } from './categories';
 import type { Box, GarmentColour } from './types';
+import type { PackManifest, Product } from './pack-format';
 
 export type LookStatus = 'pending' | 'analysed' | 'failed';
 
@@ -52,11 +53,53 @@ export interface VectorRecord {
   modelVersion: string;
 }
 
+/** An installed pack (docs/packs.md), checked by common/pack-format.ts verifyPack before it was stored. */
+export interface PackRecord {
+  /** The manifest's id: one installed version per id. */
+  id: string;
+  manifest: PackManifest;
+  products: Product[];
+  /** embeddings.bin split: count scales and count × dim int8 components. */
+  scales: Float32Array;
+  vectors: Int8Array;
+  /** Where it came from: the URL of its pack.json, or 'files'. */
+  source: { type: 'url'; url: string } | { type: 'files' };
+  addedAt: number;
+  /** Bytes of all its files. */
+  bytes: number;
+}
+
+/** A pack's image, stored apart so that listing packs does not read every thumbnail. */
+export interface PackImageRecord {
+  packId: string;
+  /** Path inside the pack (images/…). */
+  path: string;
+  blob: Blob;
+}
+
+/** One request Mirror made to another origin (only packs the person asked for), for the Settings ledger. */
+export interface NetworkRecord {
+  /** Auto-incremented. */
+  id?: number;
+  url: string;
+  at: number;
+  /** Bytes received (body). */
+  bytes: number;
+  /** HTTP status, or 0 when the request failed before a response. */
+  status: number;
+  /** Why: which pack action made it. */
+  purpose: string;
+  error?: string;
+}
+
 export interface MirrorDB extends DBSchema {
   looks: { key: string; value: LookRecord; indexes: { byAdded: number; byStatus: LookStatus } };
   garments: { key: string; value: GarmentRecord; indexes: { byLook: string } };
   vectors: { key: string; value: VectorRecord; indexes: { byLook: string; byKind: VectorKind } };
   settings: { key: string; value: unknown };
+  packs: { key: string; value: PackRecord };
+  packImages: { key: [string, string]; value: PackImageRecord; indexes: { byPack: string } };
+  network: { key: number; value: NetworkRecord; indexes: { byAt: number } };
 }
 
 export const vectorId = (kind: VectorKind, id: string): string => `${kind}:${id}`;

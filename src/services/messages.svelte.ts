@@ -18,6 +18,8 @@ export interface MirrorEvents {
   message: Message;
   /** Looks were added, analysed, changed or deleted: lists showing looks should re-read them. */
   'looks-changed': { lookIds: string[] | 'all' };
+  /** A pack was added, updated or removed, or a request to another origin was logged. */
+  'packs-changed': { packIds: string[] };
 }
 
 type Handler<K extends keyof MirrorEvents> = (payload: MirrorEvents[K]) => void;

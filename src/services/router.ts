@@ -6,6 +6,7 @@ export type Route =
   | { name: 'similar-looks'; lookId: string }
   | { name: 'similar-items'; garmentId: string }
   | { name: 'settings' }
+  | { name: 'packs' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { name: 'collection' };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
+  if (parts[0] === 'packs' && parts.length === 1) return { name: 'packs' };
   if (parts[0] === 'look' && parts.length === 2) return { name: 'look', lookId: parts[1] };
   if (parts[0] === 'look' && parts.length === 3 && parts[2] === 'similar') {
     return { name: 'similar-looks', lookId: parts[1] };
@@ -29,4 +31,5 @@ export const href = {
   similarLooks: (lookId: string): string => `#/look/${encodeURIComponent(lookId)}/similar`,
   similarItems: (garmentId: string): string => `#/garment/${encodeURIComponent(garmentId)}/similar`,
   settings: (): string => '#/settings',
+  packs: (): string => '#/packs',
 };

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { quantise, splitEmbeddings } from './pack-format';
+import { relatedProducts, type Catalog } from './pack-match';
+
+function catalog(id: string, items: [string, 'top' | 'bottom' | 'shoes', number[]][], modelVersion = 'm1'): Catalog {
+  const dim = items[0][2].length;
+  const { vectors } = splitEmbeddings(quantise(items.map(([, , v]) => Float32Array.from(v)), dim), items.length, dim);
+  return { id, dim, modelVersion, products: items.map(([pid, category]) => ({ id: pid, category })), vectors };
+}
+
+describe('relatedProducts', () => {
+  const shop = catalog('shop', [
+    ['top-far', 'top', [0, 1, 0]],
+    ['top-near', 'top', [0.9, 0.1, 0]],
+    ['bottom-exact', 'bottom', [1, 0, 0]],
+    ['shoes', 'shoes', [0, 0, 1]],
+  ]);
+
+  it('puts the same category first, then ranks by cosine similarity', () => {
+    const r = relatedProducts({ category: 'top', vector: Float32Array.from([1, 0, 0]), modelVersion: 'm1' }, [shop], 3);
+    expect(r.matches.map((m) => m.productId)).toEqual(['top-near', 'top-far', 'bottom-exact']);
+    expect(r.matches[0].score).toBeCloseTo(0.9 / Math.hypot(0.9, 0.1), 2);
+    expect(r.matches[2].sameCategory).toBe(false);
+    expect(r.skipped).toEqual([]);
+  });
+
+  it('searches several packs and leaves out packs of another model version or dimension', () => {
+    const other = catalog('other', [['o1', 'top', [1, 0, 0]]]);
+    const old = catalog('old', [['x', 'top', [1, 0, 0]]], 'm0');
+    const wide = catalog('wide', [['w', 'top', [1, 0, 0, 0]]]);
+    const r = relatedProducts({ category: 'top', vector: Float32Array.from([1, 0, 0]), modelVersion: 'm1' }, [shop, other, old, wide]);
+    expect(r.matches.map((m) => `${m.packId}/${m.productId}`)).toEqual(['other/o1', 'shop/top-near', 'shop/top-far', 'shop/bottom-exact', 'shop/shoes']);
+    expect(r.skipped.map((s) => s.packId)).toEqual(['old', 'wide']);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * "Shop the look": the related products of one garment, the ONE matching used by the Photo view and by
+ * the CLI's `related` command. DOM-free: plain arrays in, ranked product references out.
+ *
+ * Ranking: products of the garment's category come first, then the others; within each group the best
+ * cosine similarity between the garment's item vector and the product's vector comes first.
+ */
+import type { Category } from './categories';
+import type { Product } from './pack-format';
+
+/** What the matcher needs of an installed catalog pack. */
+export interface Catalog {
+  id: string;
+  dim: number;
+  modelVersion: string;
+  products: readonly Pick<Product, 'id' | 'category'>[];
+  /** count × dim int8 components (embeddings.bin); the per-vector scales cancel out in a cosine. */
+  vectors: Int8Array;
+}
+
+export interface GarmentQuery {
+  category: Category;
+  /** The garment's item vector (any length-dim vector; compared by cosine). */
+  vector: Float32Array;
+  /** MODEL_VERSION of the analysis that made the vector. */
+  modelVersion: string;
+}
+
+export interface ProductMatch {
+  packId: string;
+  /** Index of the product in its pack's products.json. */
+  index: number;
+  productId: string;
+  /** Cosine similarity, -1..1. */
+  score: number;
+  sameCategory: boolean;
+}
+
+export interface MatchResult {
+  matches: ProductMatch[];
+  /** Packs left out because their vectors come from another model (or have another dimension). */
+  skipped: { packId: string; modelVersion: string }[];
+}
+
+/** Related products shown per garment (and written per garment by the CLI). */
+export const RELATED_K = 5;
+
+/** Cosine similarity of a float vector with int8 vector i of a catalog. 0 when either is all zeros. */
+export function cosineInt8(query: Float32Array, queryNorm: number, vectors: Int8Array, i: number, dim: number): number {
+  let dot = 0;
+  let norm = 0;
+  const off = i * dim;
+  for (let j = 0; j < dim; j++) {
+    const q = vectors[off + j];
+    dot += query[j] * q;
+    norm += q * q;
+  }
+  return norm > 0 && queryNorm > 0 ? dot / (Math.sqrt(norm) * queryNorm) : 0;
+}
+
+export function relatedProducts(garment: GarmentQuery, catalogs: readonly Catalog[], k = RELATED_K): MatchResult {
+  const skipped: MatchResult['skipped'] = [];
+  const all: ProductMatch[] = [];
+  let queryNorm = 0;
+  for (const x of garment.vector) queryNorm += x * x;
+  queryNorm = Math.sqrt(queryNorm);
+  for (const c of catalogs) {
+    if (c.modelVersion !== garment.modelVersion || c.dim !== garment.vector.length) {
+      skipped.push({ packId: c.id, modelVersion: c.modelVersion });
+      continue;
+    }
+    c.products.forEach((p, index) => {
+      all.push({
+        packId: c.id,
+        index,
+        productId: p.id,
+        score: cosineInt8(garment.vector, queryNorm, c.vectors, index, c.dim),
+        sameCategory: p.category === garment.category,
+      });
+    });
+  }
+  all.sort((a, b) => Number(b.sameCategory) - Number(a.sameCategory) || b.score - a.score || a.productId.localeCompare(b.productId));
+  return { matches: all.slice(0, k), skipped };
+}
