@@ -7,12 +7,14 @@
  *   npm run --silent cli -- tune     --data DIR --split NAME [--limit N] [--cache FILE]
  *   npm run --silent cli -- timing   --data DIR [--limit N]
  *   npm run --silent cli -- score-outfits --data DIR --outfits FILE --model teacher|student --out FILE
+ *   npm run --silent cli -- build-pack --images DIR --products CSV --out DIR   (or --data clothing-dir [--split NAME])
+ *   npm run --silent cli -- related --pack DIR --data DIR --split NAME --out FILE
  *
  * Results go to --out (or stdout for evaluate); progress and per-file problems go to stderr only.
  */
 import { writeFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RgbaImage } from '../common/types';
 import { EMBEDDING_DIM } from '../common/constants';
@@ -23,6 +25,7 @@ import { formatScores, labelMap, scorePhotos } from './evaluate';
 import { readImage } from './image';
 import { observeAll, tune } from './tune';
 import { scoreOutfits } from './score-outfits';
+import { buildPack, productsFromClothing, productsFromCsv, readPackDir, relatedForPhotos } from './packs';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
   analyze  --data DIR --split NAME --out FILE [--limit N]   garment boxes per CCP photo (JSON)
@@ -31,6 +34,9 @@ const USAGE = `usage: npm run --silent cli -- <command> [options]
   tune     --data DIR --split NAME [--limit N] [--cache FILE]         search the garment rules on these photos
   timing   --data DIR [--limit N]                                      per-model, total and CPU ms on CCP photos
   score-outfits --data DIR --outfits FILE --model teacher|student --out FILE   outfit compatibility 0..1
+  build-pack --images DIR --products CSV --out DIR [--id ID --title T --publisher P --pack-version N]   catalog pack (docs/packs.md)
+  build-pack --data CLOTHING_DIR [--split NAME] [--limit N] --out DIR [...]                         catalog pack from images.csv
+  related  --pack DIR --data DIR --split NAME --out FILE [--limit N]   related products per detected garment (JSON)
 options: --backend wasm|cpu (default wasm), --models DIR (default public/models)`;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -75,6 +81,8 @@ async function main(argv: string[]): Promise<void> {
       data: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, pred: { type: 'string' },
       limit: { type: 'string' }, cache: { type: 'string' }, categories: { type: 'string' },
       backend: { type: 'string' }, models: { type: 'string' }, outfits: { type: 'string' }, model: { type: 'string' },
+      images: { type: 'string' }, products: { type: 'string' }, pack: { type: 'string' }, id: { type: 'string' },
+      title: { type: 'string' }, publisher: { type: 'string' }, 'pack-version': { type: 'string' },
     },
     strict: true,
   });
@@ -180,6 +188,28 @@ async function main(argv: string[]): Promise<void> {
     const info = await nodeBackend((values.backend ?? 'wasm') as 'wasm');
     log(`backend: ${info.reason}`);
     await scoreOutfits({ data: values.data!, outfits: values.outfits!, model: values.model!, out: values.out!, models: values.models, cache: values.cache }, log);
+  } else if (command === 'build-pack') {
+    required(values, 'out');
+    if (!values.data && !(values.images && values.products)) throw new UsageError('build-pack needs --images and --products, or --data (clothing images.csv)');
+    const catPath = values.categories ?? join(dirname((values.data ?? '.').replace(/\/+$/, '')), 'categories.json');
+    const inputs = values.data
+      ? await productsFromClothing(values.data, catPath, values.split, values.limit ? Number(values.limit) : undefined)
+      : await productsFromCsv(values.products!, values.images!);
+    const id = values.id ?? (basename(values.out!.replace(/\/+$/, '')).toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/^[^a-z0-9]+/, '') || 'catalog');
+    const { analyzer } = await setup(values);
+    const pack = await buildPack(inputs, analyzer, {
+      out: values.out!, id, title: values.title ?? id, publisher: values.publisher ?? 'Mirror CLI',
+      version: Number(values['pack-version'] ?? 1), modelVersion: MODEL_VERSION,
+    }, log);
+    log(`wrote ${values.out}: ${pack.products.length} products, ${pack.bytes} bytes, verified`);
+  } else if (command === 'related') {
+    required(values, 'pack', 'data', 'split', 'out');
+    const pack = await readPackDir(values.pack!);
+    const ann = await readCcp(values.data!);
+    const photos = splitPhotos(ann.photos, values.split!, values.limit);
+    const { analyzer } = await setup(values);
+    const out = await relatedForPhotos(pack, photos, values.data!, analyzer, MODEL_VERSION, log);
+    await writeFile(values.out!, JSON.stringify(out));
   } else {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   }
