@@ -50,6 +50,7 @@ export const TUNE_GRID: Partial<Record<keyof GarmentRules, number[]>> = {
   topAbove: [0, 0.05, 0.1, 0.15, 0.2, 0.3],
   topBelow: [-0.1, 0, 0.1, 0.2, 0.3],
   columnFill: [0.1, 0.2, 0.3, 0.4, 0.5],
+  bottomSide: [0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 100],
   bottomAbove: [-0.1, 0, 0.1, 0.2],
   sameColour: [0, 10, 15, 20, 25, 30, 40, 50, 60, 1000],
   shortBelowKnee: [-0.3, -0.15, 0, 0.15, 0.3],

@@ -23,8 +23,13 @@ export const GARMENT_RULES = {
   topBelow: 0,
   /** Bottom: starts this many torso lengths above the hip line. */
   bottomAbove: 0.1,
+  /**
+   * Bottom: columns further than this many torso lengths outside the hips, knees and ankles are left out
+   * (the hands hang beside the hips and would widen the box).
+   */
+  bottomSide: 0.2,
   /** Bottom ends at the ankles when the shin looks like the thigh (delta E below this), else at the knees. */
-  sameColour: 25,
+  sameColour: 10,
   /** Short bottoms (skirt, shorts) end this many thigh lengths below the knee line (negative: above). */
   shortBelowKnee: 0.3,
   /** Long bottoms end this many shin lengths below the ankles. */
@@ -210,7 +215,9 @@ export function garmentRegions(input: RegionInput, rules: GarmentRules = GARMENT
         y2 = ay + rules.longBelowAnkle * Math.max(1, ay - ky);
       }
     }
-    const cols = maskColumns(input, y1, Math.min(y2, ky), xMin, xMax, rules);
+    const legXs = [KP.left_hip, KP.right_hip, KP.left_knee, KP.right_knee, KP.left_ankle, KP.right_ankle].filter(ok).map((i) => k[i][0]);
+    const side = rules.bottomSide * unit;
+    const cols = maskColumns(input, y1, Math.min(y2, ky), Math.max(xMin, Math.min(...legXs) - side), Math.min(xMax, Math.max(...legXs) + side), rules);
     if (cols) bottom = clampBox(cols[0], y1, cols[1], y2, w, h);
   }
 

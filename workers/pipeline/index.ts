@@ -16,7 +16,7 @@ import { dominantColours, samplePixels } from './colours';
 import { GARMENT_RULES, garmentRegions, type GarmentRules, type MaskAt } from './garments';
 
 /** Identifies pipeline + weights; bump it whenever either changes (the index is then rebuilt). */
-export const MODEL_VERSION = 'mirror-vision-1:centernet+movenet-lightning+selfie@human-models-3.0.4,mobilenet-v2-flatten_1@nsfwjs-4.3.0,rules-1';
+export const MODEL_VERSION = 'mirror-vision-1:centernet+movenet-lightning+selfie@human-models-3.0.4,mobilenet-v2-flatten_1@nsfwjs-4.3.0,rules-2';
 
 export const PIPELINE = {
   /** CenterNet person detections below this score are not people (0..1). */
