@@ -18,7 +18,6 @@ import { isCategory, type Category } from '../common/categories';
 import * as backbone from '../workers/models/backbone';
 import * as selfie from '../workers/models/selfie';
 import { CROP, garmentCrop, type KeepTest } from '../workers/models/outfit-scorer/crop';
-import { maskLookup } from '../workers/pipeline';
 import { fileModels } from '../workers/node/fs-models';
 import { ccpPhotoPath, readCcp, type CcpPhoto } from './datasets';
 import { readImage } from './image';
@@ -92,8 +91,14 @@ export async function personTest(models: CropModels, image: RgbaImage): Promise<
     return tf.slice(rgba, [0, 0, 0], [image.height, image.width, 3]).toFloat() as tf.Tensor3D;
   });
   try {
-    const at = maskLookup(await models.segmenter.segment(rgb));
-    return (x, y) => at(x, y) >= PERSON_THRESHOLD;
+    // Same lookup as the pipeline's maskLookup (nearest mask cell; outside the mask's square = not person).
+    const { region, size, data } = await models.segmenter.segment(rgb);
+    const scale = size / region.size;
+    return (x, y) => {
+      const u = Math.floor((x - region.x) * scale);
+      const v = Math.floor((y - region.y) * scale);
+      return u >= 0 && v >= 0 && u < size && v < size && data[v * size + u] >= PERSON_THRESHOLD;
+    };
   } finally {
     rgb.dispose();
   }

@@ -19,7 +19,8 @@ import * as tf from '@tensorflow/tfjs';
 import { loadWeights, parameterCount, save, scoreIndexed, encodeItems, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
 import { buildEval, evaluate, nearestLookalikes, poolScorer, trainScorer, TRAIN_DEFAULTS, type Pool, type TrainOptions } from '../workers/models/outfit-scorer/train';
 import { fileHandler } from '../workers/node/fs-models';
-import { nodeBackend } from '../workers/node/runtime';
+import { chooseBackend } from '../workers/backend';
+import { nodeWasmDir } from '../workers/node/fs-models';
 import { featureCache, type FeatureCache } from './outfit-features';
 import { ROOT, STUDENT_DIR, teacherDir } from './train-paths';
 
@@ -132,7 +133,8 @@ async function main(argv: string[]): Promise<void> {
   if (!values.data) throw new Error('missing --data DIR (the CCP folder)');
   const cacheRoot = resolve(values.cache ?? join(ROOT, '.cache'));
   const seed = Number(values.seed ?? 7);
-  const info = await nodeBackend('wasm');
+  // Not workers/node/runtime's nodeBackend: that module pulls in the whole vision pipeline.
+  const info = await chooseBackend('wasm', { wasmPaths: nodeWasmDir() });
   log(`backend: ${info.reason}`);
   const cache = await featureCache(values.data, join(cacheRoot, 'outfit-features'), log, values.models);
   const train = poolOf(cache, 'train');

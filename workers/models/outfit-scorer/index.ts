@@ -3,11 +3,11 @@
  *
  * Two sizes of the same job, both on the backbone's garment vectors (workers/models/backbone, 1280-d,
  * L2-normalised, of crop.ts' grey-background crops) plus the garment's category:
- *  - teacher: item MLP (1280 -> 256) + 2 self-attention blocks over the garments (4 heads, feed-forward
- *    512, layer norm) + attention pooling with a learned seed (PMA) + score MLP. ~1.6 M parameters;
+ *  - teacher: item layer (1280 -> 128) + 2 self-attention blocks over the garments (4 heads, feed-forward
+ *    256, layer norm) + attention pooling with a learned seed (PMA) + score MLP. ~0.5 M parameters;
  *    trained in Node, kept in .cache/, never shipped.
- *  - student: item layer (1280 -> 32) + one attention pooling with a learned seed, mean pooling and the
- *    mean pairwise agreement of the garments + score MLP. ~45 k parameters; shipped in
+ *  - student: item layer (1280 -> 24) + one attention pooling with a learned seed, mean pooling and the
+ *    mean pairwise agreement of the garments + score MLP. ~35 k parameters; shipped in
  *    public/models/trained/outfit-student/.
  *
  * Tensor layouts (S = OUTFIT.slots; empty slots are masked out everywhere):
@@ -47,8 +47,9 @@ export interface ScorerConfig {
   hidden: number;
 }
 
-export const TEACHER_CONFIG: ScorerConfig = { kind: 'teacher', dim: 256, blocks: 2, heads: 4, ff: 512, hidden: 128 };
-export const STUDENT_CONFIG: ScorerConfig = { kind: 'student', dim: 32, blocks: 0, heads: 1, ff: 0, hidden: 32 };
+// Sizes bounded by training time: on one shared WASM thread a step of the teacher costs ~0.5 s at these sizes.
+export const TEACHER_CONFIG: ScorerConfig = { kind: 'teacher', dim: 128, blocks: 2, heads: 4, ff: 256, hidden: 64 };
+export const STUDENT_CONFIG: ScorerConfig = { kind: 'student', dim: 24, blocks: 0, heads: 1, ff: 0, hidden: 24 };
 
 /** A batch of outfits as slot tensors (see the layouts above). The caller disposes them. */
 export interface OutfitBatch {
@@ -130,9 +131,25 @@ function layerNorm(x: tf.Tensor): tf.Tensor {
   return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
 }
 
+/**
+ * x [n, k] @ w [k, m] with a gradient that transposes explicitly: on tfjs-wasm a matMul with
+ * transposeA / transposeB (what tfjs' own matMul gradient uses) runs ~10-20x slower than a transpose
+ * followed by a plain matMul (453 ms vs 22 ms for 1152x1280x128, measured in Node).
+ */
+export const dense = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.matMul(x, w),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, tf.transpose(saved[1] as tf.Tensor2D)),
+      tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D),
+    ],
+  };
+}) as unknown as tf.CustomGradientFunc<tf.Tensor>) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
+
 /** Encodes garments: [N, 1280] + [N, 8] -> [N, d]. */
 export function encodeItems(w: Weights, items: tf.Tensor2D, cats: tf.Tensor2D): tf.Tensor2D {
-  return tf.relu(tf.add(tf.add(tf.matMul(items, w.item_w), w.item_b), tf.matMul(cats, w.cat_emb))) as tf.Tensor2D;
+  return tf.relu(tf.add(tf.add(dense(items, w.item_w), w.item_b), dense(cats, w.cat_emb))) as tf.Tensor2D;
 }
 
 /** Multi-head attention of queries [B, Q, d] over keys/values [B, S, d] with key mask [B, S]. */
@@ -150,7 +167,7 @@ function attention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tens
 
 const dense3 = (x: tf.Tensor3D, w: tf.Tensor, b?: tf.Tensor): tf.Tensor3D => {
   const [n, s, d] = x.shape;
-  const y = tf.matMul(tf.reshape(x, [n * s, d]), w as tf.Tensor2D);
+  const y = dense(tf.reshape(x, [n * s, d]), w);
   return tf.reshape(b ? tf.add(y, b) : y, [n, s, -1]) as tf.Tensor3D;
 };
 
@@ -159,7 +176,7 @@ export function scoreSlots(c: ScorerConfig, w: Weights, slots: tf.Tensor3D, mask
   const [b, s, d] = slots.shape;
   const m3 = tf.reshape(mask, [b, s, 1]);
   let h = tf.mul(slots, m3) as tf.Tensor3D;
-  const seedQ = tf.tile(tf.reshape(tf.matMul(w.seed as tf.Tensor2D, w.pool_q as tf.Tensor2D), [1, 1, d]), [b, 1, 1]) as tf.Tensor3D;
+  const seedQ = tf.tile(tf.reshape(dense(w.seed, w.pool_q), [1, 1, d]), [b, 1, 1]) as tf.Tensor3D;
   let pooled: tf.Tensor2D;
   let features: tf.Tensor2D;
   if (c.kind === 'teacher') {
@@ -188,9 +205,9 @@ export function scoreSlots(c: ScorerConfig, w: Weights, slots: tf.Tensor3D, mask
     const pair = tf.div(tf.reshape(pairSum, [b, 1]), pairs);
     features = tf.concat([pooled, mean, tf.sub(pooled, mean), pair], 1) as tf.Tensor2D;
   }
-  const hidden = tf.relu(tf.add(tf.matMul(features, w.head_w1 as tf.Tensor2D), w.head_b1));
-  const scores = tf.reshape(tf.add(tf.matMul(hidden, w.head_w2 as tf.Tensor2D), w.head_b2), [b]) as tf.Tensor1D;
-  const embedding = tf.matMul(pooled, w.proj_w as tf.Tensor2D) as tf.Tensor2D;
+  const hidden = tf.relu(tf.add(dense(features, w.head_w1), w.head_b1));
+  const scores = tf.reshape(tf.add(dense(hidden, w.head_w2), w.head_b2), [b]) as tf.Tensor1D;
+  const embedding = dense(pooled, w.proj_w);
   return { scores, embedding };
 }
 
@@ -237,7 +254,8 @@ export function garmentTensors(garments: { vector: Float32Array; category: Categ
 /** Scores outfits of indices into encoded garments `enc` [N, d]; row N of the gathered table is empty. */
 export function scoreIndexed(c: ScorerConfig, w: Weights, enc: tf.Tensor2D, outfits: number[][]): tf.Tensor1D {
   const n = enc.shape[0];
-  const s = OUTFIT.slots;
+  // As many slots as the longest outfit (empty slots still cost attention and pooling work).
+  const s = Math.min(OUTFIT.slots, Math.max(1, ...outfits.map((o) => o.length)));
   const idx = new Int32Array(outfits.length * s).fill(n);
   const mask = new Float32Array(outfits.length * s);
   outfits.forEach((o, i) => {

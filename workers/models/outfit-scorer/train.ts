@@ -52,6 +52,8 @@ export interface TrainOptions {
   substitute: number;
   /** Look-alikes per garment to draw substitutes from. */
   lookalikes: number;
+  /** Garments of a training positive at most (the largest; attention and pooling take any count). */
+  maxGarments: number;
   /** FND: on with a teacher. Negatives the teacher scores > positive - fndMargin get weight alpha. */
   alpha: number;
   fndMargin: number;
@@ -62,7 +64,7 @@ export interface TrainOptions {
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
-  seed: 7, steps: 300, batch: 32, negatives: 7, lr: 1e-3, substitute: 0.8, lookalikes: 5,
+  seed: 7, steps: 300, batch: 24, negatives: 7, lr: 1e-3, substitute: 0.8, lookalikes: 5, maxGarments: 6,
   alpha: 0.2, fndMargin: 0.5, clWeight: 0, tau: 0.2,
 };
 
@@ -161,9 +163,9 @@ export function toSample(r: () => number, pool: Pool, outfit: number[], variant?
   };
 }
 
-/** Samples -> slot tensors (see index.ts). The caller disposes them. */
+/** Samples -> slot tensors (see index.ts), as many slots as the longest sample. The caller disposes them. */
 export function makeBatch(pool: Pool, samples: Sample[]): OutfitBatch {
-  const s = OUTFIT.slots;
+  const s = Math.min(OUTFIT.slots, Math.max(1, ...samples.map((x) => x.rows.length)));
   const d = pool.dim;
   const items = new Float32Array(samples.length * s * d);
   const cats = new Float32Array(samples.length * s * OUTFIT.categories);
@@ -239,10 +241,12 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
   const vars = initWeights(config, opts.seed);
   const optimizer = tf.train.adam(opts.lr);
   const index = byCategory(pool.garments);
-  const usable = pool.outfits.filter((o) => o.length >= 2);
+  // Pool outfits list garments largest first (the feature cache's order): the cut keeps the big ones.
+  const usable = pool.outfits.filter((o) => o.length >= 2).map((o) => o.slice(0, opts.maxGarments));
   const losses: number[] = [];
   let flaggedCount = 0;
   let negCount = 0;
+  const start = performance.now();
   for (let step = 0; step < opts.steps; step++) {
     const positives: number[][] = [];
     for (let i = 0; i < opts.batch; i++) positives.push(substitute(r, pool, pick(r, usable), lookalikes, opts.substitute));
@@ -283,7 +287,7 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
     loss.dispose();
     weights?.dispose();
     Object.values(batch).forEach((t) => t.dispose());
-    if (opts.log && (step + 1) % 50 === 0) opts.log(`  step ${step + 1}/${opts.steps} loss ${(losses.slice(-50).reduce((a, x) => a + x, 0) / 50).toFixed(4)}`);
+    if (opts.log && (step + 1) % 25 === 0) opts.log(`  step ${step + 1}/${opts.steps} loss ${(losses.slice(-25).reduce((a, x) => a + x, 0) / 25).toFixed(4)}, ${((performance.now() - start) / (step + 1)).toFixed(0)} ms/step`);
   }
   optimizer.dispose();
   const tenth = Math.max(1, Math.floor(losses.length / 10));
