@@ -1,0 +1,71 @@
+/**
+ * Bench-only worker: outfit scoring speed, student against teacher, on the tfjs backend the app uses
+ * (workers/backend.ts chooseBackend, WASM binaries from this origin). The scorer code is the app's own
+ * (workers/models/outfit-scorer). Weights: the shipped student's model.json when it exists, else the
+ * seeded random init (initWeights) of the same architecture; the teacher is always the seeded init (its
+ * trained weights live in .cache/ and are not shipped). Speed does not depend on the weight values.
+ */
+import { expose } from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { CATEGORIES } from '../../common/categories';
+import { chooseBackend } from '../../workers/backend';
+import { fromWeights, initWeights, load, parameterCount, STUDENT_CONFIG, TEACHER_CONFIG, type Garment, type OutfitScorer } from '../../workers/models/outfit-scorer';
+import { makeVectorSet, rng } from './vectors';
+
+const STUDENT_URL = `${import.meta.env.BASE_URL}models/trained/outfit-student/model.json`;
+
+export interface ScorerRun {
+  name: 'student' | 'teacher';
+  weights: string;
+  parameters: number;
+  /** Wall time (ms) of each timed score() call over all candidates. */
+  runs: number[];
+}
+
+async function student(): Promise<{ scorer: OutfitScorer; weights: string }> {
+  const res = await fetch(STUDENT_URL, { method: 'HEAD' }).catch(() => null);
+  if (res?.ok) return { scorer: await load(STUDENT_URL), weights: 'trained (public/models/trained/outfit-student)' };
+  return { scorer: fromWeights(STUDENT_CONFIG, initWeights(STUDENT_CONFIG, 7)), weights: 'seeded random init (no shipped student weights)' };
+}
+
+export const api = {
+  async run(opts: { candidates: number; garments: number; warmup: number; runs: number; teacherRuns: number }) {
+    const backend = await chooseBackend('wasm', {
+      wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd },
+    });
+    // A wardrobe of `garments` pieces, and `candidates` outfits of 2..5 of them.
+    const set = makeVectorSet(opts.garments, 1280, 3);
+    const r = rng(9);
+    const garments: Garment[] = Array.from({ length: opts.garments }, (_, i) => ({
+      vector: set.data.subarray(i * 1280, (i + 1) * 1280),
+      category: CATEGORIES[Math.floor(r() * CATEGORIES.length)],
+    }));
+    const outfits = Array.from({ length: opts.candidates }, () => Array.from({ length: 2 + Math.floor(r() * 4) }, () => Math.floor(r() * opts.garments)));
+    const out: ScorerRun[] = [];
+    const s = await student();
+    const scorers: [ScorerRun['name'], OutfitScorer, string][] = [
+      ['student', s.scorer, s.weights],
+      ['teacher', fromWeights(TEACHER_CONFIG, initWeights(TEACHER_CONFIG, 7)), 'seeded random init (trained teacher weights are only in .cache/, not shipped)'],
+    ];
+    for (const [name, scorer, weights] of scorers) {
+      const runs: number[] = [];
+      // Warm-up on a slice (kernels compiled, weights on the backend), then full-size timed runs.
+      for (let i = 0; i < opts.warmup; i++) await scorer.score(garments, outfits.slice(0, 200));
+      for (let i = 0; i < (name === 'teacher' ? Math.min(opts.runs, opts.teacherRuns) : opts.runs); i++) {
+        const t = performance.now();
+        await scorer.score(garments, outfits);
+        runs.push(performance.now() - t);
+        console.log(`[bench] ${name} run ${i}: ${(performance.now() - t).toFixed(0)} ms`);
+      }
+      out.push({ name, weights, parameters: parameterCount(scorer.config), runs });
+      scorer.dispose();
+    }
+    return { backend, tensorsLeft: tf.memory().numTensors, scorers: out };
+  },
+};
+
+export type OutfitBenchApi = typeof api;
+expose(api);
