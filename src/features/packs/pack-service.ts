@@ -6,7 +6,7 @@
  */
 import { EMBEDDING_DIM } from '../../../common/constants';
 import { vectorId, type NetworkRecord, type PackRecord } from '../../../common/db-schema';
-import { verifyPack, type PackReader, type Product } from '../../../common/pack-format';
+import { parseManifest, verifyPack, type PackReader, type Product } from '../../../common/pack-format';
 import { relatedProducts, RELATED_K, type Catalog } from '../../../common/pack-match';
 import { db } from '../../db/connection';
 import { getGarment } from '../../db/looks';
@@ -80,11 +80,13 @@ export async function updatePack(pack: PackRecord): Promise<void> {
   });
   if (!source) return;
   try {
-    const verified = await verifyPack(source.manifest, source.read, { dim: EMBEDDING_DIM });
-    if (verified.manifest.id === pack.id && verified.manifest.version <= pack.manifest.version) {
+    // The manifest alone says whether there is anything newer: the other files are fetched only then.
+    const offered = parseManifest(source.manifest);
+    if (offered.id === pack.id && offered.version <= pack.manifest.version) {
       info(`"${pack.manifest.title}" is up to date (version ${pack.manifest.version}).`);
       return;
     }
+    const verified = await verifyPack(source.manifest, source.read, { dim: EMBEDDING_DIM });
     const outcome = await store.installPack(await db(), verified, { type: 'url', url: source.url });
     emit('packs-changed', { packIds: [verified.manifest.id] });
     info(

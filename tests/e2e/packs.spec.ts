@@ -1,0 +1,308 @@
+/**
+ * Catalog packs end to end: a pack built by the CLI from photos generated here, added from files and by
+ * URL (served by this test on another localhost port, with CORS), Shop the look in the Photo view, updates,
+ * the network ledger, removal, and every kind of broken pack refused with a clear message and nothing
+ * changed. Needs no data set.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from '@playwright/test';
+import { dequantise, makeManifest, splitEmbeddings } from '../../common/pack-format';
+import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
+import { HAS_CCP, NO_CCP_REASON, ccpPhotoPaths } from './support/data';
+import { makeFigureJpeg, makeJpeg, type Rgb } from './support/images';
+
+const root = join(import.meta.dirname, '..', '..');
+const run = promisify(execFile);
+
+/** A garment-shaped product photo on white: a shirt, trousers or shoes in one colour. */
+function productJpeg(kind: 'top' | 'bottom' | 'shoes', colour: Rgb): Buffer {
+  return makeJpeg(200, 240, (x, y) => {
+    const cx = 100;
+    const inside =
+      kind === 'top' ? y > 30 && y < 210 && Math.abs(x - cx) < (y < 90 ? 85 : 55)
+      : kind === 'bottom' ? y > 20 && y < 230 && Math.abs(x - cx) < 50 && Math.abs(x - cx) > (y > 80 ? 6 : 0)
+      : y > 120 && y < 190 && x > 30 && x < 170;
+    return inside ? colour : [250, 250, 250];
+  });
+}
+
+type PackFiles = Map<string, Buffer>;
+let work: string;
+let pack: PackFiles;
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  work = mkdtempSync(join(tmpdir(), 'mirror-e2e-packs-'));
+  mkdirSync(join(work, 'photos'));
+  writeFileSync(join(work, 'photos/red-tee.jpg'), productJpeg('top', [200, 40, 40]));
+  writeFileSync(join(work, 'photos/navy-trousers.jpg'), productJpeg('bottom', [30, 40, 120]));
+  writeFileSync(join(work, 'photos/black-shoes.jpg'), productJpeg('shoes', [20, 20, 20]));
+  writeFileSync(join(work, 'products.csv'), [
+    'id,title,brand,price,currency,url,category,type,image',
+    'tee-1,"Red tee, organic",Acme & Co,19.99,EUR,https://shop.example/tee-1,top,T-Shirt,red-tee.jpg',
+    'trousers-1,Navy trousers,Acme & Co,49,EUR,https://shop.example/trousers-1,bottom,Pants,navy-trousers.jpg',
+    'shoes-1,Black shoes,,,,,shoes,Shoes,black-shoes.jpg',
+  ].join('\n'));
+  await run(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'cli/main.ts'), 'build-pack',
+    '--images', join(work, 'photos'), '--products', join(work, 'products.csv'), '--out', join(work, 'pack'),
+    '--id', 'acme-spring', '--title', 'Acme spring', '--publisher', 'Acme'], { cwd: root });
+  pack = readPack(join(work, 'pack'));
+});
+
+test.afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function readPack(dir: string): PackFiles {
+  const files: PackFiles = new Map();
+  for (const name of readdirSync(dir)) if (name !== 'images') files.set(name, readFileSync(join(dir, name)));
+  for (const name of readdirSync(join(dir, 'images'))) files.set(`images/${name}`, readFileSync(join(dir, 'images', name)));
+  return files;
+}
+
+const manifestOf = (files: PackFiles) => JSON.parse(files.get('pack.json')!.toString('utf8'));
+
+/** The same pack with one file replaced and the manifest re-signed (so only the content is wrong). */
+async function resigned(change: (files: PackFiles) => void, manifestPatch: (m: Record<string, any>) => void = () => undefined): Promise<PackFiles> {
+  const files = new Map(pack);
+  change(files);
+  const old = manifestOf(files);
+  const rest = new Map([...files].filter(([p]) => p !== 'pack.json').map(([p, b]) => [p, new Uint8Array(b)]));
+  const m: Record<string, any> = await makeManifest(old, old.embeddings, rest);
+  manifestPatch(m);
+  files.set('pack.json', Buffer.from(JSON.stringify(m)));
+  return files;
+}
+
+/** The files as a person picks them with "Choose pack files" (names only, no folders). */
+const asPicked = (files: PackFiles) =>
+  [...files].map(([path, buffer]) => ({ name: path.split('/').pop()!, mimeType: path.endsWith('.jpg') ? 'image/jpeg' : 'application/octet-stream', buffer }));
+
+async function addFromFiles(page: Page, files: PackFiles): Promise<void> {
+  await page.getByLabel('Choose pack files').setInputFiles(asPicked(files));
+}
+
+const installed = (page: Page) => page.getByRole('list', { name: 'Installed packs' }).getByRole('listitem');
+
+/** Serves a pack folder's files on another localhost port with CORS, as a static host would. */
+async function servePack(files: () => PackFiles): Promise<{ server: Server; origin: string }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url!, 'http://x').pathname).replace(/^\/spring\//, '');
+    const body = files().get(path);
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (!body) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+/** Adds one garment to the only look, with product `index`'s vector from the pack, straight into IndexedDB. */
+async function seedGarment(page: Page, index: number, category: string): Promise<void> {
+  const m = manifestOf(pack);
+  const { scales, vectors } = splitEmbeddings(new Uint8Array(pack.get('embeddings.bin')!), m.embeddings.count, m.embeddings.dim);
+  const vector = Array.from(dequantise(scales, vectors, m.embeddings.dim, index));
+  await page.evaluate(
+    async ({ vector, category }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('mirror');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
+      const looks = await new Promise<{ id: string; modelVersion: string }[]>((resolve) => {
+        const r = tx.objectStore('looks').getAll();
+        r.onsuccess = () => resolve(r.result);
+      });
+      const look = looks[0];
+      const id = 'seeded-garment';
+      tx.objectStore('garments').put({ id, lookId: look.id, category, box: [70, 70, 100, 110], score: 0.9, colours: [] });
+      tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: Float32Array.from(vector), modelVersion: look.modelVersion });
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { vector, category },
+  );
+}
+
+test('a CLI-built pack added from files: Shop the look shows related products, also offline', async ({ page, context }) => {
+  await openApp(page);
+  await page.getByRole('link', { name: 'Packs' }).click();
+  await expect(page.getByRole('heading', { name: 'Packs', level: 1 })).toBeVisible();
+  await addFromFiles(page, pack);
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Acme spring" (3 products).');
+  await expect(installed(page)).toHaveCount(1);
+  await expect(installed(page).first()).toContainText('Acme spring');
+  await expect(installed(page).first()).toContainText('3 products');
+
+  await page.getByRole('link', { name: 'Collection' }).click();
+  await page.getByLabel('Add photos').setInputFiles([{ name: 'outfit.jpg', mimeType: 'image/jpeg', buffer: makeFigureJpeg(240, 360) }]);
+  await waitForAnalysis(page, 1);
+  // The pipeline's garment rules find no garment on a drawn figure (no person for the pose model), so the
+  // test gives the analysed look one garment whose item vector is the red tee's own vector from the pack.
+  await seedGarment(page, 0, 'top');
+  await page.reload();
+  await page.getByRole('list', { name: 'Collection' }).getByRole('listitem').first().getByRole('link').first().click();
+  const items = page.getByRole('list', { name: 'Detected items' }).getByRole('listitem');
+  await expect(items.first()).toBeVisible();
+
+  await items.first().getByRole('button', { name: /Shop the look/ }).click();
+  const products = items.first().getByRole('list', { name: 'Related products' }).getByRole('listitem');
+  await expect(products).toHaveCount(3);
+  // Same category first, then by similarity: the tee (its own vector, 100%) leads.
+  await expect(products.first()).toContainText('Red tee, organic');
+  await expect(products.first()).toContainText('100% match');
+  // Each product links out safely; the pack's text is text.
+  const tee = page.getByRole('link', { name: 'Red tee, organic' }).first();
+  await expect(tee).toHaveAttribute('href', 'https://shop.example/tee-1');
+  await expect(tee).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(tee).toHaveAttribute('target', '_blank');
+  await expect(items.first()).toContainText('Acme & Co');
+  await expect(products.first().getByRole('img')).toBeVisible();
+  await page.screenshot({ path: 'test-results/packs-shop-the-look.png', fullPage: true });
+
+  // Stored in IndexedDB: it works offline after a reload (once the service worker controls the page).
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole('list', { name: 'Detected items' }).getByRole('listitem').first().getByRole('button', { name: /Shop the look/ }).click();
+  await expect(page.getByRole('list', { name: 'Related products' }).first().getByRole('listitem')).toHaveCount(3);
+  await context.setOffline(false);
+});
+
+test('a pack added by URL is updated by a newer version, logged in Settings, and removed', async ({ page, typedOrigins }) => {
+  let served = pack;
+  const { server, origin } = await servePack(() => served);
+  typedOrigins.add(origin);
+  try {
+    await openApp(page, '/#/packs');
+    await page.getByLabel('Pack address').fill(`${origin}/spring/`);
+    await page.getByRole('button', { name: 'Add pack' }).click();
+    await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Acme spring" (3 products).');
+    await expect(installed(page).first()).toContainText(`From ${origin}/spring/pack.json`);
+
+    // The same version again is refused and changes nothing; a newer one replaces it.
+    await page.getByRole('button', { name: 'Check for update' }).click();
+    await expect(page.getByRole('status', { name: 'Messages' })).toContainText('"Acme spring" is up to date (version 1).');
+    served = await resigned(() => undefined, (m) => (m.version = 2));
+    await page.getByRole('button', { name: 'Check for update' }).click();
+    await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Updated the pack "Acme spring" from version 1 to 2.');
+    await expect(installed(page).first()).toContainText('version 2');
+
+    // Settings lists every request to another origin, with its bytes.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const ledger = page.getByRole('table', { name: 'Requests to other sites' });
+    await expect(ledger.getByRole('row').filter({ hasText: `${origin}/spring/pack.json` })).toHaveCount(3);
+    await expect(ledger.getByRole('row').filter({ hasText: `${origin}/spring/products.json` }).first()).toContainText('HTTP 200');
+    await expect(ledger.getByRole('row').filter({ hasText: `${origin}/spring/embeddings.bin` }).first()).toContainText('KB');
+    await page.screenshot({ path: 'test-results/packs-network-ledger.png', fullPage: true });
+
+    await page.getByRole('link', { name: 'Packs' }).click();
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: 'Yes, remove Acme spring' }).click();
+    await expect(page.getByText('No packs yet.')).toBeVisible();
+  } finally {
+    server.close();
+  }
+});
+
+test('broken packs are refused with a clear message, and nothing changes', async ({ page }) => {
+  await openApp(page, '/#/packs');
+  await addFromFiles(page, pack);
+  await expect(installed(page)).toHaveCount(1);
+
+  const tee = (m: PackFiles) => JSON.parse(m.get('products.json')!.toString('utf8'));
+  const cases: [string, () => Promise<PackFiles>, string][] = [
+    ['bad JSON', async () => new Map(pack).set('pack.json', Buffer.from('{"format": "mirror-pack",')), 'pack.json: is not valid JSON'],
+    ['wrong hash', async () => {
+      const files = new Map(pack);
+      files.set('products.json', Buffer.from(files.get('products.json')!.toString('utf8').replace('Navy trousers', 'Navy trouserz')));
+      return files;
+    }, 'products.json: does not match its SHA-256 in pack.json'],
+    ['oversize', async () => {
+      const files = new Map(pack);
+      const m = manifestOf(files);
+      m.files['images/tee-1.jpg'].bytes = 50 * 1024 * 1024;
+      return files.set('pack.json', Buffer.from(JSON.stringify(m)));
+    }, 'files["images/tee-1.jpg"].bytes must be between 0 and 2097152'],
+    ['missing file', async () => {
+      const files = new Map(pack);
+      files.delete('embeddings.bin');
+      return files;
+    }, 'embeddings.bin: is missing (listed in pack.json)'],
+    ['script in a title', async () => resigned((files) => {
+      const p = tee(files);
+      p.products[0].title = '<img src=x onerror=alert(1)>';
+      files.set('products.json', Buffer.from(JSON.stringify(p)));
+    }), 'products.json: products[0].title contains markup'],
+    ['javascript: link', async () => resigned((files) => {
+      const p = tee(files);
+      p.products[1].url = 'javascript:alert(1)';
+      files.set('products.json', Buffer.from(JSON.stringify(p)));
+    }), 'products[1].url must be an http(s) URL'],
+    ['wrong dimension', async () => resigned((files) => {
+      files.set('embeddings.bin', Buffer.alloc(3 * 4 + 3 * 8));
+    }, (m) => (m.embeddings.dim = 8)), "pack.json: embeddings.dim is 8; Mirror's vectors have 1280 dimensions"],
+  ];
+  const problems = page.getByRole('alert', { name: 'Problems' });
+  for (const [what, make, message] of cases) {
+    await test.step(what, async () => {
+      // A newer version number (pack.json is not hashed), so that only the damage can be the reason for a refusal.
+      const files = await make();
+      if (what !== 'bad JSON') {
+        const m = manifestOf(files);
+        m.version = 2;
+        files.set('pack.json', Buffer.from(JSON.stringify(m)));
+      }
+      await addFromFiles(page, files);
+      await expect(problems, what).toContainText(message);
+      await expect(problems).toContainText('Nothing was changed.');
+      await expect(installed(page)).toHaveCount(1);
+      await expect(installed(page).first()).toContainText('version 1');
+      await expect(installed(page).first()).toContainText('3 products');
+    });
+  }
+  await page.screenshot({ path: 'test-results/packs-refused.png', fullPage: true });
+
+  // A URL that is not http(s) is refused before any request is made.
+  await page.getByLabel('Pack address').fill('ftp://example.com/pack.json');
+  await page.getByRole('button', { name: 'Add pack' }).click();
+  await expect(problems).toContainText('must be an http(s) URL');
+  await expect(installed(page)).toHaveCount(1);
+});
+
+test('real photo: Shop the look on a detected garment', async ({ page }) => {
+  test.skip(!HAS_CCP, NO_CCP_REASON);
+  await openApp(page, '/#/packs');
+  await addFromFiles(page, pack);
+  await expect(installed(page)).toHaveCount(1);
+  await page.getByRole('link', { name: 'Collection' }).click();
+  const [path] = ccpPhotoPaths(1, 'val');
+  await page.getByLabel('Add photos').setInputFiles([{ name: 'real.jpg', mimeType: 'image/jpeg', buffer: readFileSync(path) }]);
+  await waitForAnalysis(page, 1);
+  await page.getByRole('list', { name: 'Collection' }).getByRole('listitem').first().getByRole('link').first().click();
+  const items = page.getByRole('list', { name: 'Detected items' }).getByRole('listitem');
+  await expect(items.first()).toBeVisible();
+  // Every detected garment gets its related products (the pack has three; all are listed, category first).
+  const buttons = page.getByRole('button', { name: /^Shop the look: item/ });
+  const count = await buttons.count();
+  for (let i = 0; i < count; i++) await buttons.nth(i).click();
+  const regions = page.getByRole('region', { name: /^Related products for item/ });
+  await expect(regions).toHaveCount(count);
+  for (let i = 0; i < count; i++) await expect(regions.nth(i).getByRole('listitem')).toHaveCount(3);
+  await page.screenshot({ path: 'test-results/packs-real-photo.png', fullPage: true });
+});
