@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CcpPhoto } from './datasets';
-import { boxIou, labelMap, scorePhotos, unionBox } from './evaluate';
+import { iou as boxIou, unionBox } from '../common/boxes';
+import { labelMap, scorePhotos } from './evaluate';
 
 const labels = labelMap({ ccp: { top: ['blouse', 'shirt'], bottom: ['skirt'], shoes: ['shoes'], bag: ['bag'] } });
 

@@ -7,6 +7,7 @@
 import { CATEGORIES, type Category } from '../common/categories';
 import type { Box } from '../common/types';
 import type { CcpPhoto } from './datasets';
+import { iou, unionBox } from '../common/boxes';
 
 export const MIN_COVER = 0.01;
 export const MIN_IOU = 0.5;
@@ -18,25 +19,6 @@ export function labelMap(categoriesJson: { ccp: Record<string, string[]> }): Lab
   const map: LabelMap = new Map();
   for (const c of CATEGORIES) for (const label of categoriesJson.ccp[c] ?? []) map.set(label, c);
   return map;
-}
-
-export function unionBox(boxes: Box[]): Box | null {
-  if (boxes.length === 0) return null;
-  const x1 = Math.min(...boxes.map((b) => b[0]));
-  const y1 = Math.min(...boxes.map((b) => b[1]));
-  const x2 = Math.max(...boxes.map((b) => b[0] + b[2]));
-  const y2 = Math.max(...boxes.map((b) => b[1] + b[3]));
-  return [x1, y1, x2 - x1, y2 - y1];
-}
-
-export function boxIou(a: Box, b: Box): number {
-  const x1 = Math.max(a[0], b[0]);
-  const y1 = Math.max(a[1], b[1]);
-  const x2 = Math.min(a[0] + a[2], b[0] + b[2]);
-  const y2 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a[2] * a[3] + b[2] * b[3] - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 export interface CategoryScore {
@@ -74,9 +56,9 @@ export function scorePhotos(
       if (present) a.present++;
       if (p) a.predicted++;
       if (present && p && gt) {
-        const iou = boxIou(gt, p);
-        a.iouSum += iou;
-        if (iou >= MIN_IOU) a.hits++;
+        const overlap = iou(gt, p);
+        a.iouSum += overlap;
+        if (overlap >= MIN_IOU) a.hits++;
       }
     }
   }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileModels, syntheticPerson, useWasm } from '../../node/test-support';
 import { rgbTensor } from '../tensor';
-import { COCO_LABELS, iou, load, type ObjectDetector } from './index';
+import { iou } from '../../../common/boxes';
+import { COCO_LABELS, load, type ObjectDetector } from './index';
 
 describe('centernet', () => {
   let model: ObjectDetector;

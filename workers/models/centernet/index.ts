@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Box } from '../../../common/types';
 import { loadGraphModel, type ModelSource } from '../io';
+import { iou } from '../../../common/boxes';
 
 export const CENTERNET = {
   inputSize: 512,
@@ -44,16 +45,6 @@ export interface Detection {
 export interface ObjectDetector {
   detect(image: tf.Tensor3D): Promise<Detection[]>;
   dispose(): void;
-}
-
-export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a[0], b[0]);
-  const y1 = Math.max(a[1], b[1]);
-  const x2 = Math.min(a[0] + a[2], b[0] + b[2]);
-  const y2 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a[2] * a[3] + b[2] * b[3] - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 export async function load(source: ModelSource): Promise<ObjectDetector> {
