@@ -17,6 +17,7 @@ const PORT = Number(process.env.MIRROR_E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  globalSetup: './tests/e2e/support/global-setup.ts',
   timeout: 180_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,
