@@ -87,6 +87,8 @@ export interface SearchResult {
   /** Bytes held per stored vector by Mirror's index (int8 + float32 + per-slot fields). */
   mirrorBytesPerVector: number;
   scanner: string;
+  /** Libraries that failed to build or search here, with the error. */
+  failures: string[];
 }
 
 type Searcher = (q: Float32Array) => number[] | Promise<number[]>;
@@ -119,6 +121,7 @@ async function search(opts: { n: number; queries: number; warmup: number; libs: 
   const set: VectorSet = makeVectorSet(opts.n, dim);
   const queries = Array.from({ length: opts.queries }, () => set.query());
   const contenders: Contender[] = [];
+  const failures: string[] = [];
 
   // Plain float32 scan in JS: the exact answer (ground truth) and the simplest alternative.
   const truth: number[][] = [];
@@ -142,7 +145,7 @@ async function search(opts: { n: number; queries: number; warmup: number; libs: 
   contenders.unshift({ name: `Mirror VectorIndex (int8 ${scanner} + float re-rank)`, buildMs, ...m });
   index = null;
 
-  if (opts.libs.includes('hnswlib-wasm')) {
+  if (opts.libs.includes('hnswlib-wasm')) try {
     const lib = await loadHnswlib();
     const h = new lib.HierarchicalNSW('cosine', dim, '');
     const { m: M, efConstruction, efSearch } = opts.hnsw;
@@ -155,20 +158,28 @@ async function search(opts: { n: number; queries: number; warmup: number; libs: 
     contenders.push({ name: 'hnswlib-wasm (HNSW)', buildMs: build, ...r, note: `M=${M}, efConstruction=${efConstruction}, efSearch=${efSearch}` });
     // Frees the index inside the module's heap (the heap itself does not shrink).
     (h as unknown as { delete?: () => void }).delete?.();
+  } catch (e) {
+    failures.push(`hnswlib-wasm: ${String(e)}`);
   }
 
-  if (opts.libs.includes('@orama/orama')) {
+  if (opts.libs.includes('@orama/orama')) try {
     const db = create({ schema: { id: 'string', embedding: `vector[${dim}]` } as const });
-    const docs = Array.from({ length: opts.n }, (_, i) => ({ id: String(i), embedding: set.data.subarray(i * dim, (i + 1) * dim) as unknown as number[] }));
-    t = now();
-    await insertMultiple(db, docs, 1000);
-    const build = now() - t;
+    // Orama's schema check wants plain arrays (it copies them into Float32Arrays); made per batch.
+    let build = 0;
+    for (let start = 0; start < opts.n; start += 1000) {
+      const docs = Array.from({ length: Math.min(1000, opts.n - start) }, (_, j) => ({ id: String(start + j), embedding: Array.from(set.data.subarray((start + j) * dim, (start + j + 1) * dim)) }));
+      t = now();
+      await insertMultiple(db, docs, 1000);
+      build += now() - t;
+    }
     // Orama drops hits under `similarity` (default 0.8); 0.5 keeps every vector of the query's centre.
-    const r = await timeQueries(async (q) => (await oramaSearch(db, { mode: 'vector', vector: { value: q as unknown as number[], property: 'embedding' }, similarity: 0.5, limit: k, includeVectors: false })).hits.map((hit) => Number(hit.id)), queries, truth, opts.warmup);
+    const r = await timeQueries(async (q) => (await oramaSearch(db, { mode: 'vector', vector: { value: Array.from(q), property: 'embedding' }, similarity: 0.5, limit: k, includeVectors: false })).hits.map((hit) => Number(hit.id)), queries, truth, opts.warmup);
     contenders.push({ name: '@orama/orama (vector mode)', buildMs: build, ...r, note: 'brute force in JS, similarity >= 0.5' });
+  } catch (e) {
+    failures.push(`@orama/orama: ${String(e)}`);
   }
 
-  if (opts.libs.includes('voy-search')) {
+  if (opts.libs.includes('voy-search')) try {
     await initVoy();
     const resource = { embeddings: Array.from({ length: opts.n }, (_, i) => ({ id: String(i), title: '', url: '', embeddings: Array.from(set.data.subarray(i * dim, (i + 1) * dim)) })) };
     t = now();
@@ -177,9 +188,11 @@ async function search(opts: { n: number; queries: number; warmup: number; libs: 
     const r = await timeQueries((q) => voy.search(q, k).neighbors.map((nb: { id: string }) => Number(nb.id)), queries, truth, opts.warmup);
     contenders.push({ name: 'voy-search (k-d tree, WASM)', buildMs: build, ...r });
     voy.free();
+  } catch (e) {
+    failures.push(`voy-search: ${String(e)}`);
   }
 
-  return { n: opts.n, dim, queries: opts.queries - opts.warmup, contenders, mirrorBytesPerVector, scanner };
+  return { n: opts.n, dim, queries: opts.queries - opts.warmup, contenders, mirrorBytesPerVector, scanner, failures };
 }
 
 // ---------------------------------------------------------------- index load from IndexedDB (index worker)
