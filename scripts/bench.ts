@@ -285,25 +285,27 @@ async function ingestBench(browser: Browser): Promise<void> {
   }
   const ms = Date.now() - t0;
   // Bytes stored in IndexedDB, summed over every record (Blobs, typed arrays, and the JSON of the rest).
-  const stored = await page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open('mirror'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-    const size = (v: unknown): number => {
+  // (In-page code is passed as text: tsx would otherwise wrap its inner functions in a __name helper.)
+  const stored = (await page.evaluate(`(async () => {
+    const open = () => new Promise((res, rej) => { const r = indexedDB.open('mirror'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const db = await open();
+    const size = (v) => {
       if (v instanceof Blob) return v.size;
-      if (ArrayBuffer.isView(v)) return v.byteLength;
-      if (v instanceof ArrayBuffer) return v.byteLength;
-      if (Array.isArray(v)) return v.reduce((a: number, x) => a + size(x), 0);
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return v.byteLength;
+      if (Array.isArray(v)) return v.reduce((a, x) => a + size(x), 0);
       if (v && typeof v === 'object') return Object.entries(v).reduce((a, [k, x]) => a + k.length + size(x), 0);
       return JSON.stringify(v ?? null).length;
     };
-    const out: Record<string, number> = {};
+    const stores = {};
+    let looks = 0;
     for (const name of Array.from(db.objectStoreNames)) {
-      const all = await new Promise<unknown[]>((res, rej) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-      out[name] = all.reduce((a: number, x) => a + size(x), 0);
+      const all = await new Promise((res, rej) => { const r = db.transaction(name).objectStore(name).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      stores[name] = all.reduce((a, x) => a + size(x), 0);
+      if (name === 'looks') looks = all.length;
     }
     db.close();
-    const looks = await new Promise<number>((res) => { const r = indexedDB.open('mirror'); r.onsuccess = () => { const c = r.result.transaction('looks').objectStore('looks').count(); c.onsuccess = () => { res(c.result); r.result.close(); }; }; });
-    return { stores: out, looks };
-  });
+    return { stores, looks };
+  })()`)) as { stores: Record<string, number>; looks: number };
   const total = Object.values(stored.stores).reduce((a, b) => a + b, 0);
   const perMin = files.length / (ms / 60_000);
   const warm = figures.find((f) => f.id === 'analysis.warm.wasm.p50_ms');
@@ -316,27 +318,27 @@ async function ingestBench(browser: Browser): Promise<void> {
   await context.close();
 }
 
+/** In-page: performance.now() (ms since the navigation started) at the first frame where "Add photos" is an enabled input. */
+const USABLE = `new Promise((resolve) => {
+  const check = () => {
+    const input = document.querySelector('input[aria-label="Add photos"]');
+    if (input && !input.disabled && input.isConnected) resolve(performance.now());
+    else requestAnimationFrame(check);
+  };
+  check();
+})`;
+
 async function startBench(browser: Browser): Promise<void> {
   const context = await newContext(browser, APP);
   const page = await context.newPage();
   const tti = async (): Promise<number> => {
     await page.reload({ waitUntil: 'commit' });
     // performance.now() in the page counts from the navigation's start.
-    return page.evaluate(() => new Promise<number>((resolveTti) => {
-      const check = () => {
-        const input = document.querySelector<HTMLInputElement>('input[aria-label="Add photos"]');
-        if (input && !input.disabled && input.isConnected) resolveTti(performance.now());
-        else requestAnimationFrame(check);
-      };
-      check();
-    }));
+    return page.evaluate(USABLE) as Promise<number>;
   };
   log('app start: first visit, then online and offline from the service worker');
   await page.goto(APP);
-  const first = await page.evaluate(() => new Promise<number>((res) => {
-    const check = () => (document.querySelector<HTMLInputElement>('input[aria-label="Add photos"]') ? res(performance.now()) : requestAnimationFrame(check));
-    check();
-  }));
+  const first = (await page.evaluate(USABLE)) as number;
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   for (let i = 0; i < 20 && !(await page.evaluate(() => !!navigator.serviceWorker.controller)); i++) await page.reload();
   const online: number[] = [];
