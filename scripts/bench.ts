@@ -103,7 +103,8 @@ async function benchPage(context: BrowserContext, port: number): Promise<Page> {
   return page;
 }
 
-const bench = <K extends keyof Bench>(page: Page, name: K, arg?: Parameters<Bench[K]>[0]) =>
+type BenchFn = Exclude<keyof Bench, 'ready'>;
+const bench = <K extends BenchFn>(page: Page, name: K, arg?: Parameters<Bench[K]>[0]) =>
   page.evaluate(([n, a]) => (window as unknown as { bench: Record<string, (x: unknown) => unknown> }).bench[n as string](a), [name, arg] as const) as Promise<Awaited<ReturnType<Bench[K]>>>;
 
 const kilo = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
