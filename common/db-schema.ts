@@ -5,7 +5,7 @@
 import type { DBSchema } from 'idb';
 import type { Category } from './categories';
 import type { Box, GarmentColour } from './types';
-import type { PackManifest, Product } from './pack-format';
+import type { LookbookLook, PackManifest, Product } from './pack-format';
 
 export type LookStatus = 'pending' | 'analysed' | 'failed';
 
@@ -58,7 +58,10 @@ export interface PackRecord {
   /** The manifest's id: one installed version per id. */
   id: string;
   manifest: PackManifest;
+  /** A catalog's products ([] for a lookbook). */
   products: Product[];
+  /** A lookbook's looks (absent or [] for a catalog). */
+  looks?: LookbookLook[];
   /** embeddings.bin split: count scales and count × dim int8 components. */
   scales: Float32Array;
   vectors: Int8Array;
@@ -69,7 +72,7 @@ export interface PackRecord {
   bytes: number;
 }
 
-/** A pack's image, stored apart so that listing packs does not read every thumbnail. */
+/** A pack's picture (a product image or a lookbook photo), stored apart so that listing packs does not read every thumbnail. */
 export interface PackImageRecord {
   packId: string;
   /** Path inside the pack (images/…). */

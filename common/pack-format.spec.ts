@@ -12,7 +12,8 @@ import {
   splitEmbeddings,
   verifyPack,
 } from './pack-format';
-import { encode, makePack, mapReader } from './pack-test-support';
+import { TINY_JPEG, encode, makePack, mapReader } from './pack-test-support';
+import { stripJpegMetadata } from './jpeg-strip';
 
 /** Verifies a fixture whose files were changed after the manifest was made (so hashes may not match). */
 async function verify(files: Map<string, Uint8Array>, dim?: number) {
@@ -154,5 +155,42 @@ describe('quantise', () => {
 
   it('hashes like sha256sum', async () => {
     expect(await sha256Hex(encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
+
+describe('lookbook packs', () => {
+  async function lookbook(looks: unknown[], count: number) {
+    const files = new Map<string, Uint8Array>([
+      ['looks.json', encode({ looks })],
+      ['embeddings.bin', quantise(Array.from({ length: count }, (_, i) => Float32Array.from({ length: 8 }, (_, j) => (i === j ? 1 : 0.2))), 8)],
+      ['photos/a.jpg', TINY_JPEG],
+    ]);
+    const m = await makeManifest({ kind: 'lookbook', id: 'friend', version: 1, title: 'Friend', publisher: 'Sam' }, { dim: 8, count, modelVersion: 'm' }, files);
+    files.set(MANIFEST_FILE, encode(m));
+    return files;
+  }
+  const look = { id: 'l1', caption: 'Sunday', tags: ['top', 'red'], takenAt: '2026-05-01T10:00:00Z', photo: 'photos/a.jpg', width: 300, height: 400,
+    garments: [{ category: 'top', box: [1, 2, 3, 4], colours: ['red'] }] };
+
+  it('accepts looks with one vector per look and per garment', async () => {
+    const pack = await verify(await lookbook([look], 2), 8);
+    expect(pack.manifest.kind).toBe('lookbook');
+    expect(pack.looks[0]).toMatchObject({ id: 'l1', caption: 'Sunday', garments: [{ category: 'top' }] });
+    expect([...pack.images.keys()]).toEqual(['photos/a.jpg']);
+  });
+
+  it('refuses a vector count that does not fit the looks, and markup in a caption', async () => {
+    expect((await refusal(verify(await lookbook([look], 1)))).message).toMatch(/looks\.json: looks need 2 vectors/);
+    expect((await refusal(verify(await lookbook([{ ...look, caption: '<a href=x>hi</a>' }], 2)))).field).toBe('looks[0].caption');
+  });
+});
+
+describe('stripJpegMetadata', () => {
+  it('drops EXIF (APP1) and comments, keeps JFIF and the image data', () => {
+    const seg = (marker: number, body: number[]) => [0xff, marker, 0, body.length + 2, ...body];
+    const jpeg = Uint8Array.from([0xff, 0xd8, ...seg(0xe0, [74, 70]), ...seg(0xe1, [69, 120, 105, 102, 0, 0, 1, 2]), ...seg(0xfe, [65]), ...seg(0xdb, [9]), 0xff, 0xda, 1, 2, 3, 0xff, 0xd9]);
+    const out = stripJpegMetadata(jpeg);
+    expect(Array.from(out)).toEqual([0xff, 0xd8, ...seg(0xe0, [74, 70]), ...seg(0xdb, [9]), 0xff, 0xda, 1, 2, 3, 0xff, 0xd9]);
+    expect(() => stripJpegMetadata(Uint8Array.from([1, 2, 3]))).toThrow('not a JPEG file');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Mirror packs: the static, versioned file format for catalogs of related products (and, later, lookbooks),
+ * Mirror packs: the static, versioned file format for catalogs of related products and for lookbooks,
  * and the ONE checker of a pack, shared by the page (add by URL or from files) and the CLI (build-pack
  * writes, related reads). DOM-free and tfjs-free: it runs on the page, in workers and in Node.
  *
@@ -11,6 +11,9 @@
  *   embeddings.bin   count × float32 little-endian scales, then count × dim int8 components:
  *                    product i's vector ≈ q[i * dim + j] * scale[i] (see quantise / dequantise)
  *   images/…         product thumbnails (JPEG, PNG or WebP)
+ *
+ * A lookbook (kind "lookbook") has looks.json ({ "looks": LookbookLook[] }) and photos/… instead of
+ * products.json and images/…; its vectors are each look's look vector followed by its garments' vectors.
  *
  * Schema checks are written out by hand rather than with a JSON-schema library: the usual one (ajv)
  * compiles validators with `new Function`, and the messages here name the pack's file and field exactly.
@@ -24,9 +27,17 @@ export const MANIFEST_FILE = 'pack.json';
 export const PRODUCTS_FILE = 'products.json';
 export const EMBEDDINGS_FILE = 'embeddings.bin';
 export const IMAGES_DIR = 'images/';
+export const LOOKS_FILE = 'looks.json';
+export const PHOTOS_DIR = 'photos/';
 export const EMBEDDING_ENCODING = 'int8-scale-f32le';
 
-export type PackKind = 'catalog';
+export type PackKind = 'catalog' | 'lookbook';
+
+/** What each kind of pack holds besides pack.json and embeddings.bin: its list file and its picture folder. */
+export const PACK_KINDS: Record<PackKind, { list: string; pictures: string }> = {
+  catalog: { list: PRODUCTS_FILE, pictures: IMAGES_DIR },
+  lookbook: { list: LOOKS_FILE, pictures: PHOTOS_DIR },
+};
 
 /** Limits that bound what a hostile pack can make Mirror read, hash and store. */
 export const PACK_LIMITS = {
@@ -34,8 +45,14 @@ export const PACK_LIMITS = {
   manifestBytes: 2 * 1024 * 1024,
   /** products.json (bytes). */
   productsBytes: 16 * 1024 * 1024,
-  /** One image (bytes). */
+  /** One product image (bytes). */
   imageBytes: 2 * 1024 * 1024,
+  /** One lookbook photo (bytes). */
+  photoBytes: 8 * 1024 * 1024,
+  /** Looks in one lookbook. */
+  looks: 2_000,
+  /** Garments of one look. */
+  garmentsPerLook: 16,
   /** Every file of the pack together (bytes). */
   totalBytes: 256 * 1024 * 1024,
   /** Products in one pack. */
@@ -102,15 +119,43 @@ export interface Product {
   image?: string;
 }
 
+/** A garment of a shared look: what the Photo view shows of it. */
+export interface LookbookGarment {
+  category: Category;
+  /** [x, y, w, h] in the photo's pixels. */
+  box: [number, number, number, number];
+  colours: string[];
+}
+
+/**
+ * A look of a lookbook. Its vectors in embeddings.bin: the look vector, then one per garment, in order;
+ * looks follow each other, so count = sum over looks of (1 + garments).
+ */
+export interface LookbookLook {
+  id: string;
+  caption: string;
+  tags: string[];
+  /** ISO 8601 date-time the photo was taken (or added). */
+  takenAt: string;
+  /** Path of the photo in the pack (under photos/). */
+  photo: string;
+  width: number;
+  height: number;
+  garments: LookbookGarment[];
+}
+
 /** A pack after every check: parsed, hashed, and with its vectors as typed arrays. */
 export interface VerifiedPack {
   manifest: PackManifest;
+  /** Catalog packs; [] for a lookbook. */
   products: Product[];
+  /** Lookbooks; [] for a catalog. */
+  looks: LookbookLook[];
   /** count scales (float32). */
   scales: Float32Array;
   /** count × dim int8 components. */
   vectors: Int8Array;
-  /** Image bytes by path (only paths listed in the manifest). */
+  /** Picture bytes by path (images/ or photos/; only paths listed in the manifest). */
   images: Map<string, Uint8Array>;
   /** Bytes of every file, pack.json included. */
   bytes: number;
@@ -218,7 +263,9 @@ export function parseManifest(bytes: Uint8Array): PackManifest {
   if (json.format !== PACK_FORMAT) f.fail('format', `must be "${PACK_FORMAT}"`);
   const formatVersion = f.int('formatVersion', 1, Number.MAX_SAFE_INTEGER);
   if (formatVersion > PACK_FORMAT_VERSION) f.fail('formatVersion', `is ${formatVersion}; this Mirror reads version ${PACK_FORMAT_VERSION} (update Mirror)`);
-  if (json.kind !== 'catalog') f.fail('kind', `must be "catalog" (got ${JSON.stringify(json.kind)})`);
+  const kind = json.kind;
+  if (kind !== 'catalog' && kind !== 'lookbook') f.fail('kind', `must be "catalog" or "lookbook" (got ${JSON.stringify(kind)?.slice(0, 40)})`);
+  const { list, pictures } = PACK_KINDS[kind];
   const id = f.req('id', { max: 64, pattern: PACK_ID, patternText: 'must be lower-case letters, digits, ".", "_" or "-"' });
   const version = f.int('version', 1, Number.MAX_SAFE_INTEGER);
   const title = f.req('title');
@@ -231,7 +278,7 @@ export function parseManifest(bytes: Uint8Array): PackManifest {
   const e: Fields = new Fields(file, 'embeddings.', emb);
   e.only(['dim', 'count', 'encoding', 'modelVersion']);
   const dim = e.int('dim', 1, PACK_LIMITS.dim);
-  const count = e.int('count', 0, PACK_LIMITS.products);
+  const count = e.int('count', 0, kind === 'catalog' ? PACK_LIMITS.products : PACK_LIMITS.looks * (1 + PACK_LIMITS.garmentsPerLook));
   if (emb.encoding !== EMBEDDING_ENCODING) e.fail('encoding', `must be "${EMBEDDING_ENCODING}"`);
   const modelVersion = e.req('modelVersion', { max: 400 });
 
@@ -244,29 +291,79 @@ export function parseManifest(bytes: Uint8Array): PackManifest {
   for (const path of paths) {
     const where = `files["${path.slice(0, 80)}"]`;
     if (!isSafePath(path)) f.fail(where, 'is not a safe relative path (letters, digits, ".", "_", "-" and "/", no "..")');
-    if (path !== PRODUCTS_FILE && path !== EMBEDDINGS_FILE && !(path.startsWith(IMAGES_DIR) && IMAGE_EXT.test(path))) {
-      f.fail(where, `is not part of a catalog pack (only ${PRODUCTS_FILE}, ${EMBEDDINGS_FILE} and ${IMAGES_DIR}*.jpg|png|webp)`);
+    if (path !== list && path !== EMBEDDINGS_FILE && !(path.startsWith(pictures) && IMAGE_EXT.test(path))) {
+      f.fail(where, `is not part of a ${kind} pack (only ${list}, ${EMBEDDINGS_FILE} and ${pictures}*.jpg|png|webp)`);
     }
     const entry = listed[path];
     if (!isObj(entry)) f.fail(where, 'must be an object {sha256, bytes}');
     const fe: Fields = new Fields(file, `${where}.`, entry);
     fe.only(['sha256', 'bytes']);
     const sha256 = fe.req('sha256', { max: 64, pattern: SHA256, patternText: 'must be 64 lower-case hex digits' });
-    const max = path === PRODUCTS_FILE ? PACK_LIMITS.productsBytes : path === EMBEDDINGS_FILE ? PACK_LIMITS.totalBytes : PACK_LIMITS.imageBytes;
+    const max = path === list ? PACK_LIMITS.productsBytes : path === EMBEDDINGS_FILE ? PACK_LIMITS.totalBytes : kind === 'catalog' ? PACK_LIMITS.imageBytes : PACK_LIMITS.photoBytes;
     const size = fe.int('bytes', 0, max);
     total += size;
     files[path] = { sha256, bytes: size };
   }
   if (total > PACK_LIMITS.totalBytes) f.fail('files', `add up to ${total} bytes; at most ${PACK_LIMITS.totalBytes} are allowed`);
-  for (const required of [PRODUCTS_FILE, EMBEDDINGS_FILE]) if (!files[required]) f.fail(`files["${required}"]`, 'is missing');
+  for (const required of [list, EMBEDDINGS_FILE]) if (!files[required]) f.fail(`files["${required}"]`, 'is missing');
   const expected = 4 * count + count * dim;
   if (files[EMBEDDINGS_FILE].bytes !== expected) {
     f.fail(`files["${EMBEDDINGS_FILE}"].bytes`, `is ${files[EMBEDDINGS_FILE].bytes}; ${count} vectors of ${dim} need ${expected}`);
   }
   return {
-    format: PACK_FORMAT, formatVersion, kind: 'catalog', id, version, title, publisher, created,
+    format: PACK_FORMAT, formatVersion, kind, id, version, title, publisher, created,
     embeddings: { dim, count, encoding: EMBEDDING_ENCODING, modelVersion }, files,
   };
+}
+
+/** Parses looks.json against its manifest (vector count, photo paths). */
+export function parseLooks(bytes: Uint8Array, manifest: PackManifest): LookbookLook[] {
+  const file = LOOKS_FILE;
+  const json = parseJson(bytes, file);
+  if (!isObj(json) || !Array.isArray(json.looks)) throw new PackError(file, 'looks', 'must be an array ({"looks": [...]})');
+  const list: unknown[] = json.looks;
+  if (list.length > PACK_LIMITS.looks) throw new PackError(file, 'looks', `has ${list.length} looks; at most ${PACK_LIMITS.looks} are allowed`);
+  const seen = new Set<string>();
+  let vectors = 0;
+  const looks = list.map((raw, i): LookbookLook => {
+    if (!isObj(raw)) throw new PackError(file, `looks[${i}]`, 'must be an object');
+    const f: Fields = new Fields(file, `looks[${i}].`, raw);
+    f.only(['id', 'caption', 'tags', 'takenAt', 'photo', 'width', 'height', 'garments']);
+    const id = f.req('id', { max: PACK_LIMITS.id, pattern: ID, patternText: 'must be letters, digits, ".", "_", ":" or "-"' });
+    if (seen.has(id)) f.fail('id', `"${id}" is used by an earlier look`);
+    seen.add(id);
+    const caption = f.text('caption', { optional: true, max: 500 }) ?? '';
+    const tags = raw.tags ?? [];
+    if (!Array.isArray(tags) || tags.length > 32) f.fail('tags', 'must be an array of at most 32 strings');
+    const tagList = tags.map((_, t) => new Fields(file, `looks[${i}].tags`, { [t]: tags[t] }).req(String(t), { max: 40 }));
+    const takenAt = f.req('takenAt', { max: 40 });
+    if (Number.isNaN(Date.parse(takenAt))) f.fail('takenAt', 'is not an ISO 8601 date');
+    const photo = f.req('photo', { max: PACK_LIMITS.path });
+    if (!photo.startsWith(PHOTOS_DIR) || !manifest.files[photo]) f.fail('photo', `"${photo}" is not listed in ${MANIFEST_FILE} files under ${PHOTOS_DIR}`);
+    const width = f.int('width', 1, 20_000);
+    const height = f.int('height', 1, 20_000);
+    const garmentsRaw = raw.garments ?? [];
+    if (!Array.isArray(garmentsRaw) || garmentsRaw.length > PACK_LIMITS.garmentsPerLook) f.fail('garments', `must be an array of at most ${PACK_LIMITS.garmentsPerLook} garments`);
+    const garments = garmentsRaw.map((g: unknown, j: number): LookbookGarment => {
+      if (!isObj(g)) throw new PackError(file, `looks[${i}].garments[${j}]`, 'must be an object');
+      const gf: Fields = new Fields(file, `looks[${i}].garments[${j}].`, g);
+      gf.only(['category', 'box', 'colours']);
+      const category = g.category;
+      if (!isCategory(category)) gf.fail('category', `must be one of ${CATEGORIES.join(', ')}`);
+      const box = g.box;
+      if (!Array.isArray(box) || box.length !== 4 || !box.every((v) => typeof v === 'number' && Number.isFinite(v))) gf.fail('box', 'must be [x, y, w, h] numbers');
+      const colours = g.colours ?? [];
+      if (!Array.isArray(colours) || colours.length > 8) gf.fail('colours', 'must be an array of at most 8 names');
+      const names = colours.map((_, c) => new Fields(file, `looks[${i}].garments[${j}].colours`, { [c]: colours[c] }).req(String(c), { max: 30 }));
+      return { category, box: box as LookbookGarment['box'], colours: names };
+    });
+    vectors += 1 + garments.length;
+    return { id, caption, tags: tagList, takenAt, photo, width, height, garments };
+  });
+  if (vectors !== manifest.embeddings.count) {
+    throw new PackError(file, 'looks', `need ${vectors} vectors (one per look and one per garment) but ${MANIFEST_FILE} says embeddings.count is ${manifest.embeddings.count}`);
+  }
+  return looks;
 }
 
 /** Parses products.json against its manifest (count, image paths). */
@@ -415,26 +512,28 @@ export async function verifyPack(manifestBytes: Uint8Array, read: PackReader, op
     if (data.length !== entry.bytes) throw new PackError(path, '', `has ${data.length} bytes; ${MANIFEST_FILE} says ${entry.bytes}`);
     const hash = await sha256Hex(data);
     if (hash !== entry.sha256) throw new PackError(path, '', `does not match its SHA-256 in ${MANIFEST_FILE} (the file was changed or damaged)`);
-    if (path.startsWith(IMAGES_DIR) && !imageType(data)) throw new PackError(path, '', 'is not a JPEG, PNG or WebP image');
+    if (path.startsWith(PACK_KINDS[manifest.kind].pictures) && !imageType(data)) throw new PackError(path, '', 'is not a JPEG, PNG or WebP image');
     contents.set(path, data);
     bytes += data.length;
   }
-  const products = parseProducts(contents.get(PRODUCTS_FILE)!, manifest);
+  const { list, pictures } = PACK_KINDS[manifest.kind];
+  const products = manifest.kind === 'catalog' ? parseProducts(contents.get(list)!, manifest) : [];
+  const looks = manifest.kind === 'lookbook' ? parseLooks(contents.get(list)!, manifest) : [];
   const { scales, vectors } = splitEmbeddings(contents.get(EMBEDDINGS_FILE)!, manifest.embeddings.count, manifest.embeddings.dim);
-  const images = new Map([...contents].filter(([path]) => path.startsWith(IMAGES_DIR)));
-  return { manifest, products, scales, vectors, images, bytes };
+  const images = new Map([...contents].filter(([path]) => path.startsWith(pictures)));
+  return { manifest, products, looks, scales, vectors, images, bytes };
 }
 
 /** Builds a manifest for files already written (the CLI's build-pack; also the unit tests' fixtures). */
 export async function makeManifest(
-  meta: Pick<PackManifest, 'id' | 'version' | 'title' | 'publisher'> & { created?: string },
+  meta: Pick<PackManifest, 'id' | 'version' | 'title' | 'publisher'> & { created?: string; kind?: PackKind },
   embeddings: Omit<PackEmbeddings, 'encoding'>,
   files: Map<string, Uint8Array>,
 ): Promise<PackManifest> {
   const entries: Record<string, PackFileEntry> = {};
   for (const [path, data] of [...files].sort(([a], [b]) => a.localeCompare(b))) entries[path] = { sha256: await sha256Hex(data), bytes: data.length };
   return {
-    format: PACK_FORMAT, formatVersion: PACK_FORMAT_VERSION, kind: 'catalog',
+    format: PACK_FORMAT, formatVersion: PACK_FORMAT_VERSION, kind: meta.kind ?? 'catalog',
     id: meta.id, version: meta.version, title: meta.title, publisher: meta.publisher,
     created: meta.created ?? new Date().toISOString(),
     embeddings: { ...embeddings, encoding: EMBEDDING_ENCODING },

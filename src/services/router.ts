@@ -7,6 +7,7 @@ export type Route =
   | { name: 'similar-items'; garmentId: string }
   | { name: 'settings' }
   | { name: 'packs' }
+  | { name: 'feed' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { name: 'collection' };
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   if (parts[0] === 'packs' && parts.length === 1) return { name: 'packs' };
+  if (parts[0] === 'feed' && parts.length === 1) return { name: 'feed' };
   if (parts[0] === 'look' && parts.length === 2) return { name: 'look', lookId: parts[1] };
   if (parts[0] === 'look' && parts.length === 3 && parts[2] === 'similar') {
     return { name: 'similar-looks', lookId: parts[1] };
@@ -32,4 +34,5 @@ export const href = {
   similarItems: (garmentId: string): string => `#/garment/${encodeURIComponent(garmentId)}/similar`,
   settings: (): string => '#/settings',
   packs: (): string => '#/packs',
+  feed: (): string => '#/feed',
 };

@@ -14,7 +14,8 @@ import type { Page } from '@playwright/test';
 import { dequantise, makeManifest, splitEmbeddings } from '../../common/pack-format';
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { HAS_CCP, NO_CCP_REASON, ccpPhotoPaths } from './support/data';
-import { makeFigureJpeg, makeJpeg, type Rgb } from './support/images';
+import { hasExif, makeFigureJpeg, makeJpeg, withExif, type Rgb } from './support/images';
+import { unzipSync } from 'fflate';
 
 const root = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -85,6 +86,9 @@ async function addFromFiles(page: Page, files: PackFiles): Promise<void> {
   await page.getByLabel('Choose pack files').setInputFiles(asPicked(files));
 }
 
+/** A link of the main navigation. */
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+
 const installed = (page: Page) => page.getByRole('list', { name: 'Installed packs' }).getByRole('listitem');
 
 /** Serves a pack folder's files on another localhost port with CORS, as a static host would. */
@@ -137,7 +141,7 @@ async function seedGarment(page: Page, index: number, category: string): Promise
 
 test('a CLI-built pack added from files: Shop the look shows related products, also offline', async ({ page, context }) => {
   await openApp(page);
-  await page.getByRole('link', { name: 'Packs' }).click();
+  await nav(page, 'Packs').click();
   await expect(page.getByRole('heading', { name: 'Packs', level: 1 })).toBeVisible();
   await addFromFiles(page, pack);
   await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Acme spring" (3 products).');
@@ -145,7 +149,7 @@ test('a CLI-built pack added from files: Shop the look shows related products, a
   await expect(installed(page).first()).toContainText('Acme spring');
   await expect(installed(page).first()).toContainText('3 products');
 
-  await page.getByRole('link', { name: 'Collection' }).click();
+  await nav(page, 'Collection').click();
   await page.getByLabel('Add photos').setInputFiles([{ name: 'outfit.jpg', mimeType: 'image/jpeg', buffer: makeFigureJpeg(240, 360) }]);
   await waitForAnalysis(page, 1);
   // The pipeline's garment rules find no garment on a drawn figure (no person for the pose model), so the
@@ -204,14 +208,14 @@ test('a pack added by URL is updated by a newer version, logged in Settings, and
     await expect(installed(page).first()).toContainText('version 2');
 
     // Settings lists every request to another origin, with its bytes.
-    await page.getByRole('link', { name: 'Settings' }).click();
+    await nav(page, 'Settings').click();
     const ledger = page.getByRole('table', { name: 'Requests to other sites' });
     await expect(ledger.getByRole('row').filter({ hasText: `${origin}/spring/pack.json` })).toHaveCount(3);
     await expect(ledger.getByRole('row').filter({ hasText: `${origin}/spring/products.json` }).first()).toContainText('HTTP 200');
     await expect(ledger.getByRole('row').filter({ hasText: `${origin}/spring/embeddings.bin` }).first()).toContainText('KB');
     await page.screenshot({ path: 'test-results/packs-network-ledger.png', fullPage: true });
 
-    await page.getByRole('link', { name: 'Packs' }).click();
+    await nav(page, 'Packs').click();
     await page.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('button', { name: 'Yes, remove Acme spring' }).click();
     await expect(page.getByText('No packs yet.')).toBeVisible();
@@ -290,7 +294,7 @@ test('real photo: Shop the look on a detected garment', async ({ page }) => {
   await openApp(page, '/#/packs');
   await addFromFiles(page, pack);
   await expect(installed(page)).toHaveCount(1);
-  await page.getByRole('link', { name: 'Collection' }).click();
+  await nav(page, 'Collection').click();
   const [path] = ccpPhotoPaths(1, 'val');
   await page.getByLabel('Add photos').setInputFiles([{ name: 'real.jpg', mimeType: 'image/jpeg', buffer: readFileSync(path) }]);
   await waitForAnalysis(page, 1);
@@ -305,4 +309,65 @@ test('real photo: Shop the look on a detected garment', async ({ page }) => {
   await expect(regions).toHaveCount(count);
   for (let i = 0; i < count; i++) await expect(regions.nth(i).getByRole('listitem')).toHaveCount(3);
   await page.screenshot({ path: 'test-results/packs-real-photo.png', fullPage: true });
+});
+
+test('a lookbook exported as a .zip (no EXIF) is followed from the file and by URL: Feed, likes, similar looks', async ({ page, typedOrigins }) => {
+  await openApp(page);
+  const photo = withExif(makeFigureJpeg(240, 360), { orientation: 1, dateTimeOriginal: '2026:05:01 10:00:00', latitude: 48.85, longitude: 2.35 });
+  await page.getByLabel('Add photos').setInputFiles([
+    { name: 'sunday.jpg', mimeType: 'image/jpeg', buffer: photo },
+    { name: 'monday.jpg', mimeType: 'image/jpeg', buffer: makeFigureJpeg(220, 330, [40, 160, 60]) },
+  ]);
+  await waitForAnalysis(page, 2);
+
+  await nav(page, 'Packs').click();
+  await page.getByLabel('Lookbook title').fill('Sam spring');
+  await page.getByLabel('Your name').fill('Sam');
+  const choices = page.getByRole('list', { name: 'Looks to share' }).getByRole('checkbox');
+  await expect(choices).toHaveCount(2);
+  await choices.nth(0).check();
+  await choices.nth(1).check();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download lookbook (2)' }).click()]);
+  expect(download.suggestedFilename()).toBe('sam-spring.zip');
+  const zipBytes = readFileSync(await download.path());
+  const entries = unzipSync(new Uint8Array(zipBytes));
+  expect(Object.keys(entries).sort()).toEqual(['embeddings.bin', 'looks.json', 'pack.json', 'photos/1.jpg', 'photos/2.jpg']);
+  for (const p of ['photos/1.jpg', 'photos/2.jpg']) expect(hasExif(entries[p])).toBe(false);
+  const manifest = JSON.parse(Buffer.from(entries['pack.json']).toString('utf8'));
+  expect(manifest).toMatchObject({ kind: 'lookbook', id: 'sam-spring', title: 'Sam spring', publisher: 'Sam', embeddings: { dim: 1280 } });
+
+  // Follow it from the .zip: its looks are in the Feed, newest first, and can be liked.
+  await page.getByLabel('Choose pack files').setInputFiles([{ name: 'sam-spring.zip', mimeType: 'application/zip', buffer: zipBytes }]);
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Sam spring" (2 looks).');
+  await nav(page, 'Feed').click();
+  const feed = page.getByRole('list', { name: 'Followed looks' }).getByRole('listitem');
+  await expect(feed).toHaveCount(2);
+  await expect(feed.first()).toContainText('From Sam spring by Sam');
+  await feed.first().getByRole('button', { name: /Like/ }).click();
+  await expect(feed.first().getByRole('button', { name: /Liked/ })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByLabel('Liked only').check();
+  await expect(feed).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/packs-feed.png', fullPage: true });
+
+  // Similar looks search the followed lookbook too, marked by source.
+  await nav(page, 'Collection').click();
+  await page.getByRole('list', { name: 'Collection' }).getByRole('listitem').first().getByRole('link').first().click();
+  await page.getByRole('button', { name: 'Similar looks' }).click();
+  const followed = page.getByRole('list', { name: 'Similar from followed lookbooks' }).getByRole('listitem');
+  await expect(followed).toHaveCount(2);
+  await expect(followed.first()).toContainText('from Sam spring by Sam');
+  await expect(followed.first()).toContainText('100% match');
+
+  // Following by address: the unzipped folder on a static host; the same version is already there.
+  const files: PackFiles = new Map(Object.entries(entries).map(([p, b]) => [p, Buffer.from(b)]));
+  const { server, origin } = await servePack(() => files);
+  typedOrigins.add(origin);
+  try {
+    await page.goto('/#/packs');
+    await page.getByLabel('Pack address').fill(`${origin}/spring/pack.json`);
+    await page.getByRole('button', { name: 'Add pack' }).click();
+    await expect(page.getByRole('alert', { name: 'Problems' })).toContainText('is already installed');
+  } finally {
+    server.close();
+  }
 });

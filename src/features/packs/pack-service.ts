@@ -36,10 +36,11 @@ async function install(what: string, manifest: Uint8Array, read: PackReader, sou
     const outcome = await store.installPack(await db(), pack, source);
     const { title, version, id } = pack.manifest;
     emit('packs-changed', { packIds: [id] });
+    const size = pack.manifest.kind === 'catalog' ? `${pack.products.length} products` : `${pack.looks.length} looks`;
     info(
       outcome.action === 'updated'
-        ? `Updated the pack "${title}" from version ${outcome.from} to ${version} (${pack.products.length} products).`
-        : `Added the pack "${title}" (${pack.products.length} products).`,
+        ? `Updated the pack "${title}" from version ${outcome.from} to ${version} (${size}).`
+        : `Added the pack "${title}" (${size}).`,
     );
     return id;
   } catch (e) {
@@ -130,7 +131,7 @@ export interface RelatedProduct {
 
 export interface ShopResult {
   products: RelatedProduct[];
-  /** Packs installed at all (0: the person has none yet). */
+  /** Catalog packs installed (0: the person has none yet). */
   packs: number;
   /** Titles of packs left out because their vectors come from another model. */
   skipped: string[];
@@ -141,13 +142,13 @@ export async function shopTheLook(garmentId: string, k = RELATED_K): Promise<Sho
   const d = await db();
   const [garment, vector, packs] = await Promise.all([getGarment(d, garmentId), d.get('vectors', vectorId('garment', garmentId)), installedPacks()]);
   if (!garment || !vector) throw new Error('this item has no vector yet (it may still be analysed)');
-  const catalogs: Catalog[] = packs.map((p) => ({
+  const catalogs: Catalog[] = packs.filter((p) => p.manifest.kind === 'catalog').map((p) => ({
     id: p.id, dim: p.manifest.embeddings.dim, modelVersion: p.manifest.embeddings.modelVersion, products: p.products, vectors: p.vectors,
   }));
   const result = relatedProducts({ category: garment.category, vector: vector.vector, modelVersion: vector.modelVersion }, catalogs, k);
   const byId = new Map(packs.map((p) => [p.id, p]));
   return {
-    packs: packs.length,
+    packs: catalogs.length,
     skipped: result.skipped.map((s) => byId.get(s.packId)!.manifest.title),
     products: result.matches.map((m) => {
       const pack = byId.get(m.packId)!;

@@ -3,7 +3,8 @@
  * origin, each written to the network ledger) or files the person picked. Both give verifyPack a reader
  * that never reads more than the manifest declares.
  */
-import { MANIFEST_FILE, PACK_LIMITS, PackError, checkHttpUrl, type PackReader } from '../../../common/pack-format';
+import { unzipSync } from 'fflate';
+import { MANIFEST_FILE, PACK_LIMITS, PackError, checkHttpUrl, isSafePath, type PackReader } from '../../../common/pack-format';
 
 /** A request to another origin, as the network ledger stores it. */
 export interface RequestLog {
@@ -112,6 +113,7 @@ function packPath(file: File): string {
  * files, in which case images are matched by their file name.
  */
 export async function filesSource(files: readonly File[]): Promise<{ manifest: Uint8Array; read: PackReader }> {
+  if (files.length === 1 && /\.zip$/i.test(files[0].name)) return zipSource(files[0]);
   const byPath = new Map<string, File>();
   const byName = new Map<string, File>();
   for (const f of files) {
@@ -129,6 +131,47 @@ export async function filesSource(files: readonly File[]): Promise<{ manifest: U
     read: async (path, declared) => {
       const f = byPath.get(path) ?? byName.get(path.split('/').pop()!);
       return f ? readFile(f, path, declared) : undefined;
+    },
+  };
+}
+
+/**
+ * A pack as one .zip (what Mirror's lookbook export writes): pack.json at the top or inside one folder.
+ * Entries are unpacked only if their path is safe and their declared size is within the pack limits;
+ * verifyPack then checks every file's real size and hash as for any other source.
+ */
+async function zipSource(zip: File): Promise<{ manifest: Uint8Array; read: PackReader }> {
+  const name = zip.name;
+  if (zip.size > PACK_LIMITS.totalBytes) throw new PackError(name, '', `is ${zip.size} bytes; at most ${PACK_LIMITS.totalBytes} are allowed`);
+  let total = 0;
+  let count = 0;
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(new Uint8Array(await zip.arrayBuffer()), {
+      filter: (f) => {
+        if (f.name.endsWith('/')) return false;
+        count += 1;
+        total += f.originalSize;
+        if (count > PACK_LIMITS.files + 1) throw new PackError(name, '', `holds more than ${PACK_LIMITS.files + 1} files`);
+        if (total > PACK_LIMITS.totalBytes) throw new PackError(name, '', `unpacks to more than ${PACK_LIMITS.totalBytes} bytes`);
+        return true;
+      },
+    });
+  } catch (e) {
+    if (e instanceof PackError) throw e;
+    throw new PackError(name, '', `is not a readable .zip file (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const paths = Object.keys(entries);
+  const manifestPath = paths.find((p) => p === MANIFEST_FILE) ?? paths.find((p) => p.split('/').length === 2 && p.endsWith(`/${MANIFEST_FILE}`));
+  if (!manifestPath) throw new PackError(name, '', `has no ${MANIFEST_FILE}`);
+  const prefix = manifestPath.slice(0, -MANIFEST_FILE.length);
+  return {
+    manifest: entries[manifestPath],
+    read: async (path, declared) => {
+      if (!isSafePath(path)) return undefined;
+      const data = entries[prefix + path];
+      if (data && data.length > declared) throw new PackError(path, '', `has ${data.length} bytes; ${MANIFEST_FILE} says ${declared}`);
+      return data;
     },
   };
 }

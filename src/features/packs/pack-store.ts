@@ -28,7 +28,7 @@ export async function installPack(db: Db, pack: VerifiedPack, source: PackRecord
     blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: imageType(bytes) ?? 'application/octet-stream' }),
   }));
   const record: PackRecord = {
-    id: manifest.id, manifest, products: pack.products, scales: pack.scales, vectors: pack.vectors,
+    id: manifest.id, manifest, products: pack.products, looks: pack.looks, scales: pack.scales, vectors: pack.vectors,
     source, addedAt: now, bytes: pack.bytes,
   };
   const tx = db.transaction(['packs', 'packImages'], 'readwrite');
