@@ -9,6 +9,7 @@
  *   npm run --silent cli -- score-outfits --data DIR --outfits FILE --model teacher|student --out FILE
  *   npm run --silent cli -- build-pack --images DIR --products CSV --out DIR   (or --data clothing-dir [--split NAME])
  *   npm run --silent cli -- related --pack DIR --data DIR --split NAME --out FILE
+ *   npm run --silent cli -- classify --data DIR --split NAME --out FILE [--limit N] [--vectors FILE]
  *
  * Results go to --out (or stdout for evaluate); progress and per-file problems go to stderr only.
  */
@@ -26,6 +27,7 @@ import { readImage } from './image';
 import { observeAll, tune } from './tune';
 import { scoreOutfits } from './score-outfits';
 import { buildPack, productsFromClothing, productsFromCsv, readPackDir, relatedForPhotos } from './packs';
+import { classifyClothing } from './classify';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
   analyze  --data DIR --split NAME --out FILE [--limit N]   garment boxes per CCP photo (JSON)
@@ -37,6 +39,7 @@ const USAGE = `usage: npm run --silent cli -- <command> [options]
   build-pack --images DIR --products CSV --out DIR [--id ID --title T --publisher P --pack-version N]   catalog pack (docs/packs.md)
   build-pack --data CLOTHING_DIR [--split NAME] [--limit N] --out DIR [...]                         catalog pack from images.csv
   related  --pack DIR --data DIR --split NAME --out FILE [--limit N]   related products per detected garment (JSON)
+  classify --data DIR --split NAME --out FILE [--limit N] [--vectors FILE]   garment type per clothing image (trained garment-net)
 options: --backend wasm|cpu (default wasm), --models DIR (default public/models)`;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -83,6 +86,7 @@ async function main(argv: string[]): Promise<void> {
       backend: { type: 'string' }, models: { type: 'string' }, outfits: { type: 'string' }, model: { type: 'string' },
       images: { type: 'string' }, products: { type: 'string' }, pack: { type: 'string' }, id: { type: 'string' },
       title: { type: 'string' }, publisher: { type: 'string' }, 'pack-version': { type: 'string' },
+      vectors: { type: 'string' },
     },
     strict: true,
   });
@@ -210,6 +214,11 @@ async function main(argv: string[]): Promise<void> {
     const { analyzer } = await setup(values);
     const out = await relatedForPhotos(pack, photos, values.data!, analyzer, MODEL_VERSION, log);
     await writeFile(values.out!, JSON.stringify(out));
+  } else if (command === 'classify') {
+    required(values, 'data', 'split', 'out');
+    const info = await nodeBackend((values.backend ?? 'wasm') as 'wasm');
+    log(`backend: ${info.reason}`);
+    await classifyClothing({ data: values.data!, split: values.split!, out: values.out!, vectors: values.vectors, limit: values.limit ? Number(values.limit) : undefined, models: values.models }, log);
   } else {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   }

@@ -1,0 +1,249 @@
+"""Fine-tunes the nsfwjs MobileNetV2 into Mirror's garment net (type head + embedding head).
+
+  nice -n 10 /usr/bin/python3 training/garments/train.py --data ../shared/data/clothing [--epochs 8]
+  (npm run train:garments -- --data ../shared/data/clothing)
+
+Deterministic given --seed (fixed augmentation draws, fixed batch order, torch on 2 threads).
+Steps, each cached under .cache/garments/ (gitignored; nothing derived from the data is committed):
+ 1. crops: every `train` image with one of the ten fine labels gives --views augmented 224 x 224 crops
+    (random resized crop of the app's square crop, horizontal flip, colour jitter); `val` gives one plain
+    crop. The frozen lower trunk (stem + blocks 0..12) runs once per crop and
+    its output [96, 14, 14] is stored as float16, so training costs only the upper blocks.
+ 2. training: blocks 13..16 + Conv_1 + heads, cross-entropy (label smoothing 0.1) on the 10-way type head
+    plus a supervised contrastive loss (temperature 0.1) on the L2-normalised embedding head; feature-map
+    flips as extra augmentation; AdamW with a cosine schedule. A checkpoint per epoch.
+ 3. evaluation on `val` (unseen contributors): type accuracy, and precision@10 of cosine neighbours of the
+    same fine label among the val images with a fine label; written to .cache/garments/metrics.json.
+Then training/garments/export.py writes the tfjs model (run at the end unless --no-export).
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from data import clothing_rows, colour_jitter, fine_labels, load_rgb, square_crop
+from mobilenet import MobileNetV2, load_nsfwjs
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+CACHE = os.path.join(ROOT, '.cache', 'garments')
+CUT = 13  # blocks[13] = block_13: its input is block_12_add, [96, 14, 14] at 224 px
+EMBED_DIM = 128
+
+
+def log(*a):
+    print(time.strftime('%H:%M:%S'), *a, flush=True)
+
+
+class GarmentNet(nn.Module):
+    def __init__(self, n_labels, embed_dim=EMBED_DIM):
+        super().__init__()
+        self.backbone = MobileNetV2()
+        self.dropout = nn.Dropout(0.2)
+        self.type_head = nn.Linear(1280, n_labels)
+        self.embed_hidden = nn.Linear(1280, 512)
+        self.embed_out = nn.Linear(512, embed_dim)
+
+    def heads(self, pooled):
+        logits = self.type_head(self.dropout(pooled))
+        emb = self.embed_out(F.relu(self.embed_hidden(pooled)))
+        return logits, emb
+
+    def forward_from(self, x, start):
+        return self.heads(self.backbone.forward_from(x, start))
+
+    def forward(self, pixels01):
+        return self.forward_from(self.backbone.trunk(pixels01, CUT), CUT)
+
+
+def supcon(z, y, tau=0.1):
+    """Supervised contrastive loss (Khosla et al. 2020) on L2-normalised z [n, d] with labels y [n]."""
+    z = F.normalize(z, dim=1)
+    sim = z @ z.t() / tau
+    n = z.shape[0]
+    eye = torch.eye(n, dtype=torch.bool)
+    sim = sim.masked_fill(eye, -1e9)
+    logp = sim - torch.logsumexp(sim, dim=1, keepdim=True)
+    pos = (y[:, None] == y[None, :]) & ~eye
+    count = pos.sum(1)
+    has = count > 0
+    return -((logp * pos).sum(1)[has] / count[has]).mean()
+
+
+def to_input(px_uint8_or_float):
+    x = torch.from_numpy(np.asarray(px_uint8_or_float, dtype=np.float32) / 255.0)
+    return x.permute(0, 3, 1, 2).contiguous()
+
+
+def build_cache(args, net, labels):
+    path = os.path.join(CACHE, f'trunk-cut{CUT}-views{args.views}-seed{args.seed}.npz')
+    if os.path.exists(path):
+        log('crops: cached', path)
+        d = np.load(path)
+        return {k: d[k] for k in d.files}
+    rng = np.random.default_rng(args.seed)
+    out = {}
+    for split, views in (('train', args.views), ('val', 1)):
+        rows = [(u, y) for u, y in clothing_rows(args.data, split, labels) if y >= 0]
+        if args.limit:
+            rows = rows[: args.limit]
+        feats, ys, ids = [], [], []
+        batch = []
+        t0 = time.time()
+
+        def flush():
+            with torch.no_grad():
+                # channels-last is ~30 % faster for the frozen trunk on CPU.
+                x = to_input(np.stack([b[0] for b in batch])).contiguous(memory_format=torch.channels_last)
+                f = net.backbone.trunk(x, CUT).contiguous()
+            feats.append(f.numpy().astype(np.float16))
+            ys.extend(b[1] for b in batch)
+            ids.extend(b[2] for b in batch)
+            batch.clear()
+
+        for i, (u, y) in enumerate(rows):
+            im = load_rgb(os.path.join(args.data, 'images', f'{u}.jpg'))
+            for v in range(views):
+                if split == 'train':
+                    px = square_crop(im, rng=rng, scale=(0.35, 1.0), ratio=(3 / 4, 4 / 3))
+                    if rng.random() < 0.5:
+                        px = px[:, ::-1]
+                    px = colour_jitter(px, rng)
+                else:
+                    px = square_crop(im)
+                batch.append((px, y, i))
+                if len(batch) == 32:
+                    flush()
+            if (i + 1) % 200 == 0:
+                log(f'crops {split} {i + 1}/{len(rows)} ({time.time() - t0:.0f} s)')
+        if batch:
+            flush()
+        out[f'{split}_x'] = np.concatenate(feats)
+        out[f'{split}_y'] = np.array(ys, np.int64)
+        out[f'{split}_img'] = np.array(ids, np.int64)
+    os.makedirs(CACHE, exist_ok=True)
+    np.savez(path, **out)
+    log('crops: wrote', path, {k: v.shape for k, v in out.items()})
+    return out
+
+
+def precision_at_k(vectors, y, k=10):
+    v = F.normalize(torch.as_tensor(vectors, dtype=torch.float32), dim=1)
+    sim = v @ v.t()
+    sim.fill_diagonal_(-2)
+    nn_idx = sim.topk(k, dim=1).indices
+    y = torch.as_tensor(y)
+    return (y[nn_idx] == y[:, None]).float().mean().item()
+
+
+def evaluate(model, x, y, batch=64):
+    model.eval()
+    logits, embs, pooled = [], [], []
+    with torch.no_grad():
+        for i in range(0, len(x), batch):
+            p = model.backbone.forward_from(torch.from_numpy(x[i:i + batch].astype(np.float32)), CUT)
+            lg, e = model.heads(p)
+            logits.append(lg); embs.append(e); pooled.append(p)
+    logits, embs, pooled = torch.cat(logits), torch.cat(embs), torch.cat(pooled)
+    acc = (logits.argmax(1).numpy() == y).mean().item()
+    return {'accuracy': round(acc, 4), 'precision_at_10': round(precision_at_k(embs, y), 4),
+            'precision_at_10_pooled1280': round(precision_at_k(pooled, y), 4), 'n': int(len(y))}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True, help='clothing data folder (images.csv, images/)')
+    ap.add_argument('--categories', help='default: categories.json beside --data')
+    ap.add_argument('--epochs', type=int, default=8)
+    ap.add_argument('--views', type=int, default=2, help='augmented crops per train image')
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--lr', type=float, default=3e-4, help='trunk learning rate (heads: 10x)')
+    ap.add_argument('--supcon', type=float, default=0.5, help='weight of the contrastive loss')
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--limit', type=int, default=0, help='first N images per split (smoke test)')
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--resume', action='store_true', help='continue from the last epoch checkpoint')
+    ap.add_argument('--no-export', action='store_true', help='do not write public/models/trained/garment-net')
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    categories = args.categories or os.path.join(os.path.dirname(os.path.abspath(args.data)), 'categories.json')
+    labels = fine_labels(categories)
+
+    model = GarmentNet(len(labels))
+    load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
+    model.eval()
+    d = build_cache(args, model, labels)
+    xs, ys, vx, vy = d['train_x'], d['train_y'], d['val_x'], d['val_y']
+    log(f'train crops {xs.shape}, val {vx.shape}')
+
+    trunk_params = [p for b in model.backbone.blocks[CUT:] for p in b.parameters()] + list(model.backbone.head.parameters())
+    head_params = [p for m in (model.type_head, model.embed_hidden, model.embed_out) for p in m.parameters()]
+    for p in model.backbone.parameters():
+        p.requires_grad_(False)
+    for p in trunk_params:
+        p.requires_grad_(True)
+    opt = torch.optim.AdamW([{'params': trunk_params, 'lr': args.lr}, {'params': head_params, 'lr': args.lr * 10}],
+                            weight_decay=1e-4)
+    n_img = int(d['train_img'].max()) + 1
+    by_img = [[] for _ in range(n_img)]
+    for row, img in enumerate(d['train_img']):
+        by_img[img].append(row)
+    steps_per_epoch = math.ceil(n_img / args.batch)
+    total = steps_per_epoch * args.epochs
+    base = [g['lr'] for g in opt.param_groups]
+    ckpt = os.path.join(CACHE, f'ckpt-seed{args.seed}.pt')
+    start = 0
+    if args.resume and os.path.exists(ckpt):
+        s = torch.load(ckpt)
+        model.load_state_dict(s['model']); opt.load_state_dict(s['opt']); start = s['epoch']
+        log('resumed after epoch', start)
+    history = []
+    for epoch in range(start, args.epochs):
+        rng = np.random.default_rng(args.seed * 1000 + epoch)
+        torch.manual_seed(args.seed * 1000 + epoch)
+        order = rng.permutation(n_img)
+        # One random view of each image per epoch.
+        rows = np.array([by_img[i][rng.integers(len(by_img[i]))] for i in order])
+        model.train()
+        t0, seen, loss_sum, correct = time.time(), 0, 0.0, 0
+        for s in range(steps_per_epoch):
+            step = epoch * steps_per_epoch + s
+            for g, b in zip(opt.param_groups, base):
+                g['lr'] = b * (min(1.0, (step + 1) / steps_per_epoch) * 0.5 * (1 + math.cos(math.pi * step / total)))
+            idx = rows[s * args.batch:(s + 1) * args.batch]
+            x = torch.from_numpy(xs[idx].astype(np.float32))
+            flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
+            x[flip] = x[flip].flip(3)
+            y = torch.from_numpy(ys[idx])
+            logits, emb = model.forward_from(x, CUT)
+            loss = F.cross_entropy(logits, y, label_smoothing=0.1) + args.supcon * supcon(emb, y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            seen += len(idx); loss_sum += loss.item() * len(idx); correct += (logits.argmax(1) == y).sum().item()
+            if (s + 1) % 10 == 0:
+                log(f'epoch {epoch + 1} step {s + 1}/{steps_per_epoch} loss {loss_sum / seen:.3f} acc {correct / seen:.3f} ({time.time() - t0:.0f} s)')
+        m = evaluate(model, vx, vy)
+        m.update(epoch=epoch + 1, train_loss=round(loss_sum / seen, 4), train_accuracy=round(correct / seen, 4),
+                 seconds=round(time.time() - t0))
+        history.append(m)
+        log('val', json.dumps(m))
+        torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch + 1, 'labels': labels,
+                    'args': vars(args), 'val': m}, ckpt)
+    final = evaluate(model, vx, vy)
+    with open(os.path.join(CACHE, 'metrics.json'), 'w') as f:
+        json.dump({'val': final, 'history': history, 'args': vars(args), 'labels': labels}, f, indent=2)
+    log('final val', json.dumps(final))
+    if not args.no_export and not args.limit:
+        import export  # noqa: E402 (imports this module)
+        export.export(ckpt, os.path.join(CACHE, 'metrics.json'), f'npm run train:garments -- --data {args.data}')
+
+
+if __name__ == '__main__':
+    main()
