@@ -38,6 +38,8 @@ export interface Environment {
   backend: string;
   date: string;
   mode: 'quick' | 'full';
+  /** os.loadavg() (1, 5, 15 min) at the start and end of the run: other work on the machine skews every figure. */
+  load?: string;
   command: string;
 }
 
@@ -94,7 +96,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function renderTable(r: Results): string {
   const e = r.environment;
   const lines = [
-    `Machine: ${e.cpu}, ${e.cores} cores, ${e.memoryGB.toFixed(1)} GB memory. Browser: ${e.browser} (headless). Backend: ${e.backend}. Date: ${e.date}. Mode: ${e.mode} (\`${e.command}\`).`,
+    `Machine: ${e.cpu}, ${e.cores} cores, ${e.memoryGB.toFixed(1)} GB memory. Browser: ${e.browser} (headless). Backend: ${e.backend}. Date: ${e.date}. Mode: ${e.mode} (\`${e.command}\`).${e.load ? ` Load average (1/5/15 min): ${e.load}.` : ''}`,
     '',
     '| Figure | id | median | p95 | unit | n | budget | compared in the same run (value, ratio) |',
     '|---|---|---|---|---|---|---|---|',

@@ -275,7 +275,7 @@ function int8Scan(opts: { n: number; runs: number }) {
   return { n: opts.n, runs, bytesScanned: opts.n * dim };
 }
 
-/** Read bandwidth of this browser: a 4-accumulator sum over a 256 MB Float64Array (GB/s per run). */
+/** Read bandwidth of this browser: an 8-accumulator sum over a 256 MB Float64Array (GB/s per run). */
 function bandwidth(opts: { runs: number }) {
   const a = new Float64Array(32 * 1024 * 1024);
   for (let i = 0; i < a.length; i++) a[i] = i & 1023;
@@ -283,11 +283,12 @@ function bandwidth(opts: { runs: number }) {
   let sink = 0;
   for (let r = 0; r < opts.runs + 1; r++) {
     const t = now();
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let i = 0; i < a.length; i += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    for (let i = 0; i < a.length; i += 8) {
       s0 += a[i]; s1 += a[i + 1]; s2 += a[i + 2]; s3 += a[i + 3];
+      s4 += a[i + 4]; s5 += a[i + 5]; s6 += a[i + 6]; s7 += a[i + 7];
     }
-    sink += s0 + s1 + s2 + s3;
+    sink += s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
     const ms = now() - t;
     if (r > 0) gbps.push(a.byteLength / 1e9 / (ms / 1000));
   }
