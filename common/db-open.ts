@@ -38,6 +38,10 @@ export const MIGRATIONS: readonly Migration[] = [
     const network = db.createObjectStore('network', { keyPath: 'id', autoIncrement: true });
     network.createIndex('byAt', 'at');
   },
+  // 2 -> 3: the wardrobe's pieces (the same garment across looks).
+  (db) => {
+    db.createObjectStore('pieces', { keyPath: 'id' });
+  },
 ];
 
 if (MIGRATIONS.length !== DB_VERSION) {

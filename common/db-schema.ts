@@ -95,6 +95,20 @@ export interface NetworkRecord {
   error?: string;
 }
 
+/** A piece of the wardrobe: one garment the person owns, seen in one or more looks. */
+export interface PieceRecord {
+  id: string;
+  /** The person's name for it; empty until they give one. */
+  name: string;
+  category: Category;
+  /** Garments (GarmentRecord ids) that show this piece, oldest look first. */
+  garmentIds: string[];
+  /** Purchase price, for cost per wear. */
+  price?: number;
+  currency?: string;
+  createdAt: number;
+}
+
 export interface MirrorDB extends DBSchema {
   looks: { key: string; value: LookRecord; indexes: { byAdded: number; byStatus: LookStatus } };
   garments: { key: string; value: GarmentRecord; indexes: { byLook: string } };
@@ -103,6 +117,7 @@ export interface MirrorDB extends DBSchema {
   packs: { key: string; value: PackRecord };
   packImages: { key: [string, string]; value: PackImageRecord; indexes: { byPack: string } };
   network: { key: number; value: NetworkRecord; indexes: { byAt: number } };
+  pieces: { key: string; value: PieceRecord };
 }
 
 export const vectorId = (kind: VectorKind, id: string): string => `${kind}:${id}`;

@@ -171,14 +171,19 @@ export async function deleteLook(db: MirrorDb, lookId: string): Promise<void> {
   ]);
 }
 
-/** Empties every store (the model cache lives in Cache Storage and stays). */
+/**
+ * Empties every store of the person's own data: looks, garments, vectors, settings, wardrobe pieces and
+ * the network ledger. Installed packs stay (published content, like the models in Cache Storage).
+ */
 export async function clearAll(db: MirrorDb): Promise<void> {
-  const tx = db.transaction(['looks', 'garments', 'vectors', 'settings'], 'readwrite');
+  const tx = db.transaction(['looks', 'garments', 'vectors', 'settings', 'pieces', 'network'], 'readwrite');
   await Promise.all([
     tx.objectStore('looks').clear(),
     tx.objectStore('garments').clear(),
     tx.objectStore('vectors').clear(),
     tx.objectStore('settings').clear(),
+    tx.objectStore('pieces').clear(),
+    tx.objectStore('network').clear(),
     tx.done,
   ]);
 }

@@ -8,6 +8,7 @@ describe('parseRoute', () => {
     expect(parseRoute('#/settings')).toEqual({ name: 'settings' });
     expect(parseRoute('#/packs')).toEqual({ name: 'packs' });
     expect(parseRoute('#/feed')).toEqual({ name: 'feed' });
+    expect(parseRoute('#/wardrobe')).toEqual({ name: 'wardrobe' });
     expect(parseRoute('#/look/abc')).toEqual({ name: 'look', lookId: 'abc' });
     expect(parseRoute('#/look/abc/similar')).toEqual({ name: 'similar-looks', lookId: 'abc' });
     expect(parseRoute('#/garment/g1/similar')).toEqual({ name: 'similar-items', garmentId: 'g1' });

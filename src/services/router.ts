@@ -8,6 +8,7 @@ export type Route =
   | { name: 'settings' }
   | { name: 'packs' }
   | { name: 'feed' }
+  | { name: 'wardrobe' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'settings' && parts.length === 1) return { name: 'settings' };
   if (parts[0] === 'packs' && parts.length === 1) return { name: 'packs' };
   if (parts[0] === 'feed' && parts.length === 1) return { name: 'feed' };
+  if (parts[0] === 'wardrobe' && parts.length === 1) return { name: 'wardrobe' };
   if (parts[0] === 'look' && parts.length === 2) return { name: 'look', lookId: parts[1] };
   if (parts[0] === 'look' && parts.length === 3 && parts[2] === 'similar') {
     return { name: 'similar-looks', lookId: parts[1] };
@@ -35,4 +37,5 @@ export const href = {
   settings: (): string => '#/settings',
   packs: (): string => '#/packs',
   feed: (): string => '#/feed',
+  wardrobe: (): string => '#/wardrobe',
 };

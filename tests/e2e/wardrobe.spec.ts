@@ -1,0 +1,110 @@
+/**
+ * The wardrobe: garments of several looks grouped into pieces, with wears and cost per wear; merge, split,
+ * rename and delete. What the garment rules find on drawn figures varies, so the test replaces each
+ * analysed look's garments with known ones (category, colours, item vector) straight in IndexedDB.
+ */
+import type { Page } from '@playwright/test';
+import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
+import { makeFigureJpeg } from './support/images';
+
+/** A unit vector along `axis` tilted by `tilt` towards the next axis (1280-d, the app's size). */
+function vec(axis: number, tilt = 0): number[] {
+  const v = new Array(1280).fill(0);
+  v[axis] = 1;
+  v[axis + 1] = tilt;
+  const n = Math.hypot(1, tilt);
+  return v.map((x) => x / n);
+}
+
+interface Seed {
+  look: number;
+  category: string;
+  colour: string;
+  vector: number[];
+}
+
+async function seedGarments(page: Page, seeds: Seed[]): Promise<void> {
+  await page.evaluate(async (seeds) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('mirror');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
+    const looks = await new Promise<{ id: string; name: string; modelVersion: string }[]>((resolve) => {
+      const r = tx.objectStore('looks').getAll();
+      r.onsuccess = () => resolve(r.result);
+    });
+    looks.sort((a, b) => a.name.localeCompare(b.name));
+    // Whatever the rules found on the drawn figures goes, so that the looks hold exactly the seeded garments.
+    tx.objectStore('garments').clear();
+    const oldKeys = await new Promise<IDBValidKey[]>((resolve) => {
+      const r = tx.objectStore('vectors').index('byKind').getAllKeys('garment');
+      r.onsuccess = () => resolve(r.result);
+    });
+    for (const key of oldKeys) tx.objectStore('vectors').delete(key);
+    seeds.forEach((s, i) => {
+      const look = looks[s.look];
+      const id = `seeded-${i}`;
+      tx.objectStore('garments').put({ id, lookId: look.id, category: s.category, box: [60, 70, 120, 110], score: 0.9, colours: [{ name: s.colour, rgb: [200, 40, 40], fraction: 1 }] });
+      tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: Float32Array.from(s.vector), modelVersion: look.modelVersion });
+    });
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, seeds);
+}
+
+test('garments become pieces with wears and cost per wear; merge, split, rename and delete', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Add photos').setInputFiles(
+    ['a.jpg', 'b.jpg', 'c.jpg'].map((name, i) => ({ name, mimeType: 'image/jpeg', buffer: makeFigureJpeg(200 + i * 20, 300) })),
+  );
+  await waitForAnalysis(page, 3);
+  await seedGarments(page, [
+    { look: 0, category: 'top', colour: 'red', vector: vec(0, 0.05) },
+    { look: 1, category: 'top', colour: 'red', vector: vec(0, 0.08) },
+    { look: 2, category: 'top', colour: 'red', vector: vec(10) }, // looks different: another piece
+    { look: 2, category: 'bottom', colour: 'blue', vector: vec(20) },
+  ]);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wardrobe' }).click();
+  await expect(page.getByText('4 garments not in a piece yet')).toBeVisible();
+  await page.getByRole('button', { name: 'Group garments' }).click();
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Grouped 4 garments: 3 new pieces, 0 added to pieces you already had.');
+  const tops = page.getByRole('list', { name: 'Pieces: top' }).getByRole('listitem');
+  await expect(tops).toHaveCount(2);
+  await expect(tops.first()).toContainText('Worn 2 times');
+
+  // Name and price the piece worn twice: 30 EUR over 2 wears.
+  const twice = tops.first();
+  await twice.getByLabel('Name', { exact: true }).fill('Red linen shirt');
+  await twice.getByRole('button', { name: 'Rename' }).click();
+  const shirt = page.getByRole('listitem', { name: 'Red linen shirt' });
+  await shirt.getByLabel('Price', { exact: true }).fill('30');
+  await shirt.getByRole('button', { name: 'Save price' }).click();
+  await expect(shirt).toContainText(/15[.,]00.*per wear/);
+
+  // Merge the other top into it: 3 wears, 10 per wear. Then split one off again.
+  await shirt.getByRole('combobox').selectOption({ label: 'Unnamed top (1×)' });
+  await shirt.getByRole('button', { name: 'Merge' }).click();
+  await expect(tops).toHaveCount(1);
+  await expect(shirt).toContainText('Worn 3 times');
+  await expect(shirt).toContainText(/10[.,]00.*per wear/);
+  await shirt.getByRole('button', { name: /^Not the same piece/ }).last().click();
+  await expect(tops).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/wardrobe.png', fullPage: true });
+
+  // Delete the bottom: it is set aside and grouping again does not bring it back; its look stays.
+  const bottom = page.getByRole('list', { name: 'Pieces: bottom' }).getByRole('listitem');
+  await bottom.getByRole('button', { name: 'Delete piece' }).click();
+  await bottom.getByRole('button', { name: /Yes, delete/ }).click();
+  await expect(page.getByRole('list', { name: 'Pieces: bottom' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Group garments' }).click();
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Every garment is already in a piece.');
+  await expect(page.getByRole('list', { name: 'Pieces: bottom' })).toHaveCount(0);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Collection' }).click();
+  await expect(page.getByRole('list', { name: 'Collection' }).getByRole('listitem')).toHaveCount(3);
+});
