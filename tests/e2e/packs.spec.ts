@@ -233,7 +233,9 @@ test('a pack added by URL is updated by a newer version, logged in Settings, and
 
 test('broken packs are refused with a clear message, and nothing changes', async ({ page }) => {
   await openApp(page, '/#/packs');
-  await addFromFiles(page, pack);
+  // The good pack, from its folder (the folder picker).
+  await page.getByLabel('Choose a pack folder').setInputFiles(join(work, 'pack'));
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Acme spring" (3 products).');
   await expect(installed(page)).toHaveCount(1);
 
   const tee = (m: PackFiles) => JSON.parse(m.get('products.json')!.toString('utf8'));
