@@ -33,6 +33,13 @@ export default defineConfig({
         scope: '.',
         lang: 'en',
         categories: ['lifestyle', 'photo'],
+        // Photos shared from other apps (src/features/share): the service worker keeps them for the app.
+        share_target: {
+          action: 'share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'photos', accept: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/*'] }] },
+        },
         icons: [
           { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },

@@ -17,6 +17,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, addPl
 import { NavigationRoute, registerRoute, setDefaultHandler } from 'workbox-routing';
 import type { RouteHandlerCallbackOptions, WorkboxPlugin } from 'workbox-core';
 import { MODEL_CACHE, MODEL_CACHE_PREFIX, MODEL_MANIFEST_PATH, MODELS_PATH, SKIP_WAITING } from './features/offline/constants';
+import { SHARE_FILES_FIELD, SHARE_INBOX_CACHE, SHARE_TARGET_PATH, SHARED_HASH } from './features/share/constants';
 
 declare let self: ServiceWorkerGlobalScope;
 
@@ -72,6 +73,29 @@ registerRoute(
     const cached = await fromModelCache(request);
     return withIsolation(cached ?? (await fetch(request)));
   },
+);
+
+// The share target: photos shared from another app wait in the inbox cache until the app takes them
+// (src/features/share/share-inbox.ts); the 303 opens the app. Nothing is sent anywhere.
+const shareTargetUrl = new URL(SHARE_TARGET_PATH, scope).href;
+registerRoute(
+  ({ url, request }) => request.method === 'POST' && url.href.split('?')[0] === shareTargetUrl,
+  async ({ request }: RouteHandlerCallbackOptions) => {
+    const form = await request.formData();
+    const files = form.getAll(SHARE_FILES_FIELD).filter((f): f is File => f instanceof File);
+    const inbox = await caches.open(SHARE_INBOX_CACHE);
+    const stamp = Date.now();
+    await Promise.all(
+      files.map((f, i) =>
+        inbox.put(
+          new Request(new URL(`${SHARE_TARGET_PATH}/inbox/${stamp}-${i}`, scope).href),
+          new Response(f, { headers: { 'Content-Type': f.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(f.name) } }),
+        ),
+      ),
+    );
+    return Response.redirect(new URL(SHARED_HASH, scope).href, 303);
+  },
+  'POST',
 );
 
 // Everything else of this origin (not precached, not a model): the network, with isolation headers.
