@@ -32,8 +32,13 @@ export interface PieceGroup {
 export const GROUPING = {
   /** Weight of the embedding cosine in the likeness; the rest is colour overlap. */
   embeddingWeight: 0.75,
-  /** Likeness (0..1) from which two garments are taken to be the same piece. */
-  threshold: 0.8,
+  /**
+   * Likeness (0..1) from which two garments are taken to be the same piece. Measured on 60 CCP val photos
+   * (different people, so nearly every pair is two different garments; 4357 same-category pairs across
+   * photos): 3.6% of pairs reach 0.80, 0.57% reach 0.85, 0.05% reach 0.90. 0.85 keeps false merges rare;
+   * how many true repeats it misses is not measured (no data set with the same garment in many photos).
+   */
+  threshold: 0.85,
 } as const;
 
 export function colourOverlap(a: Record<string, number>, b: Record<string, number>): number {
