@@ -7,7 +7,7 @@
 import { zipSync } from 'fflate';
 import { vectorId, type LookRecord, type PackRecord } from '../../../common/db-schema';
 import { stripJpegMetadata } from '../../../common/jpeg-strip';
-import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, quantise, type LookbookLook } from '../../../common/pack-format';
+import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
 import { cosineInt8 } from '../../../common/pack-match';
 import { EMBEDDING_DIM } from '../../../common/constants';
 import { db } from '../../db/connection';
@@ -75,6 +75,8 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
   );
   const entries: Record<string, Uint8Array> = { [MANIFEST_FILE]: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) };
   for (const [path, data] of files) entries[path] = data;
+  // The same checks a follower's Mirror will make (a caption with markup, say, is named here, not there).
+  await verifyPack(entries[MANIFEST_FILE], async (path) => files.get(path), { dim: EMBEDDING_DIM });
   // Level 0: the JPEGs and int8 vectors barely compress, and storing keeps export instant.
   const zip = zipSync(entries, { level: 0 });
   return { file: new File([zip as Uint8Array<ArrayBuffer>], `${id}.zip`, { type: 'application/zip' }), looks: looks.length };

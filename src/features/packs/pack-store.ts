@@ -45,8 +45,12 @@ export async function installPack(db: Db, pack: VerifiedPack, source: PackRecord
     );
   }
   const oldKeys = existing ? await store.index('byPack').getAllKeys(manifest.id) : [];
+  const writes: Promise<unknown>[] = [];
   try {
-    await Promise.all([...oldKeys.map((k) => store.delete(k)), ...images.map((i) => store.put(i)), packs.put(record), tx.done]);
+    for (const k of oldKeys) writes.push(store.delete(k));
+    for (const i of images) writes.push(store.put(i));
+    writes.push(packs.put(record));
+    await Promise.all([...writes, tx.done]);
   } catch (e) {
     // A request that throws (a DataCloneError, say) does not abort the transaction by itself: the writes
     // that did go through would commit. Abort, so that nothing of this pack is kept.
@@ -55,7 +59,7 @@ export async function installPack(db: Db, pack: VerifiedPack, source: PackRecord
     } catch {
       // already finished or aborted
     }
-    await tx.done.catch(() => undefined);
+    await Promise.allSettled([...writes, tx.done]);
     throw e;
   }
   return existing ? { action: 'updated', from: existing.manifest.version } : { action: 'added' };
