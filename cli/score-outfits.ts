@@ -12,7 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCategory, type Category } from '../common/categories';
 import type { RgbaImage } from '../common/types';
-import { load, OUTFIT, type Garment } from '../workers/models/outfit-scorer';
+import { garmentInput, load, OUTFIT, type Garment } from '../workers/models/outfit-scorer';
 import { checkBox } from '../workers/models/outfit-scorer/crop';
 import { fileHandler } from '../workers/node/fs-models';
 import { ccpPhotoPath } from './datasets';
@@ -81,7 +81,7 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
       const vectors = await embedCrops(models, image, ok.map((r) => ({ box: r.box, keep: person })));
       ok.forEach((r, i) => {
         slotOf.set(`${r.outfit}/${r.slot}`, garments.length);
-        garments.push({ vector: vectors[i].vector, category: r.category });
+        garments.push({ vector: garmentInput(vectors[i].vector, vectors[i].colour), category: r.category });
       });
     }
   } finally {

@@ -16,7 +16,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { loadWeights, parameterCount, save, scoreIndexed, encodeItems, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
+import { garmentInput, loadWeights, OUTFIT, parameterCount, save, scoreIndexed, encodeItems, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
 import { buildEval, evaluate, nearestLookalikes, poolScorer, trainScorer, TRAIN_DEFAULTS, type Pool, type TrainOptions } from '../workers/models/outfit-scorer/train';
 import { fileHandler } from '../workers/node/fs-models';
 import { chooseBackend } from '../workers/backend';
@@ -31,15 +31,24 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 /** Rows: 0 = "mask" crop, 1 = "box" crop (the inference crop). */
 const BOX = 1;
 
+/** The garments of one split, each crop's row the model input (garmentInput). */
 export function poolOf(cache: FeatureCache, split: string): Pool {
   const garments: Pool['garments'] = [];
   const outfits = new Map<string, number[]>();
+  const inputs: Float32Array[] = [];
+  const row = (r: number, colour: [number, number, number]) => {
+    inputs.push(garmentInput(cache.vectors.subarray(r * cache.dim, (r + 1) * cache.dim), colour));
+    return inputs.length - 1;
+  };
   for (const it of cache.items) {
     if (it.split !== split) continue;
     outfits.set(it.photo, [...(outfits.get(it.photo) ?? []), garments.length]);
-    garments.push({ photo: it.photo, category: it.category, rows: [it.maskRow, it.boxRow] });
+    // The colour is the box crop's for both crop kinds: the one known at inference.
+    garments.push({ photo: it.photo, category: it.category, rows: [row(it.maskRow, it.colour), row(it.boxRow, it.colour)] });
   }
-  return { dim: cache.dim, vectors: cache.vectors, garments, outfits: [...outfits.values()] };
+  const vectors = new Float32Array(inputs.length * OUTFIT.inputDim);
+  inputs.forEach((v, i) => vectors.set(v, i * OUTFIT.inputDim));
+  return { dim: OUTFIT.inputDim, vectors, garments, outfits: [...outfits.values()] };
 }
 
 /** Writes tfjs artifacts to `dir` (model.json + weights.bin). */

@@ -16,7 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
-import { forward, initWeights, OUTFIT, rng, scoreIndexed, encodeItems, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
+import { EMBEDDING_DIM } from '../../../common/constants';
+import { FIXED_WEIGHTS, forward, initWeights, type InputStats, OUTFIT, rng, scoreIndexed, encodeItems, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
 
 /** A garment of the training pool. `rows` are its vectors' rows in `vectors` (one per crop kind). */
 export interface PoolGarment {
@@ -68,16 +69,43 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   alpha: 0.2, fndMargin: 0.5, clWeight: 0, tau: 0.2,
 };
 
-/** For every garment, its `k` nearest same-category garments of other photos (cosine on `row`). */
-export function nearestLookalikes(pool: Pool, k: number, row = 0): number[][] {
+/** Mean and 1 / standard deviation of every input dimension over all of the pool's garment vectors. */
+export function inputStats(pool: Pool): InputStats {
+  const d = pool.dim;
+  const rows = pool.garments.flatMap((g) => g.rows);
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (const r of rows) {
+    for (let i = 0; i < d; i++) {
+      const v = pool.vectors[r * d + i];
+      mean[i] += v;
+      sq[i] += v * v;
+    }
+  }
+  const n = Math.max(rows.length, 1);
+  const m = new Float32Array(d);
+  const scale = new Float32Array(d);
+  for (let i = 0; i < d; i++) {
+    m[i] = mean[i] / n;
+    // A floor on the deviation keeps dead (always 0) dimensions from blowing up.
+    scale[i] = 1 / Math.sqrt(Math.max(sq[i] / n - m[i] * m[i], 1e-6));
+  }
+  return { mean: m, scale };
+}
+
+/**
+ * For every garment, its `k` nearest same-category garments of other photos: cosine of the first `dims`
+ * values of crop kind `row` (the backbone part of the input: look-alike means looks alike to it).
+ */
+export function nearestLookalikes(pool: Pool, k: number, row = 0, dims = EMBEDDING_DIM): number[][] {
   const out: number[][] = pool.garments.map(() => []);
   for (const cat of CATEGORIES) {
     const ids = pool.garments.map((g, i) => (g.category === cat ? i : -1)).filter((i) => i >= 0);
     if (ids.length < 2) continue;
     const sims = tf.tidy(() => {
-      const m = new Float32Array(ids.length * pool.dim);
-      ids.forEach((id, j) => m.set(pool.vectors.subarray(pool.garments[id].rows[row] * pool.dim, (pool.garments[id].rows[row] + 1) * pool.dim), j * pool.dim));
-      const t = tf.tensor2d(m, [ids.length, pool.dim]);
+      const m = new Float32Array(ids.length * dims);
+      ids.forEach((id, j) => m.set(pool.vectors.subarray(pool.garments[id].rows[row] * pool.dim, pool.garments[id].rows[row] * pool.dim + dims), j * dims));
+      const t = tf.tensor2d(m, [ids.length, dims]);
       const n = tf.div(t, tf.add(tf.norm(t, 'euclidean', 1, true), 1e-12));
       return tf.matMul(n, n, false, true);
     });
@@ -238,7 +266,8 @@ export interface TrainResult {
 /** Trains a scorer from scratch; with `teacher`, FND weights come from its scores. */
 export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: number[][], opts: TrainOptions, teacher?: Teacher): Promise<TrainResult> {
   const r = rng(opts.seed);
-  const vars = initWeights(config, opts.seed);
+  const vars = initWeights(config, opts.seed, inputStats(pool));
+  const trainable = Object.entries(vars).filter(([n]) => !FIXED_WEIGHTS.includes(n)).map(([, v]) => v);
   const optimizer = tf.train.adam(opts.lr);
   const index = byCategory(pool.garments);
   // Pool outfits list garments largest first (the feature cache's order): the cut keeps the big ones.
@@ -282,7 +311,7 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
         l = tf.add(l, tf.mul(infoNce(e1, e2, opts.tau), opts.clWeight));
       }
       return l as tf.Scalar;
-    }, true) as tf.Scalar;
+    }, true, trainable) as tf.Scalar;
     losses.push((await loss.data())[0]);
     loss.dispose();
     weights?.dispose();
