@@ -376,6 +376,18 @@ test('a lookbook exported as a .zip (no EXIF) is followed from the file and by U
     await page.getByLabel('Pack address').fill(`${origin}/spring/pack.json`);
     await page.getByRole('button', { name: 'Add pack' }).click();
     await expect(page.getByRole('alert', { name: 'Problems' })).toContainText('is already installed');
+
+    // Removed, then followed by address: the Feed has its looks again, and Refresh asks the host.
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('button', { name: 'Yes, remove Sam spring' }).click();
+    await expect(page.getByText('No packs yet.')).toBeVisible();
+    await page.getByLabel('Pack address').fill(`${origin}/spring/`);
+    await page.getByRole('button', { name: 'Add pack' }).click();
+    await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Sam spring" (2 looks).');
+    await nav(page, 'Feed').click();
+    await expect(page.getByRole('list', { name: 'Followed looks' }).getByRole('listitem')).toHaveCount(2);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByRole('status', { name: 'Messages' })).toContainText('"Sam spring" is up to date');
   } finally {
     server.close();
   }
