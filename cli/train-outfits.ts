@@ -6,6 +6,7 @@
  *   npm run train -- teacher --data ../shared/data/ccp   teacher only (.cache/outfit-scorer/teacher/)
  *   npm run train -- student --data ../shared/data/ccp   student with FND + CL from the saved teacher
  * options: --cache DIR (default .cache), --steps N (student steps), --teacher-steps N, --seed N,
+ *          --alpha A (FND weight, 0.2), --fnd-margin M (0.5), --cl-weight W (0.2),
  *          --models DIR (default public/models), --no-doc (do not rewrite docs/outfits.md)
  *
  * Train on CCP `train` (pixel photos), evaluate on `val`, both built across photos (see
@@ -135,11 +136,14 @@ async function main(argv: string[]): Promise<void> {
     options: {
       data: { type: 'string' }, cache: { type: 'string' }, steps: { type: 'string' }, 'teacher-steps': { type: 'string' },
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
+      alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
     },
     strict: true,
   });
   if (!['outfits', 'teacher', 'student'].includes(command ?? '')) throw new Error(`usage: npm run train -- outfits|teacher|student --data DIR [--cache DIR] [--steps N] [--teacher-steps N] [--seed N]`);
   if (!values.data) throw new Error('missing --data DIR (the CCP folder)');
+  // The exact command, for the table and the model card.
+  const commandLine = `npm run train -- ${argv.join(' ')}`;
   const cacheRoot = resolve(values.cache ?? join(ROOT, '.cache'));
   const seed = Number(values.seed ?? 7);
   // Not workers/node/runtime's nodeBackend: that module pulls in the whole vision pipeline.
@@ -155,7 +159,12 @@ async function main(argv: string[]): Promise<void> {
   log(`val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions`);
 
   const studentSteps = Number(values.steps ?? 400);
-  const base: TrainOptions = { ...TRAIN_DEFAULTS, seed, log };
+  const base: TrainOptions = {
+    ...TRAIN_DEFAULTS, seed, log,
+    alpha: Number(values.alpha ?? TRAIN_DEFAULTS.alpha),
+    fndMargin: Number(values['fnd-margin'] ?? TRAIN_DEFAULTS.fndMargin),
+    clWeight: Number(values['cl-weight'] ?? 0.2),
+  };
   const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: 5e-4 };
   const studentOpts: TrainOptions = { ...base, steps: studentSteps, lr: 2e-3 };
   const rows: Row[] = [];
@@ -198,7 +207,7 @@ async function main(argv: string[]): Promise<void> {
   for (const v of variants) {
     const t1 = performance.now();
     log(`${v.name}: ${parameterCount(STUDENT_CONFIG)} parameters, ${studentOpts.steps} steps`);
-    const opts = { ...studentOpts, clWeight: v.cl ? 0.2 : 0 };
+    const opts = { ...studentOpts, clWeight: v.cl ? base.clWeight : 0 };
     const res = await trainScorer(STUDENT_CONFIG, train, trainLook, opts, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined);
     log(`${v.name} trained in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
     const row = await measure(v.name, STUDENT_CONFIG, res.weights, res.curve, v.fnd ? res.flagged : undefined);
@@ -206,14 +215,14 @@ async function main(argv: string[]): Promise<void> {
     else tf.dispose(Object.values(res.weights));
   }
   const text = `${table(rows)}\n\n` +
-    `Command: \`npm run train -- outfits --data ../shared/data/ccp${values.steps ? ` --steps ${values.steps}` : ''}${values['teacher-steps'] ? ` --teacher-steps ${values['teacher-steps']}` : ''}${values.seed ? ` --seed ${values.seed}` : ''}\` ` +
+    `Command: \`${commandLine}\` ` +
     `(seed ${seed}; teacher ${teacherOpts.steps} steps, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
     `Val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions. ` +
     `FND flagged ${rows.filter((r) => r.flagged !== undefined).map((r) => `${(r.flagged! * 100).toFixed(1)}% (${r.name})`).join(', ')} of the sampled negatives.`;
   process.stdout.write(`${text}\n`);
   if (!values['no-doc']) await writeDoc(text);
   if (shipped) {
-    const cmd = `npm run train -- outfits --data ../shared/data/ccp${values.steps ? ` --steps ${values.steps}` : ''}${values.seed ? ` --seed ${values.seed}` : ''}`;
+    const cmd = commandLine;
     await save(STUDENT_CONFIG, shipped.weights, dirSaver(STUDENT_DIR));
     const r = shipped.row;
     const card = {
