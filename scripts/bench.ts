@@ -162,6 +162,23 @@ async function analysisBench(browser: Browser): Promise<void> {
   figures.push({ id: 'analysis.tf_bytes_after', label: `tfjs memory held after ${counted} photos (weights included)`, value: t.memoryAfter.numBytes / 1e6, unit: 'MB', compared_to: compare(t.memoryAfter.numBytes, [{ name: 'before (MB)', value: t.memoryBefore.numBytes / 1e6 }]).map((c) => ({ ...c, ratio: t.memoryAfter.numBytes / t.memoryBefore.numBytes })) });
 }
 
+async function threadsBench(browser: Browser): Promise<void> {
+  for (const [mode, port] of [['isolated', PORT.bench], ['not isolated', PORT.benchPlain]] as const) {
+    const context = await newContext(browser, `http://localhost:${port}`);
+    const page = await benchPage(context, port);
+    const probes = await bench(page, 'threads', { requested: [1, 2, 4] });
+    log(`threads (${mode}): ${JSON.stringify(probes)}`);
+    const one = probes[0].matMulMs;
+    for (const p of probes) {
+      figures.push({
+        id: `wasm.threads.${mode === 'isolated' ? 'isolated' : 'plain'}.requested_${p.requested}`, label: `tfjs-backend-wasm threads when ${p.requested} requested (${mode}; multithread support ${p.multithread}, hardwareConcurrency ${p.hardwareConcurrency}); value = getThreadsCount()`,
+        value: p.threads, unit: 'threads', compared_to: compare(p.matMulMs, [{ name: '1024² matMul ms vs 1 requested', value: one }]).map((c) => ({ ...c, name: `1024² matMul ${p.matMulMs.toFixed(0)} ms, vs 1 requested` })),
+      });
+    }
+    await context.close();
+  }
+}
+
 async function webgpuProbe(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] });
   try {
@@ -391,6 +408,7 @@ async function main(): Promise<void> {
   try {
     const parts: [string, () => Promise<void>][] = [
       ['webgpu', webgpuProbe],
+      ['threads', () => threadsBench(browser)],
       ['analysis', () => analysisBench(browser)],
       ['search', () => searchBench(browser)],
       ['outfits', () => outfitsBench(browser)],
@@ -417,11 +435,17 @@ async function main(): Promise<void> {
       },
       figures, skipped,
     };
-    writeFileSync(join(ROOT, 'bench/results.json'), resultsJson(results));
-    const mdPath = join(ROOT, 'BENCHMARKS.md');
-    const md = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Benchmarks\n';
-    writeFileSync(mdPath, replaceTable(md, renderTable(results)));
-    log(`wrote bench/results.json and BENCHMARKS.md in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+    if (QUICK || ONLY) {
+      // Quick and partial runs never replace the full run's committed figures.
+      writeFileSync(join(ROOT, 'bench/results.quick.json'), resultsJson(results));
+      log(`wrote bench/results.quick.json in ${((Date.now() - started) / 60_000).toFixed(1)} min (BENCHMARKS.md is written by full runs only)`);
+    } else {
+      writeFileSync(join(ROOT, 'bench/results.json'), resultsJson(results));
+      const mdPath = join(ROOT, 'BENCHMARKS.md');
+      const md = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '# Benchmarks\n';
+      writeFileSync(mdPath, replaceTable(md, renderTable(results)));
+      log(`wrote bench/results.json and BENCHMARKS.md in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+    }
     console.log(renderTable(results));
   } finally {
     await browser.close();

@@ -15,6 +15,7 @@ import { createDotKernel } from '../../workers/index/int8-dot';
 import { openMirrorDB } from '../../common/db-open';
 import { EMBEDDING_DIM } from '../../common/constants';
 import type { OutfitBenchApi } from './outfits.worker';
+import type { ThreadsProbeApi } from './threads.worker';
 import { exactTopK, makeVectorSet, recall, type VectorSet } from './vectors';
 
 const now = () => performance.now();
@@ -306,6 +307,20 @@ async function outfits(opts: { candidates: number; garments: number; warmup: num
   }
 }
 
+/** tfjs-backend-wasm's real thread count in a fresh bundled worker for each requested count. */
+async function threads(opts: { requested: number[] }) {
+  const out = [];
+  for (const n of opts.requested) {
+    const worker = new Worker(new URL('./threads.worker.ts', import.meta.url), { type: 'module' });
+    try {
+      out.push(await wrap<ThreadsProbeApi>(worker).probe(n));
+    } finally {
+      worker.terminate();
+    }
+  }
+  return out;
+}
+
 async function probeGpu() {
   const gpu = (navigator as { gpu?: GPU }).gpu;
   if (!gpu) return { available: false, description: 'navigator.gpu is missing' };
@@ -315,6 +330,6 @@ async function probeGpu() {
   return { available: true, description: [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' '), fallback: info?.isFallbackAdapter === true };
 }
 
-const bench = { analysis, search, idbLoad, int8Scan, bandwidth, outfits, probeGpu, ready: true };
+const bench = { analysis, threads, search, idbLoad, int8Scan, bandwidth, outfits, probeGpu, ready: true };
 export type Bench = typeof bench;
 (window as unknown as { bench: Bench }).bench = bench;

@@ -1,0 +1,39 @@
+/**
+ * Bench-only worker: how many threads tfjs-backend-wasm really runs in a bundled module worker when asked
+ * for `requested` (setThreadsCount before the backend starts, as workers/backend.ts does). One worker per
+ * probe: the count is fixed when the backend first starts.
+ */
+import { expose } from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export const api = {
+  async probe(requested: number) {
+    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd });
+    setThreadsCount(requested);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    // A 1024² matMul, timed after one warm-up: more threads should make it faster on an idle machine.
+    const a = tf.randomUniform([1024, 1024]);
+    tf.matMul(a, a).dispose();
+    const t = performance.now();
+    const c = tf.matMul(a, a);
+    await c.data();
+    const matMulMs = performance.now() - t;
+    tf.dispose([a, c]);
+    return {
+      requested,
+      threads: getThreadsCount(),
+      multithread: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      crossOriginIsolated,
+      matMulMs,
+    };
+  },
+};
+
+export type ThreadsProbeApi = typeof api;
+expose(api);
