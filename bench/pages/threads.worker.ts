@@ -24,8 +24,11 @@ export const api = {
     await c.data();
     const matMulMs = performance.now() - t;
     tf.dispose([a, c]);
+    // Emscripten's pthread bookkeeping on the module (present in the threaded build only).
+    const pt = (tf.backend() as unknown as { wasm?: { PThread?: { unusedWorkers?: unknown[]; runningWorkers?: unknown[]; pthreads?: Record<string, unknown> } } }).wasm?.PThread;
     return {
       requested,
+      pthreadWorkers: pt ? { unused: pt.unusedWorkers?.length ?? 0, running: pt.runningWorkers?.length ?? 0, pthreads: Object.keys(pt.pthreads ?? {}).length } : null,
       threads: getThreadsCount(),
       multithread: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
       hardwareConcurrency: navigator.hardwareConcurrency,
