@@ -318,6 +318,18 @@ test('real photo: Shop the look on a detected garment', async ({ page }) => {
   await expect(regions).toHaveCount(count);
   for (let i = 0; i < count; i++) await expect(regions.nth(i).getByRole('listitem')).toHaveCount(3);
   await page.screenshot({ path: 'test-results/packs-real-photo.png', fullPage: true });
+
+  // A lookbook of it with faces blurred: the pose model finds the face, the shared photo has it blurred.
+  await nav(page, 'Packs').click();
+  await page.getByLabel('Lookbook title').fill('Blurred');
+  await page.getByLabel('Your name').fill('Me');
+  await page.getByLabel('Blur faces').check();
+  await page.getByRole('list', { name: 'Looks to share' }).getByRole('checkbox').first().check();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download lookbook (1)' }).click()]);
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Faces blurred in all 1 photos.');
+  const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  expect(hasExif(entries['photos/1.jpg'])).toBe(false);
+  writeFileSync('test-results/packs-blurred-photo.jpg', entries['photos/1.jpg']);
 });
 
 test('a lookbook exported as a .zip (no EXIF) is followed from the file and by URL: Feed, likes, similar looks', async ({ page, typedOrigins }) => {

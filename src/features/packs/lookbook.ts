@@ -14,6 +14,8 @@ import { db } from '../../db/connection';
 import { garmentsOfLook, getSetting, listLooks, namedColours, setSetting } from '../../db/looks';
 import { describe, emit, error, info } from '../../services/messages.svelte';
 import { lookDate } from '../collection/filter';
+import { vision } from '../../services/vision';
+import { blurRegions, headBox } from './face-blur';
 import { installedPacks, updatePack } from './pack-service';
 
 /** Analysed looks the person can put in a lookbook, newest first. */
@@ -28,18 +30,23 @@ const slug = (title: string): string =>
 export interface LookbookExport {
   file: File;
   looks: number;
+  /** With face blur: photos where a face was found and blurred, and those where none was found. */
+  blurred: number;
+  noFace: number;
 }
 
 /**
  * Builds the lookbook .zip from the chosen looks. The pack id comes from the title, and the version from
  * the time, so a later export with the same title is a newer version of the same lookbook for followers.
  */
-export async function buildLookbook(lookIds: string[], meta: { title: string; publisher: string }, now = Date.now()): Promise<LookbookExport> {
+export async function buildLookbook(lookIds: string[], meta: { title: string; publisher: string; blurFaces?: boolean }, now = Date.now()): Promise<LookbookExport> {
   const d = await db();
   const looks: LookbookLook[] = [];
   const vectors: Float32Array[] = [];
   const files = new Map<string, Uint8Array>();
   let modelVersion: string | undefined;
+  let blurred = 0;
+  let noFace = 0;
   for (const id of lookIds) {
     const look = await d.get('looks', id);
     const lookVector = await d.get('vectors', vectorId('look', id));
@@ -50,7 +57,17 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
     const garmentVectors = await Promise.all(garments.map((g) => d.get('vectors', vectorId('garment', g.id))));
     const kept = garments.filter((_, i) => garmentVectors[i]?.modelVersion === modelVersion);
     const photo = `${PHOTOS_DIR}${looks.length + 1}.jpg`;
-    files.set(photo, stripJpegMetadata(new Uint8Array(await look.photo.arrayBuffer())));
+    let photoBlob: Blob = look.photo;
+    if (meta.blurFaces) {
+      // The main person's face, from the pose keypoints of a fresh analysis of the stored photo.
+      const analysis = await vision.analyze(look.photo);
+      const heads = analysis.people.map((p) => headBox(p, analysis.width, analysis.height)).filter((b) => b !== null);
+      if (heads.length > 0) {
+        photoBlob = await blurRegions(look.photo, heads);
+        blurred += 1;
+      } else noFace += 1;
+    }
+    files.set(photo, stripJpegMetadata(new Uint8Array(await photoBlob.arrayBuffer())));
     vectors.push(lookVector.vector, ...garmentVectors.filter((v) => v?.modelVersion === modelVersion).map((v) => v!.vector));
     looks.push({
       // A fresh id: the person's own look ids stay on the device.
@@ -79,17 +96,25 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
   await verifyPack(entries[MANIFEST_FILE], async (path) => files.get(path), { dim: EMBEDDING_DIM });
   // Level 0: the JPEGs and int8 vectors barely compress, and storing keeps export instant.
   const zip = zipSync(entries, { level: 0 });
-  return { file: new File([zip as Uint8Array<ArrayBuffer>], `${id}.zip`, { type: 'application/zip' }), looks: looks.length };
+  return { file: new File([zip as Uint8Array<ArrayBuffer>], `${id}.zip`, { type: 'application/zip' }), looks: looks.length, blurred, noFace };
 }
 
 /** Exports and hands the .zip over: the share sheet where the browser can share files, else a download. */
-export async function exportLookbook(lookIds: string[], meta: { title: string; publisher: string }, share: boolean): Promise<boolean> {
+export async function exportLookbook(lookIds: string[], meta: { title: string; publisher: string; blurFaces?: boolean }, share: boolean): Promise<boolean> {
   let result: LookbookExport;
   try {
     result = await buildLookbook(lookIds, meta);
   } catch (e) {
     error(`The lookbook could not be made: ${describe(e)}.`);
     return false;
+  }
+  if (meta.blurFaces) {
+    const say = result.noFace > 0 ? error : info;
+    say(
+      result.noFace > 0
+        ? `Faces blurred in ${result.blurred} of ${result.looks} photos; no face was found in ${result.noFace}: check them before sharing.`
+        : `Faces blurred in all ${result.looks} photos.`,
+    );
   }
   if (share && navigator.canShare?.({ files: [result.file] })) {
     try {
