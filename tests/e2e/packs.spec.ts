@@ -349,16 +349,16 @@ test('a lookbook exported as a .zip (no EXIF) is followed from the file and by U
   await choices.nth(0).check();
   await choices.nth(1).check();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download lookbook (2)' }).click()]);
-  expect(download.suggestedFilename()).toBe('sam-spring.zip');
+  expect(download.suggestedFilename()).toBe('sam.sam-spring.zip');
   const zipBytes = readFileSync(await download.path());
   const entries = unzipSync(new Uint8Array(zipBytes));
   expect(Object.keys(entries).sort()).toEqual(['embeddings.bin', 'looks.json', 'pack.json', 'photos/1.jpg', 'photos/2.jpg']);
   for (const p of ['photos/1.jpg', 'photos/2.jpg']) expect(hasExif(entries[p])).toBe(false);
   const manifest = JSON.parse(Buffer.from(entries['pack.json']).toString('utf8'));
-  expect(manifest).toMatchObject({ kind: 'lookbook', id: 'sam-spring', title: 'Sam spring', publisher: 'Sam', embeddings: { dim: 1280 } });
+  expect(manifest).toMatchObject({ kind: 'lookbook', id: 'sam.sam-spring', title: 'Sam spring', publisher: 'Sam', embeddings: { dim: 1280 } });
 
   // Follow it from the .zip: its looks are in the Feed, newest first, and can be liked.
-  await page.getByLabel('Choose pack files').setInputFiles([{ name: 'sam-spring.zip', mimeType: 'application/zip', buffer: zipBytes }]);
+  await page.getByLabel('Choose pack files').setInputFiles([{ name: 'sam.sam-spring.zip', mimeType: 'application/zip', buffer: zipBytes }]);
   await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Sam spring" (2 looks).');
   await nav(page, 'Feed').click();
   const feed = page.getByRole('list', { name: 'Followed looks' }).getByRole('listitem');

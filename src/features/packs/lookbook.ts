@@ -36,7 +36,7 @@ export interface LookbookExport {
 }
 
 /**
- * Builds the lookbook .zip from the chosen looks. The pack id comes from the title, and the version from
+ * Builds the lookbook .zip from the chosen looks. The pack id comes from the name and title, and the version from
  * the time, so a later export with the same title is a newer version of the same lookbook for followers.
  */
 export async function buildLookbook(lookIds: string[], meta: { title: string; publisher: string; blurFaces?: boolean }, now = Date.now()): Promise<LookbookExport> {
@@ -84,7 +84,8 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
   if (looks.length === 0 || !modelVersion) throw new Error('choose at least one analysed look');
   files.set(LOOKS_FILE, new TextEncoder().encode(`${JSON.stringify({ looks }, null, 1)}\n`));
   files.set(EMBEDDINGS_FILE, quantise(vectors, EMBEDDING_DIM));
-  const id = slug(meta.title);
+  // Publisher and title: two people's "Spring" lookbooks are two packs, not versions of one.
+  const id = `${slug(meta.publisher)}.${slug(meta.title)}`;
   const manifest = await makeManifest(
     { kind: 'lookbook', id, version: Math.floor(now / 1000), title: meta.title.trim(), publisher: meta.publisher.trim(), created: new Date(now).toISOString() },
     { dim: EMBEDDING_DIM, count: vectors.length, modelVersion },
