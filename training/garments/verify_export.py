@@ -22,12 +22,13 @@ def main():
     ap.add_argument('--data', required=True)
     ap.add_argument('--ckpt', default=os.path.join(CACHE, 'ckpt-seed1.pt'))
     ap.add_argument('--n', type=int, default=16)
+    ap.add_argument('--half', action='store_true', help='round the torch weights to float16 first, as the export does')
     a = ap.parse_args()
     torch.set_num_threads(2)
     s = torch.load(a.ckpt)
     labels = s['labels']
     model = GarmentNet(len(labels))
-    model.load_state_dict(s['model'])
+    model.load_state_dict({k: v.half().float() for k, v in s['model'].items()} if a.half else s['model'])
     model.eval()
     rows = [r for r in clothing_rows(a.data, 'val', labels) if r[1] >= 0][: a.n]
     px = np.stack([square_crop(load_rgb(os.path.join(a.data, 'images', f'{u}.jpg'))) for u, _ in rows]).astype(np.float32)
