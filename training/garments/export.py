@@ -126,7 +126,7 @@ def export(ckpt, metrics_path, command):
         'outputs': {'garment_type': f'[n, {len(labels)}] softmax', 'garment_embed': f'[n, {model.embed_out.out_features}] (L2-normalise)'},
         'date': datetime.date.today().isoformat(),
         'metrics': {'split': 'val (unseen contributors), torch float32', **{k: metrics[k] for k in ('accuracy', 'precision_at_10', 'n') if k in metrics}},
-        'training': {k: s['args'][k] for k in ('epochs', 'views', 'batch', 'lr', 'supcon', 'seed')},
+        'training': {k: s['args'][k] for k in ('epochs', 'views', 'batch', 'lr', 'supcon', 'seed', 'dropout', 'cutout') if k in s['args']},
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

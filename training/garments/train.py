@@ -41,10 +41,10 @@ def log(*a):
 
 
 class GarmentNet(nn.Module):
-    def __init__(self, n_labels, embed_dim=EMBED_DIM):
+    def __init__(self, n_labels, embed_dim=EMBED_DIM, dropout=0.2):
         super().__init__()
         self.backbone = MobileNetV2()
-        self.dropout = nn.Dropout(0.2)
+        self.dropout = nn.Dropout(dropout)
         self.type_head = nn.Linear(1280, n_labels)
         self.embed_hidden = nn.Linear(1280, 512)
         self.embed_out = nn.Linear(512, embed_dim)
@@ -167,6 +167,9 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--limit', type=int, default=0, help='first N images per split (smoke test)')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--dropout', type=float, default=0.2, help='before the type head')
+    ap.add_argument('--cutout', type=float, default=0.0, help='probability of zeroing a random 5 x 5 patch of the cached 14 x 14 map')
+    ap.add_argument('--tag', default='', help='checkpoint and metrics name suffix (experiments)')
     ap.add_argument('--resume', action='store_true', help='continue from the last epoch checkpoint')
     ap.add_argument('--no-export', action='store_true', help='do not write public/models/trained/garment-net')
     args = ap.parse_args()
@@ -175,7 +178,7 @@ def main():
     categories = args.categories or os.path.join(os.path.dirname(os.path.abspath(args.data)), 'categories.json')
     labels = fine_labels(categories)
 
-    model = GarmentNet(len(labels))
+    model = GarmentNet(len(labels), dropout=args.dropout)
     load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
     model.eval()
     d = build_cache(args, model, labels)
@@ -197,7 +200,7 @@ def main():
     steps_per_epoch = math.ceil(n_img / args.batch)
     total = steps_per_epoch * args.epochs
     base = [g['lr'] for g in opt.param_groups]
-    ckpt = os.path.join(CACHE, f'ckpt-seed{args.seed}.pt')
+    ckpt = os.path.join(CACHE, f'ckpt-seed{args.seed}{args.tag}.pt')
     start = 0
     if args.resume and os.path.exists(ckpt):
         s = torch.load(ckpt)
@@ -220,6 +223,10 @@ def main():
             x = torch.from_numpy(xs[idx].astype(np.float32))
             flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
             x[flip] = x[flip].flip(3)
+            if args.cutout > 0:
+                for j in np.nonzero(rng.random(len(idx)) < args.cutout)[0]:
+                    r, c = rng.integers(0, 10, size=2)
+                    x[j, :, r:r + 5, c:c + 5] = 0
             y = torch.from_numpy(ys[idx])
             logits, emb = model.forward_from(x, CUT)
             loss = F.cross_entropy(logits, y, label_smoothing=0.1) + args.supcon * supcon(emb, y)
@@ -237,12 +244,13 @@ def main():
         torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch + 1, 'labels': labels,
                     'args': vars(args), 'val': m}, ckpt)
     final = evaluate(model, vx, vy)
-    with open(os.path.join(CACHE, 'metrics.json'), 'w') as f:
+    metrics = os.path.join(CACHE, f'metrics{args.tag}.json')
+    with open(metrics, 'w') as f:
         json.dump({'val': final, 'history': history, 'args': vars(args), 'labels': labels}, f, indent=2)
     log('final val', json.dumps(final))
     if not args.no_export and not args.limit:
         import export  # noqa: E402 (imports this module)
-        export.export(ckpt, os.path.join(CACHE, 'metrics.json'), f'npm run train:garments -- --data {args.data}')
+        export.export(ckpt, metrics, f'npm run train:garments -- --data {args.data}')
 
 
 if __name__ == '__main__':
