@@ -216,7 +216,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const text = `${table(rows)}\n\n` +
     `Command: \`${commandLine}\` ` +
-    `(seed ${seed}; teacher ${teacherOpts.steps} steps, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
+    `(seed ${seed}; teacher ${command === 'student' ? `from ${tDir}` : `${teacherOpts.steps} steps`}, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
     `Val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions. ` +
     `FND flagged ${rows.filter((r) => r.flagged !== undefined).map((r) => `${(r.flagged! * 100).toFixed(1)}% (${r.name})`).join(', ')} of the sampled negatives.`;
   process.stdout.write(`${text}\n`);
