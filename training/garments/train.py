@@ -1,6 +1,6 @@
 """Fine-tunes the nsfwjs MobileNetV2 into Mirror's garment net (type head + embedding head).
 
-  nice -n 10 /usr/bin/python3 training/garments/train.py --data ../shared/data/clothing [--epochs 8]
+  nice -n 10 /usr/bin/python3 training/garments/train.py --data ../shared/data/clothing [--epochs 16]
   (npm run train:garments -- --data ../shared/data/clothing)
 
 Deterministic given --seed (fixed augmentation draws, fixed batch order, torch on 2 threads).
@@ -11,7 +11,8 @@ Steps, each cached under .cache/garments/ (gitignored; nothing derived from the 
     its output [96, 14, 14] is stored as float16, so training costs only the upper blocks.
  2. training: blocks 13..16 + Conv_1 + heads, cross-entropy (label smoothing 0.1) on the 10-way type head
     plus a supervised contrastive loss (temperature 0.1) on the L2-normalised embedding head; feature-map
-    flips as extra augmentation; AdamW with a cosine schedule. A checkpoint per epoch.
+    flips and 5 x 5 cutout on the cached map as extra augmentation, dropout 0.4 before the type head;
+    AdamW with a cosine schedule. A checkpoint per epoch.
  3. evaluation on `val` (unseen contributors): type accuracy, and precision@10 of cosine neighbours of the
     same fine label among the val images with a fine label; written to .cache/garments/metrics.json.
 Then training/garments/export.py writes the tfjs model (run at the end unless --no-export).
@@ -159,7 +160,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True, help='clothing data folder (images.csv, images/)')
     ap.add_argument('--categories', help='default: categories.json beside --data')
-    ap.add_argument('--epochs', type=int, default=8)
+    ap.add_argument('--epochs', type=int, default=16)
     ap.add_argument('--views', type=int, default=2, help='augmented crops per train image')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--lr', type=float, default=3e-4, help='trunk learning rate (heads: 10x)')
@@ -167,8 +168,8 @@ def main():
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--limit', type=int, default=0, help='first N images per split (smoke test)')
     ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--dropout', type=float, default=0.2, help='before the type head')
-    ap.add_argument('--cutout', type=float, default=0.0, help='probability of zeroing a random 5 x 5 patch of the cached 14 x 14 map')
+    ap.add_argument('--dropout', type=float, default=0.4, help='before the type head')
+    ap.add_argument('--cutout', type=float, default=0.5, help='probability of zeroing a random 5 x 5 patch of the cached 14 x 14 map')
     ap.add_argument('--tag', default='', help='checkpoint and metrics name suffix (experiments)')
     ap.add_argument('--resume', action='store_true', help='continue from the last epoch checkpoint')
     ap.add_argument('--no-export', action='store_true', help='do not write public/models/trained/garment-net')
