@@ -6,17 +6,7 @@
  */
 import { EMBEDDING_DIM } from '../common/constants';
 import { VectorIndex } from '../workers/index/vector-index';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../common/random';
 
 const sizes = process.argv.slice(2).map(Number);
 const d = EMBEDDING_DIM;

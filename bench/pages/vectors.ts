@@ -6,16 +6,9 @@
  * Queries are fresh draws from the same distribution (never stored vectors), so the true top 10 are the
  * query's sub-cluster mates: cosine ~0.93 within a sub-cluster, ~0.75 within a centre, ~0 across centres.
  */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../common/random';
+
+export { rng };
 
 export interface VectorSet {
   dim: number;

@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EMBEDDING_DIM } from '../../common/constants';
 import type { VectorKind } from '../../common/db-schema';
 import { VectorIndex, type IndexEntry } from './vector-index';
-
-/** Deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../common/random';
 
 /** Clustered data: `clusters` gaussian centres, points = centre + spread × noise (like embeddings of similar looks). */
 function clustered(seed: number, dim: number, clusters: number, spread: number) {

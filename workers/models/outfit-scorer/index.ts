@@ -22,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
 import { EMBEDDING_DIM } from '../../../common/constants';
 import type { ModelSource } from '../io';
+import { rng } from '../../../common/random';
 
 export const OUTFIT = {
   /** Garments per outfit at most (CCP outfits have 2..8 after dropping tiny ones). */
@@ -67,16 +68,7 @@ export interface ForwardOut {
 }
 
 /** A deterministic PRNG (mulberry32), so that initial weights and sampling repeat with the seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Weight shapes of a configuration (name -> shape); biases start at zero, matrices Glorot-uniform. */
 export function weightShapes(c: ScorerConfig): Record<string, number[]> {
