@@ -33,8 +33,23 @@ export interface DetectedGarment {
   /** 0..1 confidence. */
   score: number;
   colours: GarmentColour[];
+  /** The fine type from garment-net (one of categories.json's clothing_fine_labels that fits the category); absent where none fits (bag, accessory). */
+  type?: GarmentTypeGuess;
   /** L2-normalised item embedding (EMBEDDING_DIM). */
   embedding: Float32Array;
+}
+
+/** A garment's fine type (e.g. "T-Shirt") with garment-net's probability for it (0..1). */
+export interface GarmentTypeGuess {
+  label: string;
+  score: number;
+}
+
+/** What re-embedding a stored look gives (boxes and categories kept): one entry per garment asked for, in order. */
+export interface Reembedding {
+  garments: { type?: GarmentTypeGuess; embedding: Float32Array }[];
+  lookEmbedding: Float32Array;
+  modelVersion: string;
 }
 
 export interface Analysis {
