@@ -42,6 +42,12 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore('pieces', { keyPath: 'id' });
   },
+  // 3 -> 4: likes and dislikes of suggested outfits, and the taste learned from them.
+  (db) => {
+    const feedback = db.createObjectStore('outfitFeedback', { keyPath: 'key' });
+    feedback.createIndex('byAt', 'at');
+    db.createObjectStore('outfitTaste', { keyPath: 'id' });
+  },
 ];
 
 if (MIGRATIONS.length !== DB_VERSION) {

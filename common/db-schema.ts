@@ -109,6 +109,33 @@ export interface PieceRecord {
   createdAt: number;
 }
 
+/** The person's answer to one suggested outfit (Complete the look, Dress me). */
+export interface OutfitFeedbackRecord {
+  /** The outfit's key: its garment ids, sorted, joined by "+" (workers/scorer/combine.ts outfitKey). */
+  key: string;
+  garmentIds: string[];
+  verdict: 'like' | 'dislike';
+  /** Which view it was suggested in. */
+  source: 'complete' | 'dress-me';
+  at: number;
+}
+
+/** The taste learned on the device from the looks and the likes (workers/scorer/taste.ts): one record. */
+export interface OutfitTasteRecord {
+  /** Always 'taste'. */
+  id: string;
+  /** The vector over the student's outfit embedding, and its bias. */
+  w: Float32Array;
+  b: number;
+  /** What it was fitted on. */
+  looks: number;
+  likes: number;
+  dislikes: number;
+  /** Which student and item vectors it belongs to (another model makes it meaningless). */
+  modelKey: string;
+  fittedAt: number;
+}
+
 export interface MirrorDB extends DBSchema {
   looks: { key: string; value: LookRecord; indexes: { byAdded: number; byStatus: LookStatus } };
   garments: { key: string; value: GarmentRecord; indexes: { byLook: string } };
@@ -118,6 +145,8 @@ export interface MirrorDB extends DBSchema {
   packImages: { key: [string, string]; value: PackImageRecord; indexes: { byPack: string } };
   network: { key: number; value: NetworkRecord; indexes: { byAt: number } };
   pieces: { key: string; value: PieceRecord };
+  outfitFeedback: { key: string; value: OutfitFeedbackRecord; indexes: { byAt: number } };
+  outfitTaste: { key: string; value: OutfitTasteRecord };
 }
 
 export const vectorId = (kind: VectorKind, id: string): string => `${kind}:${id}`;
