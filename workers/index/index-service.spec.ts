@@ -37,7 +37,7 @@ describe('openMirrorDB', () => {
   it('creates every store and index of MirrorDB at DB_VERSION', async () => {
     const { db } = await freshDb();
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['garments', 'looks', 'network', 'packImages', 'packs', 'pieces', 'settings', 'vectors']);
+    expect([...db.objectStoreNames].sort()).toEqual(['garments', 'looks', 'network', 'outfitFeedback', 'outfitTaste', 'packImages', 'packs', 'pieces', 'settings', 'vectors']);
     const tx = db.transaction(['looks', 'garments', 'vectors', 'settings']);
     expect(tx.objectStore('looks').keyPath).toBe('id');
     expect([...tx.objectStore('looks').indexNames].sort()).toEqual(['byAdded', 'byStatus']);
