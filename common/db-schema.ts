@@ -4,7 +4,7 @@
  */
 import type { DBSchema } from 'idb';
 import type { Category } from './categories';
-import type { Box, GarmentColour } from './types';
+import type { Box, GarmentColour, GarmentTypeGuess } from './types';
 import type { LookbookLook, PackManifest, Product } from './pack-format';
 
 export type LookStatus = 'pending' | 'analysed' | 'failed';
@@ -39,6 +39,14 @@ export interface GarmentRecord {
   colours: GarmentColour[];
   /** true when the person corrected the category. */
   corrected?: boolean;
+  /**
+   * The fine type (a clothing_fine_labels entry that fits the category, e.g. "T-Shirt" for a top), from
+   * garment-net or from the person; absent where none fits (bag, accessory) or none was given yet.
+   * Optional and not indexed, so older records need no migration.
+   */
+  type?: GarmentTypeGuess;
+  /** true when the person chose the type: a re-analysis or a re-embedding never replaces it. */
+  typeCorrected?: boolean;
 }
 
 export type VectorKind = 'look' | 'garment';

@@ -12,7 +12,7 @@ import {
   type MirrorDB,
   type VectorRecord,
 } from '../../common/db-schema';
-import type { Analysis, GarmentColour } from '../../common/types';
+import type { Analysis, Box, GarmentColour, GarmentTypeGuess } from '../../common/types';
 
 export type MirrorDb = IDBPDatabase<MirrorDB>;
 
@@ -41,9 +41,46 @@ export async function putPendingLook(db: MirrorDb, look: LookRecord): Promise<vo
   await db.put('looks', { ...look, status: 'pending' });
 }
 
+/** Intersection over union of two boxes (0..1). */
+export function boxIou(a: Box, b: Box): number {
+  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / (a[2] * a[3] + b[2] * b[3] - inter);
+}
+
+/** A new garment takes over an old one's id and corrections when their boxes overlap at least this much (IoU). */
+const SAME_GARMENT_IOU = 0.5;
+
+/**
+ * Pairs each garment of a new analysis with the old garment it is (greedy by IoU, one to one); returns,
+ * per new garment, the old one or undefined.
+ */
+function matchOld(old: GarmentRecord[], boxes: Box[]): (GarmentRecord | undefined)[] {
+  const pairs: { o: number; n: number; iou: number }[] = [];
+  old.forEach((g, o) => boxes.forEach((b, n) => {
+    const iou = boxIou(g.box, b);
+    if (iou >= SAME_GARMENT_IOU) pairs.push({ o, n, iou });
+  }));
+  pairs.sort((a, b) => b.iou - a.iou);
+  const out: (GarmentRecord | undefined)[] = boxes.map(() => undefined);
+  const used = new Set<number>();
+  for (const { o, n } of pairs) {
+    if (used.has(o) || out[n]) continue;
+    used.add(o);
+    out[n] = old[o];
+  }
+  return out;
+}
+
 /**
  * Writes the garments and vectors of an analysis and marks the look analysed, replacing any earlier
  * analysis of that look, in one transaction. Returns the vectors written, for the search index.
+ *
+ * What the person corrected survives a re-analysis: a new garment whose box overlaps an old one (IoU >=
+ * 0.5) keeps that garment's id (so wardrobe pieces keep it), and its category and type where the person
+ * corrected them.
  */
 export async function saveAnalysis(db: MirrorDb, lookId: string, analysis: Analysis): Promise<VectorRecord[]> {
   const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
@@ -56,16 +93,26 @@ export async function saveAnalysis(db: MirrorDb, lookId: string, analysis: Analy
     await tx.done.catch(() => undefined);
     throw new Error('the look was deleted before its analysis was saved');
   }
-  const oldGarments = await garmentStore.index('byLook').getAllKeys(lookId);
+  const previous = await garmentStore.index('byLook').getAll(lookId);
   const oldVectors = await vectorStore.index('byLook').getAllKeys(lookId);
-  const garments: GarmentRecord[] = analysis.garments.map((g) => ({
-    id: newId(),
-    lookId,
-    category: g.category,
-    box: g.box,
-    score: g.score,
-    colours: g.colours,
-  }));
+  const kept = matchOld(previous, analysis.garments.map((g) => g.box));
+  const garments: GarmentRecord[] = analysis.garments.map((g, i) => {
+    const old = kept[i];
+    const record: GarmentRecord = {
+      id: old?.id ?? newId(),
+      lookId,
+      category: old?.corrected ? old.category : g.category,
+      box: g.box,
+      score: g.score,
+      colours: g.colours,
+    };
+    if (old?.corrected) record.corrected = true;
+    // The model's type was chosen for the model's category: it goes when the person's category differs.
+    const type = old?.typeCorrected ? old.type : record.category === g.category ? g.type : undefined;
+    if (type) record.type = type;
+    if (old?.typeCorrected) record.typeCorrected = true;
+    return record;
+  });
   const vectors: VectorRecord[] = [
     { id: vectorId('look', lookId), kind: 'look', lookId, vector: analysis.lookEmbedding, modelVersion: analysis.modelVersion },
     ...analysis.garments.map((g, i): VectorRecord => ({
@@ -76,8 +123,9 @@ export async function saveAnalysis(db: MirrorDb, lookId: string, analysis: Analy
       modelVersion: analysis.modelVersion,
     })),
   ];
+  const keptIds = new Set(garments.map((g) => g.id));
   const writes: Promise<unknown>[] = [
-    ...oldGarments.map((k) => garmentStore.delete(k)),
+    ...previous.filter((g) => !keptIds.has(g.id)).map((g) => garmentStore.delete(g.id)),
     ...oldVectors.map((k) => vectorStore.delete(k)),
     ...garments.map((g) => garmentStore.put(g)),
     ...vectors.map((v) => vectorStore.put(v)),
@@ -117,13 +165,22 @@ export async function pendingLookIds(db: MirrorDb): Promise<string[]> {
   return db.getAllKeysFromIndex('looks', 'byStatus', 'pending');
 }
 
-/** The person corrects a garment's category; the look's summary follows, in one transaction. */
-export async function setGarmentCategory(db: MirrorDb, garmentId: string, category: Category): Promise<void> {
+/**
+ * The person corrects a garment's category; the look's summary follows, in one transaction. `type` is the
+ * garment's type afterwards (the caller keeps the old one only if it fits the new category); without one,
+ * the type is cleared and the next re-embedding names one that fits.
+ */
+export async function setGarmentCategory(db: MirrorDb, garmentId: string, category: Category, type?: GarmentTypeGuess): Promise<void> {
   const tx = db.transaction(['looks', 'garments'], 'readwrite');
   const garments = tx.objectStore('garments');
   const garment = await garments.get(garmentId);
   if (!garment) throw new Error('this item no longer exists');
-  const updated = { ...garment, category, corrected: true };
+  const { type: _old, typeCorrected, ...rest } = garment;
+  const updated: GarmentRecord = { ...rest, category, corrected: true };
+  if (type) {
+    updated.type = type;
+    if (typeCorrected) updated.typeCorrected = true;
+  }
   const siblings = (await garments.index('byLook').getAll(garment.lookId)).map((g) => (g.id === garmentId ? updated : g));
   const look = await tx.objectStore('looks').get(garment.lookId);
   await Promise.all([
@@ -131,6 +188,17 @@ export async function setGarmentCategory(db: MirrorDb, garmentId: string, catego
     look ? tx.objectStore('looks').put({ ...look, ...summarise(siblings) }) : undefined,
     tx.done,
   ]);
+}
+
+/** The person chooses a garment's type (a label that fits its category): kept from then on. */
+export async function setGarmentType(db: MirrorDb, garmentId: string, label: string): Promise<GarmentRecord> {
+  const tx = db.transaction('garments', 'readwrite');
+  const garment = await tx.store.get(garmentId);
+  if (!garment) throw new Error('this item no longer exists');
+  // The person's choice is certain: score 1.
+  const updated: GarmentRecord = { ...garment, type: { label, score: 1 }, typeCorrected: true };
+  await Promise.all([tx.store.put(updated), tx.done]);
+  return updated;
 }
 
 /** Removes a wrong garment and its vector, and updates the look's summary, in one transaction. */

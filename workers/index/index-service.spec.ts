@@ -127,4 +127,19 @@ describe('IndexService', () => {
     // A failed call does not block the queue.
     expect(await service.count()).toBe(1);
   });
+
+  it('leaves out vectors of an older model (another length, or another version) and refuses to search from them', async () => {
+    const { db } = await freshDb();
+    await db.put('vectors', record('look', 'new', 'N', vec(1), 'm2'));
+    await db.put('vectors', record('look', 'near', 'M', vec(1, 0.1), 'm2'));
+    // An old model's 48-d vector in a 32-d index, and an old version of the right length.
+    await db.put('vectors', record('look', 'wide', 'W', new Float32Array(48).fill(0.1), 'm1'));
+    await db.put('vectors', record('look', 'old', 'O', vec(1, 0.05), 'm1'));
+    const service = new IndexService(async () => db, DIM);
+    expect(await service.load()).toMatchObject({ count: 3, skipped: 1 });
+    expect(await service.load('m2')).toMatchObject({ count: 2, skipped: 2 });
+    expect((await service.similarTo('look:new', { kind: 'look', k: 5 })).map((h) => h.id)).toEqual(['look:near']);
+    await expect(service.similarTo('look:old', { kind: 'look', k: 5 })).rejects.toThrow(/another model version/);
+    await expect(service.similarTo('look:wide', { kind: 'look', k: 5 })).rejects.toThrow(/another model version/);
+  });
 });

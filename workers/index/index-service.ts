@@ -30,7 +30,7 @@ export interface LoadResult {
   count: number;
   /** Wall time of the load (ms), IndexedDB reads included. */
   ms: number;
-  /** Vectors left out because their modelVersion differs from the one asked for. */
+  /** Vectors left out because their modelVersion differs from the one asked for, or their length from dim. */
   skipped: number;
 }
 
@@ -40,6 +40,8 @@ const LOAD_BATCH = 1000;
 export class IndexService {
   private index: VectorIndex;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The model version of the last load (undefined: any version of the right dim). */
+  private modelVersion: string | undefined;
 
   constructor(
     private readonly openDb: () => Promise<MirrorDatabase>,
@@ -50,7 +52,8 @@ export class IndexService {
 
   /**
    * (Re)builds the index from the vectors store. With `modelVersion`, vectors made by other models are
-   * left out (their similarities to the current model's vectors mean nothing).
+   * left out (their similarities to the current model's vectors mean nothing); vectors of another length
+   * than the index's dim (an older model's) are always left out.
    */
   load(modelVersion?: string): Promise<LoadResult> {
     return this.serial(async () => {
@@ -65,13 +68,14 @@ export class IndexService {
         const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
         const batch = await db.getAll('vectors', range, LOAD_BATCH);
         for (const r of batch) {
-          if (modelVersion !== undefined && r.modelVersion !== modelVersion) skipped++;
+          if ((modelVersion !== undefined && r.modelVersion !== modelVersion) || r.vector.length !== fresh.dim) skipped++;
           else fresh.upsert(r);
         }
         if (batch.length < LOAD_BATCH) break;
         after = batch[batch.length - 1].id;
       }
       this.index = fresh;
+      this.modelVersion = modelVersion;
       return { count: fresh.size, ms: performance.now() - t0, skipped };
     });
   }
@@ -104,12 +108,19 @@ export class IndexService {
 
   /**
    * Neighbours of a stored vector (never the vector itself). The vector comes from the index, or from
-   * IndexedDB when the index does not hold it; an id found in neither is an error.
+   * IndexedDB when the index does not hold it; an id found in neither is an error, and so is a stored
+   * vector of another model (version or length): its neighbours would be meaningless.
    */
   similarTo(id: string, opts: IndexSearchOptions): Promise<SearchHit[]> {
     return this.serial(async () => {
       let vector = this.index.get(id)?.vector;
-      if (!vector) vector = (await (await this.openDb()).get('vectors', id))?.vector;
+      if (!vector) {
+        const stored = await (await this.openDb()).get('vectors', id);
+        if (stored && (stored.vector.length !== this.index.dim || (this.modelVersion !== undefined && stored.modelVersion !== this.modelVersion))) {
+          throw new Error(`The vector of ${id} comes from another model version; it is being updated`);
+        }
+        vector = stored?.vector;
+      }
       if (!vector) throw new Error(`No vector is stored for ${id}`);
       return this.index.search(vector, { ...opts, excludeIds: [id] });
     });
