@@ -132,8 +132,10 @@ export interface OutfitFeedbackRecord {
 export interface OutfitTasteRecord {
   /** Always 'taste'. */
   id: string;
-  /** The vector over the student's outfit embedding, and its bias. */
+  /** The vector over the student's standardised outfit embedding ((e - mean) * scale), and its bias. */
   w: Float32Array;
+  mean: Float32Array;
+  scale: Float32Array;
   b: number;
   /** What it was fitted on. */
   looks: number;
