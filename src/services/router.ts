@@ -9,6 +9,8 @@ export type Route =
   | { name: 'packs' }
   | { name: 'feed' }
   | { name: 'wardrobe' }
+  | { name: 'dress-me' }
+  | { name: 'complete-look'; garmentId: string }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -19,12 +21,16 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'packs' && parts.length === 1) return { name: 'packs' };
   if (parts[0] === 'feed' && parts.length === 1) return { name: 'feed' };
   if (parts[0] === 'wardrobe' && parts.length === 1) return { name: 'wardrobe' };
+  if (parts[0] === 'dress-me' && parts.length === 1) return { name: 'dress-me' };
   if (parts[0] === 'look' && parts.length === 2) return { name: 'look', lookId: parts[1] };
   if (parts[0] === 'look' && parts.length === 3 && parts[2] === 'similar') {
     return { name: 'similar-looks', lookId: parts[1] };
   }
   if (parts[0] === 'garment' && parts.length === 3 && parts[2] === 'similar') {
     return { name: 'similar-items', garmentId: parts[1] };
+  }
+  if (parts[0] === 'garment' && parts.length === 3 && parts[2] === 'complete') {
+    return { name: 'complete-look', garmentId: parts[1] };
   }
   return { name: 'not-found', path };
 }
@@ -38,4 +44,6 @@ export const href = {
   packs: (): string => '#/packs',
   feed: (): string => '#/feed',
   wardrobe: (): string => '#/wardrobe',
+  dressMe: (): string => '#/dress-me',
+  completeLook: (garmentId: string): string => `#/garment/${encodeURIComponent(garmentId)}/complete`,
 };
