@@ -1,7 +1,9 @@
 /**
  * The page's handle on the index worker, which keeps the vectors in memory for similarity search. The
  * page writes vectors to IndexedDB itself (with the analysis, in one transaction) and then tells the
- * index; the index loads everything from IndexedDB on start.
+ * index; the index loads everything from IndexedDB on start. Once the current model version is known
+ * (useModelVersion), only vectors of that version are loaded: during a re-embedding migration the looks
+ * still on the old model are left out rather than compared with vectors of another model.
  */
 import { wrap, type Remote } from 'comlink';
 import type { IndexApi } from '../../workers/index/index.worker';
@@ -9,6 +11,8 @@ import type { VectorRecord } from '../../common/db-schema';
 
 let api: Remote<IndexApi> | null = null;
 let loaded: Promise<unknown> | null = null;
+/** The model version whose vectors the index holds; undefined until known (then every vector of EMBEDDING_DIM). */
+let modelVersion: string | undefined;
 
 async function index(): Promise<Remote<IndexApi>> {
   if (!api) {
@@ -16,7 +20,7 @@ async function index(): Promise<Remote<IndexApi>> {
     api = wrap<IndexApi>(worker);
   }
   const current = api;
-  loaded ??= current.load().catch((e: unknown) => {
+  loaded ??= current.load(modelVersion).catch((e: unknown) => {
     loaded = null;
     throw e;
   });
@@ -31,6 +35,12 @@ export interface Hit {
 }
 
 export const searchIndex = {
+  /** Keeps only vectors of this model version from now on (the index is reloaded on its next use). */
+  useModelVersion(version: string): void {
+    if (version === modelVersion) return;
+    modelVersion = version;
+    loaded = null;
+  },
   async add(vectors: VectorRecord[]): Promise<void> {
     if (vectors.length === 0) return;
     const i = await index();

@@ -6,7 +6,20 @@
  */
 import { wrap, type Remote } from 'comlink';
 import type { VisionApi } from '../../workers/vision.worker';
-import type { Analysis, BackendChoice, BackendInfo } from '../../common/types';
+import type { Analysis, BackendChoice, BackendInfo, Box, Reembedding } from '../../common/types';
+import type { Category } from '../../common/categories';
+
+/**
+ * The part of the worker's API that the re-embedding migration uses (issue 3): the same garments, in order,
+ * each with its new type and embedding, the new look embedding and the model version that made them.
+ * Declared here until workers/vision.worker.ts has it; then VisionApi already matches and this is a no-op.
+ */
+interface ReembedApi {
+  reembedBlob(blob: Blob, garments: { category: Category; box: Box }[]): Promise<Reembedding>;
+}
+type Api = VisionApi & ReembedApi;
+/** What init may report besides the backend: the model version, once the worker says it. */
+type InitResult = BackendInfo & { modelVersion?: string };
 
 export class WorkerReplaced extends Error {
   override name = 'WorkerReplaced';
@@ -17,8 +30,8 @@ export class WorkerReplaced extends Error {
 
 interface Live {
   worker: Worker;
-  api: Remote<VisionApi>;
-  ready: Promise<BackendInfo>;
+  api: Remote<Api>;
+  ready: Promise<InitResult>;
   rejects: Set<(e: unknown) => void>;
 }
 
@@ -38,10 +51,11 @@ function scheduleIdleStop(): void {
 
 function start(): Live {
   const worker = new Worker(new URL('../../workers/vision.worker.ts', import.meta.url), { type: 'module' });
-  const api = wrap<VisionApi>(worker);
+  const api = wrap<Api>(worker);
   const rejects = new Set<(e: unknown) => void>();
-  const current: Live = { worker, api, rejects, ready: Promise.resolve(null as unknown as BackendInfo) };
-  current.ready = track(current, () => api.init(choice));
+  const current: Live = { worker, api, rejects, ready: Promise.resolve(null as unknown as InitResult) };
+  current.ready = track(current, () => api.init(choice) as Promise<InitResult>);
+  current.ready.then((info) => heard(info?.modelVersion), () => undefined);
   // A failed init should not stick: the next call tries again with a fresh worker.
   current.ready.catch(() => {
     if (live === current) stop();
@@ -83,7 +97,27 @@ async function ready(): Promise<Live> {
   return current;
 }
 
-async function call<T>(fn: (api: Remote<VisionApi>) => Promise<T>): Promise<T> {
+/** Model versions the worker reported (init, analyses, re-embeddings), for the re-embedding migration. */
+const versionListeners = new Set<(modelVersion: string) => void>();
+let lastVersion: string | undefined;
+function heard(modelVersion: string | undefined): void {
+  if (typeof modelVersion !== 'string' || modelVersion === '') return;
+  lastVersion = modelVersion;
+  for (const listener of versionListeners) listener(modelVersion);
+}
+
+/** A small plain grey JPEG: re-embedding it with no garments tells the model version at little cost. */
+async function probePhoto(): Promise<Blob> {
+  const canvas = new OffscreenCanvas(64, 96);
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    ctx.fillStyle = '#808080';
+    ctx.fillRect(0, 0, 64, 96);
+  }
+  return canvas.convertToBlob({ type: 'image/jpeg' });
+}
+
+async function call<T>(fn: (api: Remote<Api>) => Promise<T>): Promise<T> {
   const current = await ready();
   return track(current, () => fn(current.api));
 }
@@ -100,7 +134,42 @@ export const vision = {
   preset(next: BackendChoice): void {
     choice = next;
   },
-  analyze: (photo: Blob): Promise<Analysis> => call((api) => api.analyzeBlob(photo)),
+  analyze: async (photo: Blob): Promise<Analysis> => {
+    const analysis = await call((api) => api.analyzeBlob(photo));
+    heard(analysis.modelVersion);
+    return analysis;
+  },
+  /** New vectors (and types) for a stored look's garments, keeping their categories and boxes. */
+  reembed: async (photo: Blob, garments: { category: Category; box: Box }[]): Promise<Reembedding> => {
+    const result = await call((api) => api.reembedBlob(photo, garments));
+    heard(result.modelVersion);
+    return result;
+  },
+  /**
+   * The model version the worker runs now (starts the worker): from init when it reports it, else from
+   * re-embedding a tiny photo with no garments.
+   */
+  async modelVersion(): Promise<string> {
+    const current = await ready();
+    const fromInit = (await current.ready)?.modelVersion;
+    if (typeof fromInit === 'string' && fromInit !== '') return fromInit;
+    const probe = await probePhoto();
+    // A re-embedding with no garments is the cheapest call that names the version; a full analysis of the
+    // same small photo is the fallback should a worker refuse an empty list.
+    try {
+      return (await vision.reembed(probe, [])).modelVersion;
+    } catch (e) {
+      if (e instanceof WorkerReplaced) throw e;
+      return (await vision.analyze(probe)).modelVersion;
+    }
+  },
+  /** The version last reported by the worker in this session, if any. */
+  lastModelVersion: (): string | undefined => lastVersion,
+  /** Hears every model version the worker reports; returns the unsubscribe function. */
+  onModelVersion(listener: (modelVersion: string) => void): () => void {
+    versionListeners.add(listener);
+    return () => versionListeners.delete(listener);
+  },
   backend: (): Promise<BackendInfo> => call((api) => api.backend()),
   memory: (): Promise<{ numTensors: number; numBytes: number }> => call((api) => api.memory()),
   checkBackends: () => call((api) => api.checkBackends()),

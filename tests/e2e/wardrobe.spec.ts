@@ -4,12 +4,13 @@
  * analysed look's garments with known ones (category, colours, item vector) straight in IndexedDB.
  */
 import type { Page } from '@playwright/test';
+import { EMBEDDING_DIM } from '../../common/constants';
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg } from './support/images';
 
-/** A unit vector along `axis` tilted by `tilt` towards the next axis (1280-d, the app's size). */
+/** A unit vector along `axis` tilted by `tilt` towards the next axis (EMBEDDING_DIM, the app's size). */
 function vec(axis: number, tilt = 0): number[] {
-  const v = new Array(1280).fill(0);
+  const v = new Array(EMBEDDING_DIM).fill(0);
   v[axis] = 1;
   v[axis + 1] = tilt;
   const n = Math.hypot(1, tilt);

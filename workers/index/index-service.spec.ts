@@ -135,9 +135,12 @@ describe('IndexService', () => {
     // An old model's 48-d vector in a 32-d index, and an old version of the right length.
     await db.put('vectors', record('look', 'wide', 'W', new Float32Array(48).fill(0.1), 'm1'));
     await db.put('vectors', record('look', 'old', 'O', vec(1, 0.05), 'm1'));
+    // A look with no garment found: its look vector (the mean of none) is zero.
+    await db.put('vectors', record('look', 'empty', 'E', new Float32Array(DIM), 'm2'));
     const service = new IndexService(async () => db, DIM);
-    expect(await service.load()).toMatchObject({ count: 3, skipped: 1 });
-    expect(await service.load('m2')).toMatchObject({ count: 2, skipped: 2 });
+    expect(await service.load()).toMatchObject({ count: 3, skipped: 2 });
+    expect(await service.load('m2')).toMatchObject({ count: 2, skipped: 3 });
+    expect(await service.add([record('look', 'empty2', 'E2', new Float32Array(DIM), 'm2')])).toBe(2);
     expect((await service.similarTo('look:new', { kind: 'look', k: 5 })).map((h) => h.id)).toEqual(['look:near']);
     await expect(service.similarTo('look:old', { kind: 'look', k: 5 })).rejects.toThrow(/another model version/);
     await expect(service.similarTo('look:wide', { kind: 'look', k: 5 })).rejects.toThrow(/another model version/);

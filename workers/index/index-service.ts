@@ -34,6 +34,17 @@ export interface LoadResult {
   skipped: number;
 }
 
+/**
+ * A vector the index can hold: `dim` finite components, not all zero. A look with no garment found has a
+ * zero look vector (the mean of none), which has no direction to compare; it is left out, not an error.
+ */
+function indexable(vector: Float32Array, dim: number): boolean {
+  if (vector.length !== dim) return false;
+  let norm = 0;
+  for (let j = 0; j < dim; j++) norm += vector[j] * vector[j];
+  return norm > 0 && Number.isFinite(norm);
+}
+
 /** Records read per IndexedDB getAll: bounds memory during a load of 100k vectors (~5 KB each). */
 const LOAD_BATCH = 1000;
 
@@ -68,7 +79,7 @@ export class IndexService {
         const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
         const batch = await db.getAll('vectors', range, LOAD_BATCH);
         for (const r of batch) {
-          if ((modelVersion !== undefined && r.modelVersion !== modelVersion) || r.vector.length !== fresh.dim) skipped++;
+          if ((modelVersion !== undefined && r.modelVersion !== modelVersion) || !indexable(r.vector, fresh.dim)) skipped++;
           else fresh.upsert(r);
         }
         if (batch.length < LOAD_BATCH) break;
@@ -80,10 +91,17 @@ export class IndexService {
     });
   }
 
-  /** Adds or replaces vectors (upsert by id). Returns the index size. */
+  /**
+   * Adds or replaces vectors (upsert by id); zero vectors are left out (and an older one of the same id
+   * removed). Returns the index size.
+   */
   add(records: IndexRecord[]): Promise<number> {
     return this.serial(() => {
-      this.index.add(records);
+      for (const r of records) {
+        if (indexable(r.vector, this.index.dim)) this.index.upsert(r);
+        else if (r.vector.length === this.index.dim) this.index.delete(r.id);
+        else throw new RangeError(`vector ${r.id} has length ${r.vector.length}, expected ${this.index.dim}`);
+      }
       return this.index.size;
     });
   }
@@ -120,6 +138,8 @@ export class IndexService {
           throw new Error(`The vector of ${id} comes from another model version; it is being updated`);
         }
         vector = stored?.vector;
+        // A zero vector (a look with no garment found) is like nothing.
+        if (vector && !indexable(vector, this.index.dim)) return [];
       }
       if (!vector) throw new Error(`No vector is stored for ${id}`);
       return this.index.search(vector, { ...opts, excludeIds: [id] });

@@ -5,6 +5,7 @@ import { db } from '../../db/connection';
 import * as store from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
 import { describe, emit, error, info } from '../../services/messages.svelte';
+import { garmentLabel, typeFits, typesOf } from './garment-types';
 
 export interface LookDetail {
   look: LookRecord;
@@ -18,13 +19,36 @@ export async function loadLook(lookId: string): Promise<LookDetail | null> {
   return { look, garments: await store.garmentsOfLook(d, lookId) };
 }
 
+/**
+ * The person corrects a garment's category. Its type stays when it fits the new category; a category with
+ * one type gets that one (a dress is a "Dress"); otherwise the type is cleared until the next re-embedding.
+ */
 export async function correctCategory(garment: GarmentRecord, category: Category): Promise<boolean> {
+  const only = typesOf(category);
+  const type = typeFits(garment.type, category) ? garment.type : only.length === 1 ? { label: only[0], score: 1 } : undefined;
   try {
-    await store.setGarmentCategory(await db(), garment.id, category);
+    await store.setGarmentCategory(await db(), garment.id, category, type);
     emit('looks-changed', { lookIds: [garment.lookId] });
     return true;
   } catch (e) {
     error(`The category could not be changed (${describe(e)})`);
+    return false;
+  }
+}
+
+/** The person chooses a garment's type among those of its category; kept by later analyses. */
+export async function correctType(garment: GarmentRecord, label: string): Promise<boolean> {
+  if (!(typesOf(garment.category) as string[]).includes(label)) {
+    error(`"${label}" is not a type of ${garment.category}`);
+    return false;
+  }
+  try {
+    const updated = await store.setGarmentType(await db(), garment.id, label);
+    emit('looks-changed', { lookIds: [garment.lookId] });
+    info(`Saved: ${garmentLabel(updated)}.`);
+    return true;
+  } catch (e) {
+    error(`The type could not be changed (${describe(e)})`);
     return false;
   }
 }
@@ -43,7 +67,7 @@ export async function removeGarment(garment: GarmentRecord): Promise<boolean> {
   } catch (e) {
     error(`The search index could not be updated (${describe(e)})`);
   }
-  info(`Deleted the ${garment.category}.`);
+  info(`Deleted the ${garmentLabel(garment)}.`);
   return true;
 }
 

@@ -1,9 +1,14 @@
-/** Similar looks and similar items from the person's own collection, through the index worker. */
+/**
+ * Similar looks and similar items from the person's own collection, through the index worker. Only
+ * vectors of the current model version are compared: while the re-embedding migration runs, a look still on
+ * the old version is "updating" (no search from it, and it is not among the results).
+ */
 import type { GarmentRecord, LookRecord } from '../../../common/db-schema';
 import { vectorId } from '../../../common/db-schema';
 import { db } from '../../db/connection';
 import { getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
+import { modelUpdate } from '../../services/model-update.svelte';
 export { arrange, type SortOrder } from './arrange';
 
 /** How many neighbours to fetch; the threshold slider then filters these on the page. */
@@ -19,6 +24,16 @@ export interface ItemMatch {
   score: number;
 }
 
+/** True when the look's vectors come from another model than the current one (its update is pending). */
+export async function isUpdating(look: Pick<LookRecord, 'status' | 'modelVersion'>): Promise<boolean> {
+  return look.status === 'analysed' && look.modelVersion !== (await modelUpdate.currentVersion());
+}
+
+async function onCurrentModel<T extends { look: LookRecord }>(matches: (T | null)[]): Promise<T[]> {
+  const version = await modelUpdate.currentVersion();
+  return matches.filter((m): m is T => m !== null && m.look.modelVersion === version);
+}
+
 export async function similarLooks(lookId: string): Promise<LookMatch[]> {
   const hits = await searchIndex.similarTo(vectorId('look', lookId), { kind: 'look', k: K, excludeLookId: lookId });
   const d = await db();
@@ -28,7 +43,7 @@ export async function similarLooks(lookId: string): Promise<LookMatch[]> {
       return look ? { look, score: h.score } : null;
     }),
   );
-  return matches.filter((m): m is LookMatch => m !== null);
+  return onCurrentModel(matches);
 }
 
 export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
@@ -46,7 +61,7 @@ export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
       return garment && look ? { garment, look, score: h.score } : null;
     }),
   );
-  return matches.filter((m): m is ItemMatch => m !== null);
+  return onCurrentModel(matches);
 }
 
 export async function loadGarment(garmentId: string): Promise<{ garment: GarmentRecord; look: LookRecord } | null> {

@@ -10,6 +10,8 @@ import { newId } from '../../db/looks';
 import { describe, error, info } from '../../services/messages.svelte';
 import { lookDate } from '../collection/filter';
 import { GROUPING, groupGarments, wearStats, type GroupableGarment, type WearStats } from './grouping';
+import { garmentLabel } from '../photo/garment-types';
+import { modelUpdate } from '../../services/model-update.svelte';
 
 const IGNORED_KEY = 'wardrobe-ignored';
 
@@ -28,6 +30,21 @@ export interface Wardrobe {
 async function ignored(): Promise<Set<string>> {
   const v = await (await db()).get('settings', IGNORED_KEY);
   return new Set(Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+}
+
+/**
+ * A piece named by its garments: "top · t-shirt" when most of its garments that have a type share it, else
+ * its category.
+ */
+export function pieceLabel(view: Pick<PieceView, 'piece' | 'garments'>): string {
+  const counts = new Map<string, number>();
+  for (const { garment } of view.garments) {
+    if (garment.category !== view.piece.category || !garment.type) continue;
+    counts.set(garment.type.label, (counts.get(garment.type.label) ?? 0) + 1);
+  }
+  const [label, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const typed = [...counts.values()].reduce((a, b) => a + b, 0);
+  return label && count! * 2 > typed ? garmentLabel({ category: view.piece.category, type: { label, score: 1 } }) : view.piece.category;
 }
 
 export async function loadWardrobe(): Promise<Wardrobe> {
@@ -64,7 +81,11 @@ export async function groupWardrobe(threshold: number = GROUPING.threshold): Pro
       d.getAll('pieces'), d.getAll('garments'), d.getAll('looks'), d.getAllFromIndex('vectors', 'byKind', 'garment'), ignored(),
     ]);
     const lookById = new Map(looks.map((l) => [l.id, l]));
-    const vectorOf = new Map(vectors.map((v) => [v.id.slice('garment:'.length), v.vector]));
+    // Only vectors of the current model compare; garments of looks still being updated for a new model
+    // stay in their pieces and are grouped once updated.
+    const version = vectors.length > 0 ? await modelUpdate.currentVersion() : '';
+    const vectorOf = new Map(vectors.filter((v) => v.modelVersion === version).map((v) => [v.id.slice('garment:'.length), v.vector]));
+    const existing = new Set(garments.filter((g) => lookById.has(g.lookId)).map((g) => g.id));
     const groupable = new Map<string, GroupableGarment>();
     for (const g of garments) {
       const vector = vectorOf.get(g.id);
@@ -75,7 +96,7 @@ export async function groupWardrobe(threshold: number = GROUPING.threshold): Pro
       groupable.set(g.id, { id: g.id, lookId: g.lookId, category: g.category, vector, colours, wornAt: lookDate(look) });
     }
     // Pieces keep only garments that still exist; a piece left empty goes.
-    const kept = pieces.map((p) => ({ ...p, garmentIds: p.garmentIds.filter((id) => groupable.has(id)) }));
+    const kept = pieces.map((p) => ({ ...p, garmentIds: p.garmentIds.filter((id) => existing.has(id)) }));
     const placed = new Set(kept.flatMap((p) => p.garmentIds));
     const fresh = [...groupable.values()].filter((g) => !placed.has(g.id) && !skip.has(g.id));
     const result = groupGarments(fresh, kept, groupable, threshold);
