@@ -4,7 +4,6 @@
  *   npm run --silent cli -- analyze  --data DIR --split NAME --out FILE [--limit N]
  *   npm run --silent cli -- embed    --data DIR --split NAME --out FILE [--limit N]
  *   npm run --silent cli -- evaluate --data DIR --split NAME --pred FILE [--categories FILE]
- *   npm run --silent cli -- tune     --data DIR --split NAME [--limit N] [--cache FILE]
  *   npm run --silent cli -- timing   --data DIR [--limit N]
  *   npm run --silent cli -- score-outfits --data DIR --outfits FILE --model teacher|student --out FILE
  *   npm run --silent cli -- build-pack --images DIR --products CSV --out DIR   (or --data clothing-dir [--split NAME])
@@ -24,7 +23,6 @@ import { nodeBackend, nodeModels } from '../workers/node/runtime';
 import { ccpPhotoPath, clothingImagePath, readCcp, readClothing, type CcpPhoto } from './datasets';
 import { formatScores, labelMap, scorePhotos } from './evaluate';
 import { readImage } from './image';
-import { observeAll, tune } from './tune';
 import { scoreOutfits } from './score-outfits';
 import { buildPack, productsFromClothing, productsFromCsv, readPackDir, relatedForPhotos } from './packs';
 import { classifyClothing } from './classify';
@@ -33,7 +31,6 @@ const USAGE = `usage: npm run --silent cli -- <command> [options]
   analyze  --data DIR --split NAME --out FILE [--limit N]   garment boxes per CCP photo (JSON)
   embed    --data DIR --split NAME --out FILE [--limit N]   look vectors (CCP) or item vectors (clothing images.csv)
   evaluate --data DIR --split NAME --pred FILE [--categories FILE]   recall/precision of analyze's boxes
-  tune     --data DIR --split NAME [--limit N] [--cache FILE]         search the garment rules on these photos
   timing   --data DIR [--limit N]                                      per-model, total and CPU ms on CCP photos
   score-outfits --data DIR --outfits FILE --model teacher|student --out FILE   outfit compatibility 0..1
   build-pack --images DIR --products CSV --out DIR [--id ID --title T --publisher P --pack-version N]   catalog pack (docs/packs.md)
@@ -131,7 +128,7 @@ async function main(argv: string[]): Promise<void> {
       for (const r of chosen) {
         const image = await tryRead(clothingImagePath(values.data!, r.image));
         done++;
-        if (image) keep(r.image, await analyzer.embedImage(image));
+        if (image) keep(r.image, (await analyzer.embedImage(image)).embedding);
         if (done % 50 === 0 || done === chosen.length) log(`embed ${done}/${chosen.length}`);
       }
     } else {
@@ -147,22 +144,6 @@ async function main(argv: string[]): Promise<void> {
     const pred = JSON.parse(await readFile(values.pred!, 'utf8')) as { photos: Record<string, { items: { category: string; box: [number, number, number, number] }[] }> };
     const scores = scorePhotos(photos, pred.photos, labels);
     process.stdout.write(`${formatScores(scores)}\n(${photos.length} pixel-annotated photos in ${values.split}; IoU >= 0.5 of per-category union boxes; categories covering >= 1% of the photo)\n`);
-  } else if (command === 'tune') {
-    required(values, 'data', 'split');
-    const ann = await readCcp(values.data!);
-    const photos = splitPhotos(ann.photos, values.split!).filter((p) => p.kind === 'pixel').slice(0, values.limit ? Number(values.limit) : undefined);
-    const catPath = values.categories ?? join(dirname(values.data!.replace(/\/+$/, '')), 'categories.json');
-    const labels = labelMap(JSON.parse(await readFile(catPath, 'utf8')));
-    const { analyzer } = await setup(values);
-    const images = new Map<string, RgbaImage>();
-    for (const p of photos) {
-      const image = await tryRead(ccpPhotoPath(values.data!, p.id));
-      if (image) images.set(p.id, image);
-    }
-    const usable = photos.filter((p) => images.has(p.id));
-    const obs = await observeAll(analyzer, usable, async (p) => images.get(p.id)!, values.cache, log);
-    const rules = tune(usable, obs, images, labels, log);
-    process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
   } else if (command === 'timing') {
     required(values, 'data');
     const ann = await readCcp(values.data!);

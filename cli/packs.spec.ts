@@ -11,6 +11,7 @@ import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPerson } from '../workers/node/test-support';
 import { dequantise } from '../common/pack-format';
+import { EMBEDDING_DIM } from '../common/constants';
 import type { Analyzer } from '../workers/pipeline';
 import { downscale, parseCsv, readPackDir, relatedForPhotos } from './packs';
 
@@ -69,7 +70,7 @@ describe('cli build-pack and related', () => {
       ['red-1', 'Red tee, cotton', 19.99, 'images/red-1.jpg'],
       ['green-1', 'Green shirt', undefined, 'images/green-1.jpg'],
     ]);
-    expect(pack.vectors.length).toBe(2 * 1280);
+    expect(pack.vectors.length).toBe(2 * EMBEDDING_DIM);
 
     await cli('related', '--pack', join(dir, 'shop'), '--data', join(dir, 'ccp'), '--split', 'val', '--out', join(dir, 'related.json'));
     const related = JSON.parse(await readFile(join(dir, 'related.json'), 'utf8')) as { photos: Record<string, { items: { category: string; products: string[] }[] }> };
@@ -78,7 +79,7 @@ describe('cli build-pack and related', () => {
     for (const item of related.photos['0001'].items) expect([...item.products].sort()).toEqual(['green-1', 'red-1']);
 
     // The matching itself, on a garment given directly (the analyzer stands in for the models here).
-    const vector = dequantise(pack.scales, pack.vectors, 1280, 1);
+    const vector = dequantise(pack.scales, pack.vectors, EMBEDDING_DIM, 1);
     const analyzer = {
       analyze: async () => ({ width: 1, height: 1, people: [], lookEmbedding: vector, modelVersion: pack.manifest.embeddings.modelVersion, timings: {},
         garments: [{ category: 'top' as const, box: [1, 2, 3, 4] as [number, number, number, number], score: 1, colours: [], embedding: vector }] }),

@@ -173,7 +173,7 @@ export async function buildPack(inputs: ProductInput[], analyzer: Analyzer, opts
       continue;
     }
     ids.add(product.id);
-    vectors.push(await analyzer.embedImage(image));
+    vectors.push((await analyzer.embedImage(image)).embedding);
     const thumb = downscale(image, THUMB_LONG_SIDE);
     const path = `${IMAGES_DIR}${thumbName(product.id, used)}`;
     files.set(path, new Uint8Array(jpeg.encode({ data: Buffer.from(thumb.data), width: thumb.width, height: thumb.height }, 85).data));

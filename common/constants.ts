@@ -1,5 +1,5 @@
-/** Dimension of item and look vectors: the MobileNetV2 backbone's pooled features (first version). */
-export const EMBEDDING_DIM = 1280;
+/** Dimension of item and look vectors: garment-net's fashion embedding (workers/models/garment-net). */
+export const EMBEDDING_DIM = 128;
 
 /** Name and version of the IndexedDB database; migrations step through oldVersion in src/db. */
 export const DB_NAME = 'mirror';

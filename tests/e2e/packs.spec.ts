@@ -269,7 +269,7 @@ test('broken packs are refused with a clear message, and nothing changes', async
     }), 'products[1].url must be an http(s) URL'],
     ['wrong dimension', async () => resigned((files) => {
       files.set('embeddings.bin', Buffer.alloc(3 * 4 + 3 * 8));
-    }, (m) => (m.embeddings.dim = 8)), "pack.json: embeddings.dim is 8; Mirror's vectors have 1280 dimensions"],
+    }, (m) => (m.embeddings.dim = 8)), "pack.json: embeddings.dim is 8; Mirror's vectors have 128 dimensions"],
   ];
   const problems = page.getByRole('alert', { name: 'Problems' });
   for (const [what, make, message] of cases) {
@@ -355,7 +355,7 @@ test('a lookbook exported as a .zip (no EXIF) is followed from the file and by U
   expect(Object.keys(entries).sort()).toEqual(['embeddings.bin', 'looks.json', 'pack.json', 'photos/1.jpg', 'photos/2.jpg']);
   for (const p of ['photos/1.jpg', 'photos/2.jpg']) expect(hasExif(entries[p])).toBe(false);
   const manifest = JSON.parse(Buffer.from(entries['pack.json']).toString('utf8'));
-  expect(manifest).toMatchObject({ kind: 'lookbook', id: 'sam.sam-spring', title: 'Sam spring', publisher: 'Sam', embeddings: { dim: 1280 } });
+  expect(manifest).toMatchObject({ kind: 'lookbook', id: 'sam.sam-spring', title: 'Sam spring', publisher: 'Sam', embeddings: { dim: 128 } });
 
   // Follow it from the .zip: its looks are in the Feed, newest first, and can be liked.
   await page.getByLabel('Choose pack files').setInputFiles([{ name: 'sam.sam-spring.zip', mimeType: 'application/zip', buffer: zipBytes }]);

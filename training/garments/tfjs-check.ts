@@ -4,13 +4,16 @@
  *
  *   tsx training/garments/tfjs-check.ts backbone    IN.f32 N OUT.f32   nsfwjs flatten_1 features [N, 1280]
  *   tsx training/garments/tfjs-check.ts garment-net IN.f32 N OUT.f32   probabilities [N, 10] ++ embeddings [N, D]
+ *   tsx training/garments/tfjs-check.ts garment-detector IN.f32 N OUT.f32   class probabilities [N, 96, 64, C]
  *
- * IN.f32: N x 224 x 224 x 3 float32 RGB in 0..255 (little-endian), the layout the app feeds its models.
+ * IN.f32: N x 224 x 224 x 3 float32 RGB in 0..255 (little-endian), the layout the app feeds its models;
+ * for the detector N x 384 x 256 x 3, already letterboxed (so segment()'s own letterbox is the identity).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as backbone from '../../workers/models/backbone';
+import * as garmentDetector from '../../workers/models/garment-detector';
 import * as garmentNet from '../../workers/models/garment-net';
 import { fileHandler, DEFAULT_MODELS_DIR } from '../../workers/node/fs-models';
 import { nodeBackend } from '../../workers/node/runtime';
@@ -21,8 +24,20 @@ async function main() {
   const n = Number(count);
   const bytes = await readFile(input);
   const pixels = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const batch = tf.tensor4d(pixels, [n, 224, 224, 3]);
   const parts: Float32Array[] = [];
+  if (mode === 'garment-detector') {
+    const model = await garmentDetector.load(fileHandler(join(DEFAULT_MODELS_DIR, 'trained', 'garment-detector', 'model.json')));
+    const [h, w] = model.metadata.input;
+    for (let i = 0; i < n; i++) {
+      const rgb = tf.tensor3d(pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3), [h, w, 3]);
+      parts.push((await model.segment(rgb)).probs);
+      rgb.dispose();
+    }
+    model.dispose();
+    await writeFile(output, Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength))));
+    return;
+  }
+  const batch = tf.tensor4d(pixels, [n, 224, 224, 3]);
   if (mode === 'backbone') {
     const model = await backbone.load(fileHandler(join(DEFAULT_MODELS_DIR, 'mobilenet-v2', 'model.json')));
     const f = tf.tidy(() => model.features(tf.div(batch, 255) as tf.Tensor4D));

@@ -5,8 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** The models provisioned by scripts/provision-models.mjs into public/models/<name>/. */
-export const MODEL_NAMES = ['movenet-lightning', 'centernet', 'selfie', 'mobilenet-v2'] as const;
+/**
+ * The models the app's vision pipeline loads from public/models/<name>/: provisioned from npm by
+ * scripts/provision-models.mjs, or trained by the project (trained/<name>/, see docs/garment-models.md).
+ */
+export const MODEL_NAMES = ['trained/garment-detector', 'trained/garment-net', 'movenet-lightning'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** A model.json URL or a tfjs IOHandler that yields the same artifacts. */

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATEGORIES } from '../../common/categories';
+import { CATEGORIES, FINE_LABEL_CATEGORY } from '../../common/categories';
+import { GARMENT_NET } from '../models/garment-net';
 import { EMBEDDING_DIM } from '../../common/constants';
 import { nodeModels } from '../node/runtime';
 import { syntheticPerson, useWasm } from '../node/test-support';
-import { createAnalyzer, MODEL_VERSION, type Analyzer, type Models } from './index';
+import { createAnalyzer, lookVector, MODEL_VERSION, typeFor, type Analyzer, type Models } from './index';
 
 describe('analysis pipeline', () => {
   let models: Models;
@@ -44,7 +45,40 @@ describe('analysis pipeline', () => {
       expect(g.score).toBeLessThanOrEqual(1);
       for (const c of g.colours) expect(c.fraction).toBeGreaterThan(0);
     }
-    for (const stage of ['centernet', 'movenet', 'selfie', 'backbone', 'total']) expect(a.timings[stage]).toBeGreaterThanOrEqual(0);
+    for (const g of a.garments) if (g.type) expect(FINE_LABEL_CATEGORY[g.type.label]).toBe(g.category);
+    for (const stage of ['detector', 'regions', 'movenet', 'garmentNet', 'total']) expect(a.timings[stage]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('re-embeds given garments in order, keeping their boxes and categories', async () => {
+    const garments = [
+      { category: 'top' as const, box: [100, 80, 100, 120] as [number, number, number, number] },
+      { category: 'bag' as const, box: [10, 10, 40, 40] as [number, number, number, number] },
+      { category: 'shoes' as const, box: [0, 0, 1, 1] as [number, number, number, number] },
+    ];
+    const r = await analyzer.reembed(images[0], garments);
+    expect(r.modelVersion).toBe(MODEL_VERSION);
+    expect(r.garments).toHaveLength(3);
+    expect(Math.hypot(...r.garments[0].embedding)).toBeCloseTo(1, 4);
+    expect(FINE_LABEL_CATEGORY[r.garments[0].type!.label]).toBe('top');
+    expect(r.garments[1].type).toBeUndefined(); // no fine label is a bag
+    expect(r.garments[2].embedding.every((v) => v === 0)).toBe(true); // too small to crop
+    expect(Math.hypot(...r.lookEmbedding)).toBeCloseTo(1, 4);
+  });
+
+  it('types a garment only with a fine label of its category', () => {
+    const p = new Float32Array(GARMENT_NET.labels.length).fill(0.01);
+    p[GARMENT_NET.labels.indexOf('Dress')] = 0.9;
+    p[GARMENT_NET.labels.indexOf('Shirt')] = 0.05;
+    expect(typeFor('top', p)).toEqual({ label: 'Shirt', score: 0.05 });
+    expect(typeFor('dress', p)).toEqual({ label: 'Dress', score: 0.9 });
+    expect(typeFor('bag', p)).toBeUndefined();
+  });
+
+  it('makes the look vector the normalised mean of its garments', () => {
+    const v = lookVector([Float32Array.from([1, 0]), Float32Array.from([0, 1])]);
+    expect(v[0]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(v[1]).toBeCloseTo(Math.SQRT1_2, 6);
+    expect(lookVector([])).toHaveLength(EMBEDDING_DIM);
   });
 
   it('does not grow the tensor count across repeated analyses of different images', async () => {
@@ -52,13 +86,14 @@ describe('analysis pipeline', () => {
     const before = tf.memory().numTensors;
     for (let round = 0; round < 2; round++) for (const image of images) await analyzer.analyze(image);
     await analyzer.embedImage(images[1]);
-    await analyzer.observe(images[2]);
+    await analyzer.reembed(images[2], [{ category: 'top', box: [50, 50, 100, 100] }]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('embeds a whole image as one garment crop', async () => {
-    const v = await analyzer.embedImage(images[2]);
-    expect(v).toHaveLength(EMBEDDING_DIM);
-    expect(Math.hypot(...v)).toBeCloseTo(1, 4);
+    const { type, embedding } = await analyzer.embedImage(images[2]);
+    expect(GARMENT_NET.labels).toContain(type.label);
+    expect(embedding).toHaveLength(EMBEDDING_DIM);
+    expect(Math.hypot(...embedding)).toBeCloseTo(1, 4);
   });
 });

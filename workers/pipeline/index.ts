@@ -1,207 +1,198 @@
 /**
  * The analysis of one outfit photo, shared by the vision worker and the CLI:
- * CenterNet (people, bags) -> MoveNet and Selfie on the main person's square -> garment regions ->
- * colours -> one backbone call for every garment crop and the person crop.
+ * garment detector (class map) -> garments and people -> MoveNet on the main person (keypoints, for face
+ * blur) -> colours -> one garment-net call for every garment crop (fine type + fashion embedding).
+ * The look vector is the mean of the garment vectors (what the look is made of), L2-normalised.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Analysis, Box, DetectedGarment, Person, RgbaImage } from '../../common/types';
+import { FINE_LABEL_CATEGORY, type Category } from '../../common/categories';
 import { EMBEDDING_DIM } from '../../common/constants';
-import * as backbone from '../models/backbone';
-import * as centernet from '../models/centernet';
+import type { Analysis, Box, DetectedGarment, GarmentTypeGuess, Person, Reembedding, RgbaImage } from '../../common/types';
+import * as detector from '../models/garment-detector';
+import * as garmentNet from '../models/garment-net';
 import type { ModelLocator } from '../models/io';
 import * as movenet from '../models/movenet';
-import * as selfie from '../models/selfie';
+import { CROP, garmentCrop, type KeepTest } from '../models/outfit-scorer/crop';
 import { rgbTensor, type Square } from '../models/tensor';
 import { dominantColours, samplePixels } from './colours';
-import { GARMENT_RULES, garmentRegions, type GarmentRules, type MaskAt } from './garments';
+import { argmaxMap, garmentRegions, personBoxes } from './regions';
 
-/** Identifies pipeline + weights; bump it whenever either changes (the index is then rebuilt). */
-export const MODEL_VERSION = 'mirror-vision-1:centernet+movenet-lightning+selfie@human-models-3.0.4,mobilenet-v2-flatten_1@nsfwjs-4.3.0,rules-2';
+/** Identifies pipeline + weights; bump it whenever either changes (stored vectors are then re-embedded). */
+export const MODEL_VERSION = 'mirror-vision-2:garment-detector-1,garment-net-1,movenet-lightning@human-models-3.0.4';
 
 export const PIPELINE = {
-  /** CenterNet person detections below this score are not people (0..1). */
-  minPersonScore: 0.25,
-  /** The person square is the person's box grown by this fraction of its long side on every side. */
+  /** The person square for MoveNet is the person's box grown by this fraction of its long side on every side. */
   personMargin: 0.1,
-  /** Grey (0..255) that replaces the background of garment crops before the backbone. */
-  neutralGrey: 128,
 } as const;
 
 export interface Models {
+  detector: detector.GarmentDetector;
+  garments: garmentNet.GarmentNet;
   pose: movenet.PoseModel;
-  detector: centernet.ObjectDetector;
-  segmenter: selfie.Segmenter;
-  backbone: backbone.Backbone;
   dispose(): void;
 }
 
-/** Loads the four models; `onProgress` gets the name of each one as it finishes. */
+/** Loads the three models; `onProgress` gets the name of each one as it finishes. */
 export async function loadModels(locate: ModelLocator, onProgress?: (name: string) => void): Promise<Models> {
   const step = async <T>(name: string, p: Promise<T>): Promise<T> => {
     const v = await p;
     onProgress?.(name);
     return v;
   };
-  const [pose, detector, segmenter, bb] = await Promise.all([
+  const [det, garments, pose] = await Promise.all([
+    step('garment-detector', detector.load(locate('trained/garment-detector'))),
+    step('garment-net', garmentNet.load({ source: locate('trained/garment-net') })),
     step('movenet-lightning', movenet.load(locate('movenet-lightning'))),
-    step('centernet', centernet.load(locate('centernet'))),
-    step('selfie', selfie.load(locate('selfie'))),
-    step('mobilenet-v2', backbone.load(locate('mobilenet-v2'))),
   ]);
   return {
-    pose, detector, segmenter, backbone: bb,
+    detector: det, garments, pose,
     dispose() {
+      det.dispose();
+      garments.dispose();
       pose.dispose();
-      detector.dispose();
-      segmenter.dispose();
-      bb.dispose();
     },
   };
 }
 
-/** The raw outputs the garment rules work from (exposed for tuning in the CLI). */
-export interface Observation {
-  people: Person[];
-  person: Box;
-  region: Square;
-  keypoints: movenet.Keypoint[];
-  detections: centernet.Detection[];
-  mask: selfie.PersonMask;
-}
-
 export interface Analyzer {
-  analyze(image: RgbaImage, rules?: GarmentRules): Promise<Analysis>;
-  /** Models only, no rules, colours or vectors (for tuning the rules on cached observations). */
-  observe(image: RgbaImage): Promise<Observation>;
-  /** The whole image as one garment crop (single-garment photos): an L2-normalised item vector. */
-  embedImage(image: RgbaImage): Promise<Float32Array>;
+  analyze(image: RgbaImage): Promise<Analysis>;
+  /** New types and vectors for garments already found (boxes and categories kept), e.g. after a model update. */
+  reembed(image: RgbaImage, garments: { category: Category; box: Box }[]): Promise<Reembedding>;
+  /** The whole image as one garment crop (single-garment photos): type and L2-normalised item vector. */
+  embedImage(image: RgbaImage): Promise<{ type: GarmentTypeGuess; embedding: Float32Array }>;
 }
 
-/** Person probability at image pixel (x, y), bilinear-free lookup in the mask's square. */
-export function maskLookup(mask: selfie.PersonMask): MaskAt {
-  const { region, size, data } = mask;
-  const scale = size / region.size;
-  return (x, y) => {
-    const u = Math.floor((x - region.x) * scale);
-    const v = Math.floor((y - region.y) * scale);
-    return u >= 0 && v >= 0 && u < size && v < size ? data[v * size + u] : 0;
-  };
-}
-
-function personSquare(box: Box): Square {
-  const [x, y, w, h] = box;
+function personSquare([x, y, w, h]: Box): Square {
   const size = Math.max(w, h) * (1 + 2 * PIPELINE.personMargin);
   return { x: x + w / 2 - size / 2, y: y + h / 2 - size / 2, size };
 }
 
-/** A square crop box around `box` (grown to its long side), normalised for cropAndResize over [h, w]. */
-function squareCrop(box: Box, width: number, height: number): number[] {
-  const [x, y, w, h] = box;
-  const side = Math.max(w, h);
-  const x1 = x + w / 2 - side / 2;
-  const y1 = y + h / 2 - side / 2;
-  return [y1 / (height - 1), x1 / (width - 1), (y1 + side - 1) / (height - 1), (x1 + side - 1) / (width - 1)];
+/** The box clipped to the photo, one decimal. */
+function clip([x, y, w, h]: Box, width: number, height: number): Box {
+  const x1 = Math.max(0, x);
+  const y1 = Math.max(0, y);
+  const x2 = Math.min(width, x + w);
+  const y2 = Math.min(height, y + h);
+  return [x1, y1, Math.max(0, x2 - x1), Math.max(0, y2 - y1)].map((v) => Math.round(v * 10) / 10) as Box;
+}
+
+/** The most probable fine label that fits the category (none for bag and accessory). */
+export function typeFor(category: Category, probabilities: Float32Array): GarmentTypeGuess | undefined {
+  let best = -1;
+  garmentNet.GARMENT_NET.labels.forEach((label, i) => {
+    if (FINE_LABEL_CATEGORY[label] === category && (best < 0 || probabilities[i] > probabilities[best])) best = i;
+  });
+  return best < 0 ? undefined : { label: garmentNet.GARMENT_NET.labels[best], score: Math.round(probabilities[best] * 1000) / 1000 };
+}
+
+/** L2-normalised mean of the vectors (zeros when there are none). */
+export function lookVector(vectors: Float32Array[]): Float32Array {
+  const out = new Float32Array(vectors[0]?.length ?? EMBEDDING_DIM);
+  for (const v of vectors) for (let i = 0; i < v.length; i++) out[i] += v[i];
+  const norm = Math.hypot(...out);
+  if (norm > 0) for (let i = 0; i < out.length; i++) out[i] /= norm;
+  return out;
 }
 
 export function createAnalyzer(models: Models): Analyzer {
-  const size = backbone.BACKBONE.inputSize;
+  const size = CROP.size;
 
-  async function observe(image: RgbaImage, rgb: tf.Tensor3D, timings: Record<string, number>): Promise<Observation> {
-    let t = performance.now();
-    const detections = await models.detector.detect(rgb);
-    timings.centernet = performance.now() - t;
-    const persons = detections.filter((d) => d.label === 'person' && d.score >= PIPELINE.minPersonScore);
-    // The main person: the most confident; with none, the whole photo stands in for the person.
-    const main = persons[0];
-    const person: Box = main ? main.box : [0, 0, image.width, image.height];
-    const region = personSquare(person);
-    t = performance.now();
-    const keypoints = await models.pose.estimatePose(rgb, region);
-    timings.movenet = performance.now() - t;
-    t = performance.now();
-    const mask = await models.segmenter.segment(rgb, region);
-    timings.selfie = performance.now() - t;
-    const people: Person[] = [{ box: person, score: main ? main.score : 0, keypoints }];
-    return { people, person, region, keypoints, detections, mask };
+  /** garment-net on the crops of `boxes` (background outside `keep` neutral grey): types and vectors. */
+  async function embedCrops(image: RgbaImage, crops: { box: Box; keep?: KeepTest }[]) {
+    const pixels = new Float32Array(crops.length * size * size * 3);
+    crops.forEach((c, i) => garmentCrop(image, c.box, c.keep, pixels, i * size * size * 3));
+    const batch = tf.tensor4d(pixels, [crops.length, size, size, 3]);
+    try {
+      return await models.garments.analyze(batch);
+    } finally {
+      batch.dispose();
+    }
+  }
+
+  async function segment(image: RgbaImage, timings: Record<string, number>) {
+    const t = performance.now();
+    const rgb = rgbTensor(image);
+    try {
+      const map = await models.detector.segment(rgb);
+      timings.detector = performance.now() - t;
+      return { rgb, map, best: argmaxMap(map) };
+    } catch (e) {
+      rgb.dispose();
+      throw e;
+    }
   }
 
   return {
-    async observe(image) {
-      const rgb = rgbTensor(image);
-      try {
-        return await observe(image, rgb, {});
-      } finally {
-        rgb.dispose();
-      }
-    },
-
-    async analyze(image, rules = GARMENT_RULES) {
+    async analyze(image) {
       const timings: Record<string, number> = {};
       const start = performance.now();
-      const rgb = rgbTensor(image);
+      const { width, height } = image;
+      const { rgb, map, best } = await segment(image, timings);
       try {
-        const obs = await observe(image, rgb, timings);
         let t = performance.now();
-        const maskAt = maskLookup(obs.mask);
-        const regions = garmentRegions(
-          { image, keypoints: obs.keypoints, maskAt, maskStep: obs.mask.region.size / obs.mask.size, detections: obs.detections, person: obs.person },
-          rules,
-        );
-        const colours = regions.map((r) => dominantColours(samplePixels(image, r.box, r.category === 'bag' ? undefined : maskAt)));
-        timings.rules = performance.now() - t;
+        const regions = garmentRegions(map, models.detector.metadata.post, best)
+          .map((r) => ({ ...r, box: clip(r.box, width, height) }))
+          .filter((r) => r.box[2] >= 2 && r.box[3] >= 2);
+        const persons = personBoxes(map, best).map((p) => ({ ...p, box: clip(p.box, width, height) }));
+        const colours = regions.map((r) => dominantColours(samplePixels(image, r.box, (x, y) => (r.contains(x, y) ? 1 : 0))));
+        timings.regions = performance.now() - t;
 
         t = performance.now();
-        const { width, height } = image;
-        const crops = [...regions.map((r) => r.box), obs.person];
-        const batch = tf.tidy(() => {
-          const boxes = crops.map((b) => squareCrop(b, width, height));
-          const pixels = tf.image.cropAndResize(tf.expandDims(rgb, 0) as tf.Tensor4D, boxes, boxes.map(() => 0), [size, size], 'bilinear', PIPELINE.neutralGrey);
-          // The same boxes in the mask's square: (image px - region origin) / region side.
-          const { region, size: ms } = obs.mask;
-          const mboxes = crops.map((b) => {
-            const [y1, x1, y2, x2] = squareCrop(b, width, height);
-            const toMask = (v: number, origin: number, extent: number) => ((v * (extent - 1) - origin) / region.size) * ms / (ms - 1);
-            return [toMask(y1, region.y, height), toMask(x1, region.x, width), toMask(y2, region.y, height), toMask(x2, region.x, width)];
-          });
-          const maskT = tf.tensor4d(obs.mask.data, [1, ms, ms, 1]);
-          const m = tf.image.cropAndResize(maskT, mboxes, mboxes.map(() => 0), [size, size], 'bilinear', 0);
-          // Person pixels kept, background set to neutral grey; bags keep their own pixels (not person).
-          const ownPixels = tf.tensor4d([...regions.map((r) => (r.category === 'bag' ? 1 : 0)), 0], [crops.length, 1, 1, 1]);
-          const keep = tf.maximum(m, ownPixels);
-          return tf.add(tf.mul(pixels, keep), tf.mul(tf.sub(1, keep), PIPELINE.neutralGrey)) as tf.Tensor4D;
-        });
-        const vectors = await models.backbone.embed(batch);
-        batch.dispose();
-        timings.backbone = performance.now() - t;
+        const main: Box = persons[0]?.box ?? [0, 0, width, height];
+        const keypoints = await models.pose.estimatePose(rgb, personSquare(main));
+        timings.movenet = performance.now() - t;
+        const people: Person[] = [{ box: main, score: Math.round((persons[0]?.score ?? 0) * 1000) / 1000, keypoints }];
+
+        t = performance.now();
+        // With no garment found, the person (or the photo) is embedded whole so that the look still has a vector.
+        const crops = regions.length ? regions.map((r) => ({ box: r.box, keep: r.contains })) : [{ box: main }];
+        const { types, vectors } = await embedCrops(image, crops);
+        timings.garmentNet = performance.now() - t;
 
         const garments: DetectedGarment[] = regions.map((r, i) => ({
           category: r.category,
-          box: r.box.map((v) => Math.round(v * 10) / 10) as Box,
+          box: r.box,
           score: Math.round(r.score * 1000) / 1000,
           colours: colours[i],
+          type: typeFor(r.category, types[i].probabilities),
           embedding: vectors[i],
         }));
         timings.total = performance.now() - start;
-        return {
-          width, height, people: obs.people, garments,
-          lookEmbedding: vectors[vectors.length - 1] ?? new Float32Array(EMBEDDING_DIM),
-          modelVersion: MODEL_VERSION, timings,
-        };
+        return { width, height, people, garments, lookEmbedding: lookVector(vectors), modelVersion: MODEL_VERSION, timings };
       } finally {
         rgb.dispose();
       }
     },
 
-    async embedImage(image) {
-      const rgb = rgbTensor(image);
-      const batch = tf.tidy(() => {
-        const box = squareCrop([0, 0, image.width, image.height], image.width, image.height);
-        return tf.image.cropAndResize(tf.expandDims(rgb, 0) as tf.Tensor4D, [box], [0], [size, size], 'bilinear', PIPELINE.neutralGrey);
-      });
+    async reembed(image, garments) {
+      const { rgb, map, best } = await segment(image, {});
       rgb.dispose();
-      const [vector] = await models.backbone.embed(batch);
-      batch.dispose();
-      return vector;
+      // Each garment keeps the detector's cells of its own category inside its box; none found: the whole box.
+      const { width, height } = image;
+      const crops = garments.map((g) => {
+        const box = clip(g.box, width, height);
+        const own = garmentRegions(map, { merge_grow: 0, [g.category]: { min_cells: 1, min_score: 0 } }, best).filter((r) => r.category === g.category);
+        const keep: KeepTest | undefined = own.length ? (x, y) => own.some((r) => r.contains(x, y)) : undefined;
+        return { box, keep };
+      });
+      const usable = crops.map((c) => c.box[2] >= 2 && c.box[3] >= 2);
+      const chosen = crops.filter((_, i) => usable[i]);
+      // No usable garment: the whole photo gives the look vector (as analyze() does).
+      const { types, vectors } = await embedCrops(image, chosen.length ? chosen : [{ box: [0, 0, width, height] }]);
+      let j = 0;
+      const out = garments.map((g, i) => {
+        if (!usable[i]) return { embedding: new Float32Array(models.garments.dim) };
+        const k = j++;
+        return { type: typeFor(g.category, types[k].probabilities), embedding: vectors[k] };
+      });
+      return { garments: out, lookEmbedding: lookVector(chosen.length ? vectors.slice(0, chosen.length) : vectors), modelVersion: MODEL_VERSION };
+    },
+
+    async embedImage(image) {
+      const { types, vectors } = await embedCrops(image, [{ box: [0, 0, image.width, image.height] }]);
+      const p = types[0].probabilities;
+      const label = types[0].label;
+      return { type: { label, score: Math.round(p[garmentNet.GARMENT_NET.labels.indexOf(label)] * 1000) / 1000 }, embedding: vectors[0] };
     },
   };
 }

@@ -26,6 +26,8 @@ export interface ModelEntry {
   source: string;
   license: string;
   files: ModelFile[];
+  /** false: listed for its provenance only (a base for training), never downloaded by the app. */
+  app?: boolean;
 }
 
 export interface ModelManifest {
@@ -98,7 +100,8 @@ function parseManifest(value: unknown): ModelManifest {
         ),
     );
   if (!valid) throw new Error('The model list (models/manifest.json) is not valid.');
-  return value as ModelManifest;
+  // Only what the app loads is cached (and counted); training-only entries stay on the server.
+  return { models: (models as ModelEntry[]).filter((m) => m.app !== false) };
 }
 
 /** The manifest from the network (through the service worker, which falls back to the cached copy offline). */

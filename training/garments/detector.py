@@ -1,0 +1,487 @@
+"""Trains Mirror's garment detector: a light segmentation decoder on the nsfwjs MobileNetV2.
+
+  nice -n 10 /usr/bin/python3 training/garments/detector.py --data ../shared/data/ccp [--epochs 12]
+  (npm run train:detector -- --data ../shared/data/ccp)
+
+The model labels every cell of a 256 x 384 (w x h) letterboxed photo, at stride 8, with one of CLASSES; the app
+(workers/models/garment-detector, workers/pipeline/regions.ts) turns the class map into garments: connected
+cells of one category, near ones merged, each with a box, a score and its mask.
+
+Deterministic given --seed (fixed augmentation draws and batch order, torch on --threads threads).
+Steps, each cached under .cache/detector/ (gitignored; nothing derived from the data is committed):
+ 1. views: every pixel-annotated `train` photo gives --views letterboxed views (the first plain, the others
+    zoomed out 0.6-1x at a random place, flipped half the time, colour-jittered); `val` gives the plain view.
+    Letterboxing is the app's: halve by 2 x 2 average pooling while the photo is at least twice the target,
+    then bilinear (half-pixel centres) to the target size, grey 128 around. The frozen trunk (stem and blocks
+    0..12, nsfwjs weights, BatchNorm folded) runs once per view; block_5's output [32, 48, 32] (stride 8) and
+    block_12's [96, 24, 16] (stride 16) are stored as float16 with the labels at stride 4 [96, 64].
+ 2. training: blocks 13..16 (from nsfwjs) + the decoder, cross-entropy on the logits upsampled to stride 4
+    (weights 1/sqrt(class frequency)), ignored CCP labels (socks, tights, ...) left out of the loss;
+    AdamW, one warm-up epoch then cosine decay. A checkpoint per epoch.
+ 3. evaluation on `val` with the app's post-processing and the scoring of `cli evaluate` (union boxes per
+    category, IoU >= 0.5): written to .cache/detector/metrics.json.
+Then export_detector.py writes the tfjs model (run at the end unless --no-export).
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+from data import colour_jitter
+from mobilenet import ConvBias, MobileNetV2, load_nsfwjs
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+CACHE = os.path.join(ROOT, '.cache', 'detector')
+# Keep in step with workers/models/garment-detector/index.ts (DETECTOR).
+CLASSES = ['background', 'skin', 'hair', 'top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag', 'hat', 'accessory']
+GARMENTS = CLASSES[3:]
+WIDTH, HEIGHT = 256, 384
+GREY = 128
+IGNORE = 255
+LOW, MID = 6, 13  # blocks[6] starts stride 16 (its input is block_5_add); blocks[13] starts stride 32
+# Scoring (cli/evaluate.ts): the six scored categories, presence threshold, IoU for a hit.
+SCORED = ['top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag']
+MIN_COVER, MIN_IOU = 0.01, 0.5
+# Post-processing (workers/pipeline/regions.ts REGIONS; same defaults).
+# Per category: components of fewer cells (stride 4) or a lower mean probability are dropped. Defaults here;
+# `--tune` picks them per category on train photos and writes them to the metrics and the model card.
+POST = {'merge_grow': 0.5, **{c: {'min_cells': 16, 'min_score': 0.5} for c in GARMENTS}}
+
+
+def log(*a):
+    print(time.strftime('%H:%M:%S'), *a, flush=True)
+
+
+class Decoder(nn.Module):
+    """Stride 32 + stride 16 + stride 8 features -> class logits at stride 8 (1x1 convs, depthwise 3x3, nearest x2)."""
+
+    def __init__(self, n_classes, width=128, fine=96):
+        super().__init__()
+        self.lat32 = ConvBias('dec_lat32', 320, width, 1, 1)
+        self.lat16 = ConvBias('dec_lat16', 96, width, 1, 1)
+        self.dw16 = ConvBias('dec_dw16', width, width, 3, 1, depthwise=True)
+        self.pw16 = ConvBias('dec_pw16', width, fine, 1, 1)
+        self.lat8 = ConvBias('dec_lat8', 32, fine, 1, 1)
+        self.dw8 = ConvBias('dec_dw8', fine, fine, 3, 1, depthwise=True)
+        self.pw8 = ConvBias('dec_pw8', fine, fine, 1, 1)
+        self.logits = ConvBias('dec_logits', fine, n_classes, 1, 1, relu=False)
+
+    def convs(self):
+        return [self.lat32, self.lat16, self.dw16, self.pw16, self.lat8, self.dw8, self.pw8, self.logits]
+
+    def forward(self, f8, f16, f32):
+        up = lambda t: F.interpolate(t, scale_factor=2, mode='nearest')
+        h = up(self.lat32(f32)) + self.lat16(f16)
+        h = self.pw16(self.dw16(h))
+        h = up(h) + self.lat8(f8)
+        return self.logits(self.pw8(self.dw8(h)))
+
+
+class Detector(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.backbone = MobileNetV2()
+        self.decoder = Decoder(len(CLASSES))
+
+    def upper(self, f8, f16):
+        x = f16
+        for b in self.backbone.blocks[MID:]:
+            x = b(x)
+        return self.decoder(f8, f16, x)
+
+    def lower(self, x):
+        f8 = self.backbone.trunk(x, LOW)
+        f16 = f8
+        for b in self.backbone.blocks[LOW:MID]:
+            f16 = b(f16)
+        return f8, f16
+
+    def forward(self, x):
+        return self.upper(*self.lower(x))
+
+
+def label_lut(annotations, categories):
+    """CCP label index -> class index (IGNORE for the data set's ignored labels)."""
+    lut = np.full(256, IGNORE, np.uint8)
+    for i, name in enumerate(annotations['labels']):
+        if name in ('null',):
+            lut[i] = 0
+        elif name in ('skin', 'hair'):
+            lut[i] = CLASSES.index(name)
+        else:
+            for c in GARMENTS:
+                if name in categories['ccp'].get(c, []):
+                    lut[i] = CLASSES.index(c)
+    return lut
+
+
+def letterbox(rgb, zoom=1.0, place=(0.5, 0.5)):
+    """rgb uint8 [h, w, 3] -> (float [3, HEIGHT, WIDTH] 0..255, (ox, oy, scale, nw, nh)). The app's resize."""
+    h0, w0 = rgb.shape[:2]
+    s = min(WIDTH / w0, HEIGHT / h0) * zoom
+    nw, nh = max(1, round(w0 * s)), max(1, round(h0 * s))
+    x = torch.from_numpy(np.array(rgb, dtype=np.float32)).permute(2, 0, 1)[None]
+    while x.shape[3] / 2 >= nw and x.shape[2] / 2 >= nh:
+        x = F.avg_pool2d(x, 2)
+    x = F.interpolate(x, size=(nh, nw), mode='bilinear', align_corners=False)[0]
+    ox, oy = int(round((WIDTH - nw) * place[0])), int(round((HEIGHT - nh) * place[1]))
+    canvas = torch.full((3, HEIGHT, WIDTH), float(GREY))
+    canvas[:, oy:oy + nh, ox:ox + nw] = x
+    return canvas, (ox, oy, s, nw, nh)
+
+
+def letterbox_labels(mask, geom):
+    ox, oy, s, nw, nh = geom
+    lab = np.zeros((HEIGHT, WIDTH), np.uint8)
+    lab[oy:oy + nh, ox:ox + nw] = np.asarray(Image.fromarray(mask).resize((nw, nh), Image.NEAREST))
+    return lab[2::4, 2::4]  # stride 4, centre samples
+
+
+def pixel_photos(data, split):
+    with open(os.path.join(data, 'annotations.json')) as f:
+        ann = json.load(f)
+    return ann, [p for p in ann['photos'] if p['split'] == split and p.get('kind') == 'pixel']
+
+
+def build_cache(args, net, lut, ann, split, views):
+    tag = f'{split}-v{views}-s{args.seed}' + (f'-l{args.limit}' if args.limit else '')
+    path = os.path.join(CACHE, f'views-{tag}.npz')
+    if os.path.exists(path):
+        d = np.load(path)
+        log('views: cached', path)
+        return {k: d[k] for k in d.files}
+    _, photos = pixel_photos(args.data, split)
+    if args.limit:
+        photos = photos[:args.limit]
+    rng = np.random.default_rng(args.seed)
+    f8s, f16s, labs, ids, geoms = [], [], [], [], []
+    batch = []
+    t0 = time.time()
+
+    def flush():
+        with torch.no_grad():
+            x = (torch.stack([b[0] for b in batch]) / 255.0).contiguous(memory_format=torch.channels_last)
+            f8, f16 = net.lower(x)
+        f8s.append(f8.contiguous().numpy().astype(np.float16))
+        f16s.append(f16.contiguous().numpy().astype(np.float16))
+        batch.clear()
+
+    for i, p in enumerate(photos):
+        rgb = np.asarray(Image.open(os.path.join(args.data, 'photos', f"{p['id']}.jpg")).convert('RGB'))
+        mask = lut[np.asarray(Image.open(os.path.join(args.data, 'masks', f"{p['id']}.png")))]
+        for v in range(views):
+            if v == 0:
+                px, geom = letterbox(rgb)
+                lab = letterbox_labels(mask, geom)
+            else:
+                flip = rng.random() < 0.5
+                src, m = (rgb[:, ::-1], mask[:, ::-1]) if flip else (rgb, mask)
+                px, geom = letterbox(src, zoom=rng.uniform(0.6, 1.0), place=(rng.random(), rng.random()))
+                lab = letterbox_labels(np.ascontiguousarray(m), geom)
+                ox, oy, _, nw, nh = geom
+                px[:, oy:oy + nh, ox:ox + nw] = torch.from_numpy(
+                    colour_jitter(px[:, oy:oy + nh, ox:ox + nw].permute(1, 2, 0).numpy(), rng)).permute(2, 0, 1)
+            batch.append((px,))
+            labs.append(lab)
+            ids.append(i)
+            geoms.append(geom[:3])
+            if len(batch) == 16:
+                flush()
+        if (i + 1) % 100 == 0:
+            log(f'views {split} {i + 1}/{len(photos)} ({time.time() - t0:.0f} s)')
+    if batch:
+        flush()
+    out = {'f8': np.concatenate(f8s), 'f16': np.concatenate(f16s), 'lab': np.stack(labs),
+           'img': np.array(ids, np.int64), 'geom': np.array(geoms, np.float64)}
+    os.makedirs(CACHE, exist_ok=True)
+    np.savez(path, **out)
+    log('views: wrote', path, {k: v.shape for k, v in out.items()})
+    return out
+
+
+# --- post-processing: the same steps as workers/pipeline/regions.ts -----------------------------------------
+
+def components(on):
+    """8-connected components of a boolean grid: list of (rows, cols) index arrays."""
+    h, w = on.shape
+    seen = np.zeros_like(on)
+    out = []
+    for r0, c0 in zip(*np.nonzero(on)):
+        if seen[r0, c0]:
+            continue
+        stack, rows, cols = [(r0, c0)], [], []
+        seen[r0, c0] = True
+        while stack:
+            r, c = stack.pop()
+            rows.append(r); cols.append(c)
+            for dr in (-1, 0, 1):
+                for dc in (-1, 0, 1):
+                    rr, cc = r + dr, c + dc
+                    if 0 <= rr < h and 0 <= cc < w and on[rr, cc] and not seen[rr, cc]:
+                        seen[rr, cc] = True
+                        stack.append((rr, cc))
+        out.append((np.array(rows), np.array(cols)))
+    return out
+
+
+def parts(probs, stride=4):
+    """probs [C, h, w] (softmax at stride 4) -> {category: [(box [x1, y1, x2, y2] canvas px, mean prob, cells)]}:
+    the 8-connected components of the cells whose most likely class is that category."""
+    best = probs.argmax(0)
+    out = {}
+    for ci, name in enumerate(CLASSES):
+        if name not in GARMENTS:
+            continue
+        out[name] = [([cols.min() * stride, rows.min() * stride, (cols.max() + 1) * stride, (rows.max() + 1) * stride],
+                      float(probs[ci, rows, cols].astype(np.float32).mean()), len(rows))
+                     for rows, cols in components(best == ci)]
+    return out
+
+
+def regions(probs, post=POST):
+    """probs [C, h, w] -> [(category, [x, y, w, h] canvas px, score)]: components kept by the category's
+    thresholds (min_cells, min_score), then merged when their boxes grown by merge_grow overlap (a pair of shoes)."""
+    out = []
+    for name, found in parts(probs).items():
+        t = post[name]
+        kept = [[list(b), sc * n, n] for b, sc, n in found if n >= t['min_cells'] and sc >= t['min_score']]
+        merged = True
+        while merged:
+            merged = False
+            for a in range(len(kept)):
+                for b in range(a + 1, len(kept)):
+                    if touching(kept[a][0], kept[b][0], post['merge_grow']):
+                        pa, pb = kept[a], kept[b]
+                        pa[0] = [min(pa[0][0], pb[0][0]), min(pa[0][1], pb[0][1]), max(pa[0][2], pb[0][2]), max(pa[0][3], pb[0][3])]
+                        pa[1] += pb[1]; pa[2] += pb[2]
+                        del kept[b]
+                        merged = True
+                        break
+                if merged:
+                    break
+        for (x1, y1, x2, y2), mass, n in kept:
+            out.append((name, [x1, y1, x2 - x1, y2 - y1], mass / n))
+    return out
+
+
+def touching(a, b, grow):
+    def g(box):
+        w, h = box[2] - box[0], box[3] - box[1]
+        return [box[0] - grow * w / 2, box[1] - grow * h / 2, box[2] + grow * w / 2, box[3] + grow * h / 2]
+    a, b = g(a), g(b)
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def iou(a, b):
+    ax2, ay2, bx2, by2 = a[0] + a[2], a[1] + a[3], b[0] + b[2], b[1] + b[3]
+    iw, ih = max(0, min(ax2, bx2) - max(a[0], b[0])), max(0, min(ay2, by2) - max(a[1], b[1]))
+    inter = iw * ih
+    return inter / (a[2] * a[3] + b[2] * b[3] - inter) if inter > 0 else 0.0
+
+
+def union(boxes):
+    if not boxes:
+        return None
+    x1 = min(b[0] for b in boxes); y1 = min(b[1] for b in boxes)
+    x2 = max(b[0] + b[2] for b in boxes); y2 = max(b[1] + b[3] for b in boxes)
+    return [x1, y1, x2 - x1, y2 - y1]
+
+
+def score(photos, preds, categories):
+    """cli/evaluate.ts scorePhotos, on photo-pixel boxes: {category: recall, precision}."""
+    label_cat = {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
+    acc = {c: [0, 0, 0] for c in SCORED}  # present, predicted, hits
+    for p in photos:
+        area = p['width'] * p['height']
+        pred = preds.get(p['id'], [])
+        for c in SCORED:
+            gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
+            pixels = sum(i['pixels'] for i in gt)
+            present = pixels >= MIN_COVER * area
+            if not present and gt:
+                continue
+            pb = union([b for cat, b, _ in pred if cat == c])
+            a = acc[c]
+            a[0] += present
+            a[1] += pb is not None
+            if present and pb is not None and iou(union([i['box'] for i in gt]), pb) >= MIN_IOU:
+                a[2] += 1
+    out = {c: {'recall': round(a[2] / max(1, a[0]), 4), 'precision': round(a[2] / max(1, a[1]), 4), 'present': a[0],
+               'predicted': a[1]} for c, a in acc.items()}
+    out['macro'] = {k: round(float(np.mean([out[c][k] for c in SCORED])), 4) for k in ('recall', 'precision')}
+    return out
+
+
+def predict(model, d, batch=32):
+    """Class probabilities at stride 4 [n, C, 96, 64]: logits upsampled x2 (bilinear, half-pixel centres), softmax."""
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(d['f8']), batch):
+            logits = model.upper(torch.from_numpy(d['f8'][i:i + batch].astype(np.float32)),
+                                 torch.from_numpy(d['f16'][i:i + batch].astype(np.float32)))
+            logits = F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
+            out.append(F.softmax(logits, 1).numpy().astype(np.float16))
+    return np.concatenate(out)
+
+
+def to_photo(items, geom):
+    ox, oy, s = geom
+    return [(c, [(b[0] - ox) / s, (b[1] - oy) / s, b[2] / s, b[3] / s], sc) for c, b, sc in items]
+
+
+def evaluate(model, d, photos, categories, post=POST, probs=None):
+    probs = predict(model, d) if probs is None else probs
+    preds = {photos[int(d['img'][k])]['id']: to_photo(regions(probs[k], post), d['geom'][k]) for k in range(len(probs))}
+    m = score([photos[i] for i in sorted(set(d['img'].tolist()))], preds, categories)
+    # Pixel accuracy on labelled cells at stride 4.
+    lab = d['lab']
+    pred = probs.argmax(1)
+    keep = lab != IGNORE
+    m['pixel_accuracy'] = round(float((pred[keep] == lab[keep]).mean()), 4)
+    return m, probs
+
+
+def tune(model, d, photos, categories):
+    """Per category, the (min_cells, min_score) with the best F1 of union-box recall and precision on the plain
+    view of every train photo (thresholds only: the model is not changed)."""
+    first = {}
+    for row, img in enumerate(d['img']):
+        first.setdefault(int(img), row)
+    rows = [first[i] for i in sorted(first)]
+    sub = {k: d[k][rows] for k in ('f8', 'f16')}
+    probs = predict(model, sub)
+    found = [parts(p) for p in probs]
+    post = {'merge_grow': POST['merge_grow']}
+    label_cat = {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
+    for c in GARMENTS:
+        best = None
+        for min_cells in (4, 8, 16, 32, 64):
+            for min_score in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+                if c not in SCORED:
+                    continue
+                present = predicted = hits = 0
+                for k, row in enumerate(rows):
+                    p = photos[int(d['img'][row])]
+                    ox, oy, s = d['geom'][row]
+                    gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
+                    is_present = sum(i['pixels'] for i in gt) >= MIN_COVER * p['width'] * p['height']
+                    if gt and not is_present:
+                        continue
+                    kept = [[(b[0] - ox) / s, (b[1] - oy) / s, (b[2] - b[0]) / s, (b[3] - b[1]) / s]
+                            for b, sc, n in found[k][c] if n >= min_cells and sc >= min_score]
+                    pb = union(kept)
+                    present += is_present
+                    predicted += pb is not None
+                    hits += bool(is_present and pb is not None and iou(union([i['box'] for i in gt]), pb) >= MIN_IOU)
+                r, pr = hits / max(1, present), hits / max(1, predicted)
+                f1 = 2 * r * pr / max(1e-9, r + pr)
+                if best is None or f1 > best[0]:
+                    best = (f1, min_cells, min_score, r, pr)
+        post[c] = {'min_cells': best[1], 'min_score': best[2]} if best else dict(POST[c])
+        if best:
+            log(f'tune {c}: min_cells {best[1]} min_score {best[2]} (train recall {best[3]:.3f} precision {best[4]:.3f})')
+    return post
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True, help='CCP data folder (annotations.json, photos/, masks/)')
+    ap.add_argument('--categories', help='default: categories.json beside --data')
+    ap.add_argument('--epochs', type=int, default=12)
+    ap.add_argument('--views', type=int, default=3, help='views per train photo (first plain)')
+    ap.add_argument('--batch', type=int, default=16)
+    ap.add_argument('--lr', type=float, default=1e-3, help='decoder learning rate (blocks 13-16: 0.3x)')
+    ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--limit', type=int, default=0, help='first N photos per split (smoke test)')
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--tag', default='')
+    ap.add_argument('--no-export', action='store_true')
+    ap.add_argument('--eval-only', action='store_true', help='load the checkpoint, tune the thresholds, evaluate, export')
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    categories = json.load(open(args.categories or os.path.join(os.path.dirname(os.path.abspath(args.data)), 'categories.json')))
+    ann, val_photos = pixel_photos(args.data, 'val')
+    lut = label_lut(ann, categories)
+
+    model = Detector()
+    load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
+    model.eval()
+    train = build_cache(args, model, lut, ann, 'train', args.views)
+    val = build_cache(args, model, lut, ann, 'val', 1)
+    if args.limit:
+        val_photos = val_photos[:args.limit]
+
+    lab = train['lab']
+    counts = np.bincount(lab[lab != IGNORE].ravel(), minlength=len(CLASSES)).astype(np.float64)
+    weights = torch.tensor(1 / np.sqrt(np.maximum(counts / counts.sum(), 1e-4)), dtype=torch.float32)
+    weights = weights / weights.mean()
+    log('class weights', dict(zip(CLASSES, weights.numpy().round(2).tolist())))
+
+    # Only blocks 13..16 and the decoder train; Conv_1 (the classifier's 1280 expansion) is not used.
+    upper = [p for b in model.backbone.blocks[MID:] for p in b.parameters()]
+    for p in model.backbone.parameters():
+        p.requires_grad_(False)
+    for p in upper:
+        p.requires_grad_(True)
+    opt = torch.optim.AdamW([{'params': upper, 'lr': args.lr * 0.3}, {'params': model.decoder.parameters(), 'lr': args.lr}],
+                            weight_decay=1e-4)
+    n_img = int(train['img'].max()) + 1
+    by_img = [[] for _ in range(n_img)]
+    for row, img in enumerate(train['img']):
+        by_img[img].append(row)
+    steps = math.ceil(n_img / args.batch)
+    total = steps * args.epochs
+    base = [g['lr'] for g in opt.param_groups]
+    ckpt = os.path.join(CACHE, f'detector-seed{args.seed}{args.tag}.pt')
+    history = []
+    for epoch in range(0 if not args.eval_only else args.epochs, args.epochs):
+        rng = np.random.default_rng(args.seed * 1000 + epoch)
+        order = rng.permutation(n_img)
+        rows = np.array([by_img[i][rng.integers(len(by_img[i]))] for i in order])
+        model.train()
+        t0, seen, loss_sum = time.time(), 0, 0.0
+        for s in range(steps):
+            step = epoch * steps + s
+            for g, b in zip(opt.param_groups, base):
+                g['lr'] = b * min(1.0, (step + 1) / steps) * 0.5 * (1 + math.cos(math.pi * step / total))
+            idx = np.sort(rows[s * args.batch:(s + 1) * args.batch])
+            f8 = torch.from_numpy(train['f8'][idx].astype(np.float32))
+            f16 = torch.from_numpy(train['f16'][idx].astype(np.float32))
+            y = torch.from_numpy(train['lab'][idx].astype(np.int64))
+            logits = F.interpolate(model.upper(f8, f16), scale_factor=2, mode='bilinear', align_corners=False)
+            loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            seen += len(idx); loss_sum += loss.item() * len(idx)
+        m, _ = evaluate(model, val, val_photos, categories)
+        m.update(epoch=epoch + 1, train_loss=round(loss_sum / seen, 4), seconds=round(time.time() - t0))
+        history.append(m)
+        log('val', json.dumps({k: m[k] for k in ('epoch', 'train_loss', 'pixel_accuracy', 'macro', 'seconds')}))
+        torch.save({'model': model.state_dict(), 'epoch': epoch + 1, 'args': vars(args), 'val': m, 'classes': CLASSES}, ckpt)
+    if args.eval_only:
+        s = torch.load(ckpt)
+        model.load_state_dict(s['model'])
+    _, train_photos = pixel_photos(args.data, 'train')
+    post = tune(model, train, train_photos[:args.limit] if args.limit else train_photos, categories)
+    final, _ = evaluate(model, val, val_photos, categories, post)
+    metrics = os.path.join(CACHE, f'metrics{args.tag}.json')
+    with open(metrics, 'w') as f:
+        json.dump({'val': final, 'history': history, 'args': vars(args), 'post': post}, f, indent=2)
+    log('final val', json.dumps(final))
+    if not args.no_export and not args.limit:
+        import export_detector  # noqa: E402
+        export_detector.export(ckpt, metrics, f'npm run train:detector -- --data {args.data}')
+
+
+if __name__ == '__main__':
+    main()

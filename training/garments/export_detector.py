@@ -1,0 +1,168 @@
+"""Exports a trained garment detector checkpoint as a tfjs layers model (model.json + one float16 weights bin).
+
+  /usr/bin/python3 training/garments/export_detector.py [--ckpt .cache/detector/detector-seed1.pt]
+
+The topology is the nsfwjs Keras graph up to `block_16_project` with every BatchNormalization removed (folded
+into the convolutions, which therefore get a bias) and a fixed input of [n, 384, 256, 3] (RGB / 255), plus the
+decoder of detector.py in Keras layers (Conv2D / DepthwiseConv2D with ReLU6, UpSampling2D nearest, Add).
+Output `dec_logits`: [n, 48, 32, len(CLASSES)] class logits at stride 8 (the app upsamples and takes softmax).
+Writes public/models/trained/garment-detector/{model.json, group1-shard1of1.bin, model-card.json}.
+"""
+import argparse
+import copy
+import datetime
+import json
+import os
+
+import numpy as np
+import torch
+
+from detector import CACHE, CLASSES, HEIGHT, ROOT, WIDTH, Detector
+from export import NSFWJS
+
+OUT = os.path.join(ROOT, 'public', 'models', 'trained', 'garment-detector')
+LAST = 'block_16_project'
+
+
+def conv_layer(name, inbound, filters=None, k=1, depthwise=False, activation='relu6'):
+    cfg = {'name': name, 'trainable': True, 'kernel_size': [k, k], 'strides': [1, 1], 'padding': 'same',
+           'data_format': 'channels_last', 'dilation_rate': [1, 1], 'activation': activation, 'use_bias': True,
+           'bias_initializer': {'class_name': 'Zeros', 'config': {}}, 'bias_regularizer': None,
+           'activity_regularizer': None, 'bias_constraint': None}
+    if depthwise:
+        cfg.update(depth_multiplier=1, depthwise_initializer={'class_name': 'Zeros', 'config': {}},
+                   depthwise_regularizer=None, depthwise_constraint=None)
+    else:
+        cfg.update(filters=filters, kernel_initializer={'class_name': 'Zeros', 'config': {}},
+                   kernel_regularizer=None, kernel_constraint=None)
+    return {'class_name': 'DepthwiseConv2D' if depthwise else 'Conv2D', 'name': name, 'config': cfg,
+            'inbound_nodes': [[[inbound, 0, 0, {}]]]}
+
+
+def up_layer(name, inbound):
+    return {'class_name': 'UpSampling2D', 'name': name, 'inbound_nodes': [[[inbound, 0, 0, {}]]],
+            'config': {'name': name, 'trainable': True, 'size': [2, 2], 'data_format': 'channels_last', 'interpolation': 'nearest'}}
+
+
+def add_layer(name, a, b):
+    return {'class_name': 'Add', 'name': name, 'config': {'name': name, 'trainable': True},
+            'inbound_nodes': [[[a, 0, 0, {}], [b, 0, 0, {}]]]}
+
+
+def topology(model):
+    with open(NSFWJS) as f:
+        src = json.load(f)['modelTopology']
+    top = copy.deepcopy(src)
+    renamed, out = {}, []
+    for l in top['model_config']['config']['layers']:
+        if l['class_name'] == 'BatchNormalization':
+            renamed[l['name']] = l['inbound_nodes'][0][0][0]
+            continue
+        for node in l['inbound_nodes']:
+            for ref in node:
+                ref[0] = renamed.get(ref[0], ref[0])
+        if l['class_name'] == 'InputLayer':
+            l['config']['batch_input_shape'] = [None, HEIGHT, WIDTH, 3]
+        if l['class_name'] in ('Conv2D', 'DepthwiseConv2D'):
+            l['config']['use_bias'] = True
+            l['config']['bias_initializer'] = {'class_name': 'Zeros', 'config': {}}
+        out.append(l)
+        if l['name'] == LAST:
+            break
+    d = model.decoder
+    out += [
+        conv_layer('dec_lat32', LAST, d.lat32.conv.out_channels),
+        up_layer('dec_up32', 'dec_lat32'),
+        conv_layer('dec_lat16', 'block_12_add', d.lat16.conv.out_channels),
+        add_layer('dec_add16', 'dec_up32', 'dec_lat16'),
+        conv_layer('dec_dw16', 'dec_add16', k=3, depthwise=True),
+        conv_layer('dec_pw16', 'dec_dw16', d.pw16.conv.out_channels),
+        up_layer('dec_up16', 'dec_pw16'),
+        conv_layer('dec_lat8', 'block_5_add', d.lat8.conv.out_channels),
+        add_layer('dec_add8', 'dec_up16', 'dec_lat8'),
+        conv_layer('dec_dw8', 'dec_add8', k=3, depthwise=True),
+        conv_layer('dec_pw8', 'dec_dw8', d.pw8.conv.out_channels),
+        conv_layer('dec_logits', 'dec_pw8', d.logits.conv.out_channels, activation='linear'),
+    ]
+    cfg = top['model_config']['config']
+    cfg['name'] = 'garment_detector'
+    cfg['layers'] = out
+    cfg['output_layers'] = [['dec_logits', 0, 0]]
+    top.pop('training_config', None)
+    return top
+
+
+def weights(model):
+    """(name, array) in Keras layouts, for every conv in the topology."""
+    convs = [model.backbone.stem] + [c for b in model.backbone.blocks for c in (b.expand, b.depthwise, b.project) if c is not None]
+    convs += model.decoder.convs()
+    out = []
+    for c in convs:
+        w = c.conv.weight.detach().numpy()
+        if c.conv.groups > 1:
+            out.append((f'{c.keras}/depthwise_kernel', np.transpose(w, (2, 3, 0, 1))))
+        else:
+            out.append((f'{c.keras}/kernel', np.transpose(w, (2, 3, 1, 0))))
+        out.append((f'{c.keras}/bias', c.conv.bias.detach().numpy()))
+    return out
+
+
+def export(ckpt, metrics_path, command):
+    s = torch.load(ckpt)
+    model = Detector()
+    model.load_state_dict(s['model'])
+    model.eval()
+    os.makedirs(OUT, exist_ok=True)
+    specs, blobs = [], []
+    for name, arr in weights(model):
+        arr = np.ascontiguousarray(arr, dtype=np.float32)
+        specs.append({'name': name, 'shape': list(arr.shape), 'dtype': 'float32', 'quantization': {'dtype': 'float16'}})
+        blobs.append(arr.astype('<f2').tobytes())
+    data = b''.join(blobs)
+    with open(os.path.join(OUT, 'group1-shard1of1.bin'), 'wb') as f:
+        f.write(data)
+    mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
+          'modelTopology': topology(model), 'weightsManifest': [{'paths': ['group1-shard1of1.bin'], 'weights': specs}]}
+    with open(os.path.join(OUT, 'model.json'), 'w') as f:
+        json.dump(mj, f)
+    metrics = json.load(open(metrics_path))
+    val, post = metrics['val'], metrics['post']
+    mj['userDefinedMetadata'] = {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 8, 'post': post}
+    with open(os.path.join(OUT, 'model.json'), 'w') as f:
+        json.dump(mj, f)
+    card = {
+        'name': 'garment-detector',
+        'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride 8',
+        'format': 'layers',
+        'version': 1,
+        'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
+        'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): stem and blocks 0-12 frozen, blocks 13-16 fine-tuned, new decoder',
+        'license': 'MIT (base weights); training data Clothing Co-Parsing (Apache-2.0 repository), research use',
+        'training_data': 'ccp/ (Clothing Co-Parsing), split "train", the 704 photos with pixel masks',
+        'classes': CLASSES,
+        'outputs': {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits'},
+        'date': datetime.date.today().isoformat(),
+        'metrics': {'split': 'val (100 pixel-annotated CCP photos), torch float32, union-box IoU >= 0.5 per category',
+                    'recall_macro6': val['macro']['recall'], 'precision_macro6': val['macro']['precision'],
+                    'pixel_accuracy': val['pixel_accuracy'],
+                    'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},
+        'post_processing': post,
+        'training': {k: s['args'][k] for k in ('epochs', 'views', 'batch', 'lr', 'seed') if k in s['args']},
+    }
+    with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
+        json.dump(card, f, indent=2)
+        f.write('\n')
+    print(f'wrote {OUT}: {len(data)} bytes of weights, {len(specs)} tensors')
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ckpt', default=os.path.join(CACHE, 'detector-seed1.pt'))
+    ap.add_argument('--metrics', default=os.path.join(CACHE, 'metrics.json'))
+    ap.add_argument('--command', default='npm run train:detector -- --data ../shared/data/ccp')
+    a = ap.parse_args()
+    export(a.ckpt, a.metrics, a.command)
+
+
+if __name__ == '__main__':
+    main()

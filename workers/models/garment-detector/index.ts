@@ -1,0 +1,110 @@
+/**
+ * Garment detector: Mirror's own garment segmentation (trained by training/garments/detector.py, see
+ * docs/garment-models.md). A MobileNetV2 (nsfwjs weights, blocks 13-16 fine-tuned) with a light decoder labels
+ * every cell of the letterboxed photo with one of DETECTOR.classes; workers/pipeline/regions.ts turns the class
+ * map into garments.
+ *
+ * Input  `input_1`     float [1, 384, 256, 3], RGB / 255: the photo letterboxed (see letterbox()).
+ * Output `dec_logits`  float [1, 48, 32, C] class logits at stride 8. segment() upsamples them x2 (bilinear,
+ *                      half-pixel centres: what training scored) and takes the softmax per cell.
+ * The model's userDefinedMetadata carries the classes, the input size and the post-processing thresholds
+ * tuned with it, so the weights and the thresholds cannot drift apart.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { loadLayersModel, type ModelSource } from '../io';
+
+export const DETECTOR = {
+  /** Grey (0..255) around the letterboxed photo; the same as the training's. */
+  grey: 128,
+  /** Class map resolution: input pixels per cell. */
+  mapStride: 4,
+} as const;
+
+/** Per-category thresholds on connected components (see workers/pipeline/regions.ts). */
+export interface PostProcessing {
+  /** Components whose boxes, each grown by this fraction of its size, overlap are one garment. */
+  merge_grow: number;
+  [category: string]: number | { min_cells: number; min_score: number };
+}
+
+export interface DetectorMetadata {
+  classes: string[];
+  /** [height, width] of the model input. */
+  input: [number, number];
+  stride: number;
+  post: PostProcessing;
+}
+
+/** Where the photo sits in the letterboxed input: input = photo * scale + offset. */
+export interface Letterbox {
+  offsetX: number;
+  offsetY: number;
+  scale: number;
+}
+
+/** Class probabilities per cell: probs[(row * width + col) * classes.length + c]; cell = mapStride input px. */
+export interface ClassMap {
+  width: number;
+  height: number;
+  classes: readonly string[];
+  probs: Float32Array;
+  letterbox: Letterbox;
+  /** Input pixels per cell. */
+  stride: number;
+}
+
+export interface GarmentDetector {
+  readonly metadata: DetectorMetadata;
+  /** The class map of an RGB photo [h, w, 3] (0..255, any size). */
+  segment(rgb: tf.Tensor3D): Promise<ClassMap>;
+  dispose(): void;
+}
+
+/**
+ * The photo scaled to fit [height, width] keeping its aspect, centred, grey around; RGB / 255.
+ * Scaling halves by 2 x 2 average pooling while the photo is at least twice the target, then resizes
+ * bilinearly (half-pixel centres): training/garments/detector.py letterbox() does the same.
+ */
+export function letterbox(rgb: tf.Tensor3D, [height, width]: [number, number]): { input: tf.Tensor4D; box: Letterbox } {
+  const [h0, w0] = rgb.shape;
+  const scale = Math.min(width / w0, height / h0);
+  const nw = Math.max(1, Math.round(w0 * scale));
+  const nh = Math.max(1, Math.round(h0 * scale));
+  const offsetX = Math.round((width - nw) / 2);
+  const offsetY = Math.round((height - nh) / 2);
+  const input = tf.tidy(() => {
+    let x = tf.expandDims(tf.cast(rgb, 'float32'), 0) as tf.Tensor4D;
+    while (x.shape[2] / 2 >= nw && x.shape[1] / 2 >= nh) x = tf.avgPool(x, 2, 2, 'valid');
+    x = tf.image.resizeBilinear(x, [nh, nw], false, true);
+    x = tf.pad(x, [[0, 0], [offsetY, height - nh - offsetY], [offsetX, width - nw - offsetX], [0, 0]], DETECTOR.grey);
+    return tf.div(x, 255) as tf.Tensor4D;
+  });
+  return { input, box: { offsetX, offsetY, scale: nw / w0 } };
+}
+
+export async function load(source: ModelSource): Promise<GarmentDetector> {
+  const model = await loadLayersModel(source);
+  const metadata = model.getUserDefinedMetadata() as DetectorMetadata | undefined;
+  if (!metadata?.classes || !metadata.input || !metadata.post) {
+    model.dispose();
+    throw new Error('garment-detector: model.json lacks userDefinedMetadata (classes, input, post)');
+  }
+  return {
+    metadata,
+    async segment(rgb) {
+      const { input, box } = letterbox(rgb, metadata.input);
+      const probs = tf.tidy(() => {
+        const logits = model.predict(input) as tf.Tensor4D;
+        const [, h, w] = logits.shape;
+        const up = tf.image.resizeBilinear(logits, [h * 2, w * 2], false, true);
+        return tf.softmax(up);
+      });
+      input.dispose();
+      const [, height, width] = probs.shape;
+      const data = (await probs.data()) as Float32Array;
+      probs.dispose();
+      return { width, height, classes: metadata.classes, probs: data, letterbox: box, stride: DETECTOR.mapStride };
+    },
+    dispose: () => model.dispose(),
+  };
+}

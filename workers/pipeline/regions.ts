@@ -1,0 +1,166 @@
+/**
+ * Garments and people from the garment detector's class map (workers/models/garment-detector).
+ *
+ * Garments: for each garment category, the 8-connected components of the cells whose most likely class is
+ * that category; components smaller than the category's `min_cells` or with a mean probability below its
+ * `min_score` are dropped (thresholds tuned with the weights, in the model's metadata); components whose
+ * boxes, each grown by `merge_grow` of its size, overlap become one garment (a pair of shoes, a top split by
+ * a bag strap). training/garments/detector.py parts() / regions() are the same steps, and its val figures
+ * are measured through them.
+ * People: the components of every non-background cell, largest first (the main person is the first).
+ */
+import { CATEGORIES, type Category } from '../../common/categories';
+import type { Box } from '../../common/types';
+import type { ClassMap, PostProcessing } from '../models/garment-detector';
+
+export interface GarmentRegion {
+  category: Category;
+  /** [x, y, w, h] in photo pixels. */
+  box: Box;
+  /** Mean probability of the category over the garment's cells (0..1). */
+  score: number;
+  /** True where photo pixel (x, y) is one of this garment's cells. */
+  contains(x: number, y: number): boolean;
+}
+
+interface Component {
+  /** Cell indices (row * width + col). */
+  cells: number[];
+  /** [col1, row1, col2, row2], inclusive-exclusive, in cells. */
+  bounds: [number, number, number, number];
+  mass: number;
+}
+
+/** Most likely class per cell. */
+export function argmaxMap(map: ClassMap): Uint8Array {
+  const n = map.width * map.height;
+  const k = map.classes.length;
+  const best = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let b = 0;
+    for (let c = 1; c < k; c++) if (map.probs[i * k + c] > map.probs[i * k + b]) b = c;
+    best[i] = b;
+  }
+  return best;
+}
+
+/** 8-connected components of the cells where `on` holds, with each component's probability mass of class `cls`. */
+export function components(width: number, height: number, on: (i: number) => boolean, prob: (i: number) => number): Component[] {
+  const seen = new Uint8Array(width * height);
+  const out: Component[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < width * height; start++) {
+    if (seen[start] || !on(start)) continue;
+    seen[start] = 1;
+    stack.push(start);
+    const cells: number[] = [];
+    let [c1, r1, c2, r2] = [width, height, 0, 0];
+    let mass = 0;
+    while (stack.length) {
+      const i = stack.pop()!;
+      cells.push(i);
+      mass += prob(i);
+      const r = Math.floor(i / width);
+      const c = i - r * width;
+      c1 = Math.min(c1, c); r1 = Math.min(r1, r); c2 = Math.max(c2, c + 1); r2 = Math.max(r2, r + 1);
+      for (let dr = -1; dr <= 1; dr++) {
+        for (let dc = -1; dc <= 1; dc++) {
+          const rr = r + dr;
+          const cc = c + dc;
+          if (rr < 0 || cc < 0 || rr >= height || cc >= width) continue;
+          const j = rr * width + cc;
+          if (!seen[j] && on(j)) {
+            seen[j] = 1;
+            stack.push(j);
+          }
+        }
+      }
+    }
+    out.push({ cells, bounds: [c1, r1, c2, r2], mass });
+  }
+  return out;
+}
+
+function touching(a: Component['bounds'], b: Component['bounds'], grow: number): boolean {
+  const g = ([x1, y1, x2, y2]: Component['bounds']) => {
+    const w = ((x2 - x1) * grow) / 2;
+    const h = ((y2 - y1) * grow) / 2;
+    return [x1 - w, y1 - h, x2 + w, y2 + h];
+  };
+  const [ax1, ay1, ax2, ay2] = g(a);
+  const [bx1, by1, bx2, by2] = g(b);
+  return ax1 < bx2 && bx1 < ax2 && ay1 < by2 && by1 < ay2;
+}
+
+/** Merges components whose grown boxes overlap, repeatedly, in order (detector.py regions() does the same). */
+function merge(parts: Component[], grow: number): Component[] {
+  const kept = parts.map((p) => ({ ...p, cells: [...p.cells], bounds: [...p.bounds] as Component['bounds'] }));
+  let merged = true;
+  while (merged) {
+    merged = false;
+    outer: for (let a = 0; a < kept.length; a++) {
+      for (let b = a + 1; b < kept.length; b++) {
+        if (!touching(kept[a].bounds, kept[b].bounds, grow)) continue;
+        const pa = kept[a];
+        const pb = kept[b];
+        pa.bounds = [Math.min(pa.bounds[0], pb.bounds[0]), Math.min(pa.bounds[1], pb.bounds[1]), Math.max(pa.bounds[2], pb.bounds[2]), Math.max(pa.bounds[3], pb.bounds[3])];
+        pa.cells.push(...pb.cells);
+        pa.mass += pb.mass;
+        kept.splice(b, 1);
+        merged = true;
+        break outer;
+      }
+    }
+  }
+  return kept;
+}
+
+/** Cell bounds -> photo box, and photo pixel -> cell index (or -1 outside the map). */
+function geometry(map: ClassMap) {
+  const { offsetX, offsetY, scale } = map.letterbox;
+  const s = map.stride;
+  const toBox = ([c1, r1, c2, r2]: Component['bounds']): Box => [
+    (c1 * s - offsetX) / scale, (r1 * s - offsetY) / scale, ((c2 - c1) * s) / scale, ((r2 - r1) * s) / scale,
+  ];
+  const cellAt = (x: number, y: number): number => {
+    const c = Math.floor((x * scale + offsetX) / s);
+    const r = Math.floor((y * scale + offsetY) / s);
+    return c >= 0 && r >= 0 && c < map.width && r < map.height ? r * map.width + c : -1;
+  };
+  return { toBox, cellAt };
+}
+
+/** The garments of a class map, with the thresholds `post` (the model's own by default). */
+export function garmentRegions(map: ClassMap, post: PostProcessing, best = argmaxMap(map)): GarmentRegion[] {
+  const { toBox, cellAt } = geometry(map);
+  const k = map.classes.length;
+  const out: GarmentRegion[] = [];
+  for (const category of CATEGORIES) {
+    const cls = map.classes.indexOf(category);
+    const t = post[category];
+    if (cls < 0 || typeof t !== 'object') continue;
+    const found = components(map.width, map.height, (i) => best[i] === cls, (i) => map.probs[i * k + cls])
+      .filter((p) => p.cells.length >= t.min_cells && p.mass / p.cells.length >= t.min_score);
+    for (const part of merge(found, post.merge_grow)) {
+      const cells = new Set(part.cells);
+      out.push({
+        category: category as Category,
+        box: toBox(part.bounds),
+        score: part.mass / part.cells.length,
+        contains: (x, y) => cells.has(cellAt(x, y)),
+      });
+    }
+  }
+  return out;
+}
+
+/** People: components of all non-background cells with at least `minCells` cells, largest first, as photo boxes. */
+export function personBoxes(map: ClassMap, best = argmaxMap(map), minCells = 64): { box: Box; score: number }[] {
+  const { toBox } = geometry(map);
+  const bg = map.classes.indexOf('background');
+  const k = map.classes.length;
+  return components(map.width, map.height, (i) => best[i] !== bg, (i) => 1 - map.probs[i * k + bg])
+    .filter((p) => p.cells.length >= minCells)
+    .sort((a, b) => b.cells.length - a.cells.length)
+    .map((p) => ({ box: toBox(p.bounds), score: p.mass / p.cells.length }));
+}
