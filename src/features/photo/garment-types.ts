@@ -1,25 +1,11 @@
 /**
- * Garment types: garment-net's ten fine labels (categories.json `clothing_fine_labels`), which category each
- * belongs to (categories.json `clothing`), and how a garment is named in the UI ("top · t-shirt").
+ * Garment types: garment-net's ten fine labels and the category each fits (common/categories.ts
+ * FINE_LABEL_CATEGORY, from categories.json), and how a garment is named in the UI ("top · t-shirt").
  */
-import type { Category } from '../../../common/categories';
+import { FINE_LABEL_CATEGORY, type Category } from '../../../common/categories';
 import type { GarmentTypeGuess } from '../../../common/types';
 
-/** The fine labels in garment-net's output order, each with the category it fits. */
-export const GARMENT_TYPES = {
-  Dress: 'dress',
-  Hat: 'hat',
-  Longsleeve: 'top',
-  Outwear: 'outerwear',
-  Pants: 'bottom',
-  Shirt: 'top',
-  Shoes: 'shoes',
-  Shorts: 'bottom',
-  Skirt: 'bottom',
-  'T-Shirt': 'top',
-} as const satisfies Record<string, Category>;
-
-export type GarmentTypeLabel = keyof typeof GARMENT_TYPES;
+export type GarmentTypeLabel = 'Dress' | 'Hat' | 'Longsleeve' | 'Outwear' | 'Pants' | 'Shirt' | 'Shoes' | 'Shorts' | 'Skirt' | 'T-Shirt';
 
 /** Words shown for each label, in the same lower case as the categories. */
 const NAMES: Record<GarmentTypeLabel, string> = {
@@ -36,17 +22,17 @@ const NAMES: Record<GarmentTypeLabel, string> = {
 };
 
 export function isGarmentType(label: unknown): label is GarmentTypeLabel {
-  return typeof label === 'string' && Object.hasOwn(GARMENT_TYPES, label);
+  return typeof label === 'string' && Object.hasOwn(NAMES, label) && Object.hasOwn(FINE_LABEL_CATEGORY, label);
 }
 
 /** The fine labels that fit a category, in garment-net's order ([] for bag and accessory). */
 export function typesOf(category: Category): GarmentTypeLabel[] {
-  return (Object.keys(GARMENT_TYPES) as GarmentTypeLabel[]).filter((label) => GARMENT_TYPES[label] === category);
+  return Object.keys(FINE_LABEL_CATEGORY).filter((label): label is GarmentTypeLabel => isGarmentType(label) && FINE_LABEL_CATEGORY[label] === category);
 }
 
 /** True when the type is one of the category's (a type kept after the category changes must still fit it). */
 export function typeFits(type: GarmentTypeGuess | undefined, category: Category): boolean {
-  return type !== undefined && isGarmentType(type.label) && GARMENT_TYPES[type.label] === category;
+  return type !== undefined && isGarmentType(type.label) && FINE_LABEL_CATEGORY[type.label] === category;
 }
 
 /** The words for a type label ("T-Shirt" -> "t-shirt"); an unknown label is shown lower-cased. */

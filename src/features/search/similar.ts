@@ -9,6 +9,7 @@ import { db } from '../../db/connection';
 import { getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
 import { modelUpdate } from '../../services/model-update.svelte';
+import { describe } from '../../services/messages.svelte';
 export { arrange, type SortOrder } from './arrange';
 
 /** How many neighbours to fetch; the threshold slider then filters these on the page. */
@@ -69,4 +70,25 @@ export async function loadGarment(garmentId: string): Promise<{ garment: Garment
   const garment = await getGarment(d, garmentId);
   const look = garment && (await getLook(d, garment.lookId));
   return garment && look ? { garment, look } : null;
+}
+
+/** Where a similarity view stands: its source (a look or a garment with its look) and the matches. */
+export interface SearchState<S, M> {
+  phase: 'loading' | 'ready' | 'missing' | 'error' | 'updating';
+  source: S | null;
+  matches: M[];
+  problem: string;
+}
+
+/** Loads the source, then searches from it, unless it is gone or still on an older model ("updating"). */
+export async function searchFrom<S extends { look: LookRecord }, M>(load: () => Promise<S | null>, search: () => Promise<M[]>): Promise<SearchState<S, M>> {
+  const state = (phase: SearchState<S, M>['phase'], source: S | null, matches: M[] = [], problem = '') => ({ phase, source, matches, problem });
+  try {
+    const source = await load();
+    if (!source) return state('missing', null);
+    if (await isUpdating(source.look)) return state('updating', source);
+    return state('ready', source, await search());
+  } catch (e) {
+    return state('error', null, [], describe(e));
+  }
 }
