@@ -117,6 +117,15 @@ describe('pickDiverse', () => {
     expect(pickDiverse([1, 0, 3, 2], outfits, coreOf(categories), 3)).toEqual([1, 3, 0]);
   });
 
+  it('shows one garment in at most maxRepeat outfits, except the anchor', () => {
+    const categories: Category[] = ['top', 'bottom', 'shoes', 'shoes', 'shoes', 'bottom'];
+    // Top 0 with bottom 1 and each pair of shoes, then with bottom 5.
+    const outfits = [[0, 1, 2], [0, 1, 3], [0, 1, 4], [0, 5, 2]];
+    expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { keep: 0, maxRepeat: 2 })).toEqual([0, 1, 3]);
+    // Without the anchor exception the top itself would stop at two outfits (then the rest fills in order).
+    expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { maxRepeat: 2 })).toEqual([0, 1, 2]);
+  });
+
   it('keys an outfit by its sorted garment ids', () => {
     expect(outfitKey(['b', 'a', 'c'])).toBe('a+b+c');
     const r = rng(1);

@@ -72,6 +72,8 @@ export const ENGINE = {
   candidates: 10_000,
   /** Suggestions shown. */
   suggestions: 4,
+  /** A garment (other than the one to complete) is in at most this many of the suggestions shown. */
+  maxRepeat: 2,
   /** Outfits of the person's garments whose embeddings standardise the taste's input. */
   reference: 512,
   /** Seed of the random outfits that contrast the person's looks when fitting the taste. */
@@ -179,7 +181,10 @@ export class OutfitEngine {
       const scored = await scoreOutfits(this.student, this.enc, [...examples.map((e) => e.outfit), ...reference]);
       const d = this.student.dim;
       const row = (i: number) => scored.embeddings.subarray(i * d, (i + 1) * d);
-      const fit: TasteExample[] = examples.map((e, i) => ({ embedding: row(i), logit: scored.logits[i], label: e.label, weight: e.weight }));
+      // Fitted without the student's logit as an offset: a like of an outfit the student already scores
+      // high would otherwise teach almost nothing (its loss is already small). The ranking adds w · z to
+      // the student's logit.
+      const fit: TasteExample[] = examples.map((e, i) => ({ embedding: row(i), logit: 0, label: e.label, weight: e.weight }));
       const refRows = reference.map((_, i) => row(examples.length + i));
       this.taste = fitTaste(fit, d, { reference: refRows.length >= 8 ? refRows : undefined });
     } else {
@@ -211,7 +216,7 @@ export class OutfitEngine {
       return empty(this.stale.size > 0 ? 'reanalysing' : 'too-few', this.stale.size > 0 ? REANALYSING
         : `No outfit can be made around this ${anchor.category} yet: it needs your other looks to show ${needs(anchor.category)}.`);
     }
-    const result = await this.rank(pool, outfits, k);
+    const result = await this.rank(pool, outfits, k, 0);
     if (this.stale.size > 0) result.message = `${this.stale.size} garments are being analysed again and are left out for now.`;
     return result;
   }
@@ -235,7 +240,8 @@ export class OutfitEngine {
     return result;
   }
 
-  private async rank(pool: Usable[], outfits: number[][], k: number): Promise<SuggestionResult> {
+  /** Scores and ranks `outfits` (indices into `pool`); `anchor` (a pool index) may be in every suggestion. */
+  private async rank(pool: Usable[], outfits: number[][], k: number, anchor?: number): Promise<SuggestionResult> {
     if (!this.tasteFitted) await this.learn();
     const rows = pool.map((g) => this.index.get(g.id)!);
     const global = outfits.map((o) => o.map((i) => rows[i]));
@@ -246,7 +252,7 @@ export class OutfitEngine {
     const personal = Float32Array.from(scored.logits, (l, i) => l + tasteBoost(this.taste, scored.embeddings, i * d));
     const order = [...personal.keys()].sort((a, b) => personal[b] - personal[a] || a - b);
     const categories = pool.map((g) => g.category);
-    const picked = pickDiverse(order, outfits, coreOf(categories), k);
+    const picked = pickDiverse(order, outfits, coreOf(categories), k, { keep: anchor, maxRepeat: ENGINE.maxRepeat });
 
     // Leave-one-out: each picked outfit without each of its garments (when at least two remain).
     const variants: number[][] = [];

@@ -11,7 +11,7 @@
  * and the L2 weight means the same whatever the student's embedding scale.
  *
  * w (and a bias b, which only calibrates and does not change the ranking) is the L2-regularised logistic
- * regression of "the person likes this outfit" with the student's logit as a fixed offset:
+ * regression of "the person likes this outfit", with an optional fixed offset s_i per example:
  *   minimise  sum_i c_i · BCE(sigmoid(s_i + w · e_i + b), y_i)  +  (l2 / 2) · |w|^2
  * fitted by Newton's method (d + 1 unknowns, a handful of steps). Without examples w = 0 and the ranking is
  * the student's. Positives: the person's own looks (what they chose to wear) and their likes; negatives:
@@ -22,7 +22,11 @@
 export interface TasteExample {
   /** The student's outfit embedding [d]. */
   embedding: ArrayLike<number>;
-  /** The student's logit (pre-sigmoid) for the outfit. */
+  /**
+   * A fixed offset added to the example's logit: the student's logit, to fit only what the student misses,
+   * or 0 (what the scorer worker uses) to fit the person's taste on its own, added to the student's
+   * logit when ranking.
+   */
   logit: number;
   label: 0 | 1;
   /** Weight of this example in the loss (> 0). */
@@ -40,8 +44,12 @@ export interface Taste {
 }
 
 export const TASTE = {
-  /** L2 weight on w: with few examples the ranking stays close to the student's. */
-  l2: 1,
+  /**
+   * L2 weight on w: with few examples the ranking stays close to the student's. A handful of looks against
+   * random outfits is separable in d = 24 dimensions, so without it w grows without bound; at 4, six real
+   * CCP looks move scores by up to ~1-2 logits, and one like still lifts its outfit by about 1.5.
+   */
+  l2: 4,
   /** A tiny L2 weight on the bias, so that the Newton system stays solvable with one-sided labels. */
   l2Bias: 1e-3,
   /** Newton steps (it converges in ~5 for this convex loss; more are cheap). */
