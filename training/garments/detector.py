@@ -38,7 +38,8 @@ from data import colour_jitter
 from mobilenet import ConvBias, MobileNetV2, load_nsfwjs
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-CACHE = os.path.join(ROOT, '.cache', 'detector')
+# MIRROR_TRAIN_CACHE / MIRROR_TRAIN_OUT: the spec (training.spec.ts) trains on tiny data away from the real cache and models.
+CACHE = os.path.join(os.environ.get('MIRROR_TRAIN_CACHE') or os.path.join(ROOT, '.cache'), 'detector')
 # Keep in step with workers/models/garment-detector/index.ts (DETECTOR).
 CLASSES = ['background', 'skin', 'hair', 'top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag', 'hat', 'accessory']
 GARMENTS = CLASSES[3:]

@@ -22,7 +22,7 @@ import torch
 from mobilenet import MobileNetV2
 from train import CACHE, ROOT, GarmentNet
 
-OUT = os.path.join(ROOT, 'public', 'models', 'trained', 'garment-net')
+OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-net')
 NSFWJS = os.path.join(ROOT, 'public', 'models', 'mobilenet-v2', 'model.json')
 
 

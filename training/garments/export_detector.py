@@ -20,7 +20,7 @@ import torch
 from detector import CACHE, CLASSES, HEIGHT, ROOT, WIDTH, Detector
 from export import NSFWJS
 
-OUT = os.path.join(ROOT, 'public', 'models', 'trained', 'garment-detector')
+OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
 
 

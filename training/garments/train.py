@@ -32,7 +32,8 @@ from data import clothing_rows, colour_jitter, fine_labels, load_rgb, square_cro
 from mobilenet import MobileNetV2, load_nsfwjs
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-CACHE = os.path.join(ROOT, '.cache', 'garments')
+# MIRROR_TRAIN_CACHE / MIRROR_TRAIN_OUT: the spec (training.spec.ts) trains on tiny data away from the real cache and models.
+CACHE = os.path.join(os.environ.get('MIRROR_TRAIN_CACHE') or os.path.join(ROOT, '.cache'), 'garments')
 CUT = 13  # blocks[13] = block_13: its input is block_12_add, [96, 14, 14] at 224 px
 EMBED_DIM = 128
 
@@ -73,6 +74,8 @@ def supcon(z, y, tau=0.1):
     pos = (y[:, None] == y[None, :]) & ~eye
     count = pos.sum(1)
     has = count > 0
+    if not has.any():  # no two crops of one label in the batch (tiny data): nothing to pull together
+        return z.sum() * 0
     return -((logp * pos).sum(1)[has] / count[has]).mean()
 
 

@@ -1,0 +1,160 @@
+/**
+ * The training code of Mirror's own garment models, end to end on tiny data this spec makes itself:
+ * detector.py (+ export_detector.py) on a CCP-format folder of synthetic people with pixel masks, and
+ * train.py (+ export.py) on a clothing-format folder; then the exported models are loaded by the app's own
+ * modules and run. Needs Debian's python3-torch (what the real training uses); without it the spec is
+ * skipped and says so. The real training runs (docs/garment-models.md) are not part of the tests.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as garmentDetector from '../../workers/models/garment-detector';
+import * as garmentNet from '../../workers/models/garment-net';
+import { fileHandler } from '../../workers/node/fs-models';
+import { syntheticPerson, useWasm } from '../../workers/node/test-support';
+
+const run = promisify(execFile);
+const PYTHON = '/usr/bin/python3';
+const here = import.meta.dirname;
+
+function hasTorch(): string | null {
+  if (!existsSync(PYTHON)) return `${PYTHON} is missing`;
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch, PIL, numpy'], { stdio: 'pipe' });
+    return null;
+  } catch {
+    return 'python3-torch, python3-pil or python3-numpy is not installed (apt-get install -y python3-torch python3-pil python3-numpy)';
+  }
+}
+const missing = hasTorch();
+if (missing) console.warn(`training/garments/training.spec.ts skipped: ${missing}`);
+
+const jpegOf = (img: { width: number; height: number; data: Uint8ClampedArray | Uint8Array }) =>
+  jpeg.encode({ width: img.width, height: img.height, data: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength) }, 92).data;
+
+/** The CCP label of each pixel of syntheticPerson (same geometry): head skin, torso t-shirt, legs jeans, feet shoes. */
+const LABELS = ['null', 'skin', 'hair', 't-shirt', 'jeans', 'shoes', 'socks'];
+function maskOf(width: number, height: number): Uint8Array {
+  const m = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = y / height;
+      const dx = Math.abs(x - width / 2) / width;
+      let l = 0;
+      if (v > 0.06 && v < 0.18 && dx < 0.06) l = 1;
+      else if (v >= 0.18 && v < 0.5 && dx < 0.14) l = 3;
+      else if (v >= 0.5 && v < 0.9 && dx < 0.1 && dx > 0.015) l = 4;
+      else if (v >= 0.9 && v < 0.95 && dx < 0.12 && dx > 0.01) l = 5;
+      m[y * width + x] = l;
+    }
+  }
+  return m;
+}
+
+async function makeCcp(dir: string): Promise<void> {
+  await mkdir(join(dir, 'photos'), { recursive: true });
+  await mkdir(join(dir, 'masks'), { recursive: true });
+  const photos = [];
+  const colours: [number, number, number][] = [[200, 40, 40], [40, 160, 60], [230, 230, 230], [30, 30, 160], [220, 200, 40], [120, 60, 160]];
+  for (let i = 0; i < colours.length; i++) {
+    const id = String(i + 1).padStart(4, '0');
+    const [w, h] = [120 + 8 * i, 180 + 4 * i];
+    await writeFile(join(dir, 'photos', `${id}.jpg`), jpegOf(syntheticPerson(w, h, colours[i], colours[(i + 3) % colours.length])));
+    const mask = maskOf(w, h);
+    const png = new PNG({ width: w, height: h, colorType: 0, inputColorType: 0, bitDepth: 8, inputHasAlpha: false });
+    png.data = Buffer.from(mask);
+    await writeFile(join(dir, 'masks', `${id}.png`), PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false }));
+    const items = [3, 4, 5].map((l) => {
+      let [x1, y1, x2, y2, n] = [w, h, 0, 0, 0];
+      for (let p = 0; p < mask.length; p++) {
+        if (mask[p] !== l) continue;
+        const x = p % w;
+        const y = Math.floor(p / w);
+        x1 = Math.min(x1, x); y1 = Math.min(y1, y); x2 = Math.max(x2, x + 1); y2 = Math.max(y2, y + 1); n++;
+      }
+      return { label: LABELS[l], box: [x1, y1, x2 - x1, y2 - y1], pixels: n };
+    });
+    photos.push({ id, width: w, height: h, split: i < 4 ? 'train' : 'val', kind: 'pixel', tags: items.map((t) => t.label), items });
+  }
+  await writeFile(join(dir, 'annotations.json'), JSON.stringify({ labels: LABELS, non_garment: ['hair', 'null', 'skin'], photos }));
+}
+
+async function makeClothing(dir: string, labels: string[]): Promise<void> {
+  await mkdir(join(dir, 'images'), { recursive: true });
+  const rows = ['image,sender_id,label,kids,split'];
+  let n = 0;
+  for (const [li, label] of labels.entries()) {
+    for (let k = 0; k < 3; k++) {
+      const id = `00000000-0000-0000-0000-${String(n++).padStart(12, '0')}`;
+      const c: [number, number, number] = [(li * 25) % 255, (k * 90) % 255, 255 - li * 20];
+      await writeFile(join(dir, 'images', `${id}.jpg`), jpegOf(syntheticPerson(64, 80, c, c)));
+      rows.push(`${id},${li},${label},False,${k < 2 ? 'train' : 'val'}`);
+    }
+  }
+  await writeFile(join(dir, 'images.csv'), `${rows.join('\n')}\n`);
+}
+
+/** The part of the data sets' categories.json the training reads (the labels this spec's data uses). */
+const CATEGORIES_JSON = {
+  ccp: { top: ['t-shirt'], bottom: ['jeans'], shoes: ['shoes'], ignored: ['socks'], not_garment: ['null', 'skin', 'hair'] },
+  clothing_fine_labels: [...garmentNet.GARMENT_NET.labels],
+};
+
+describe.skipIf(missing !== null)('garment model training (tiny data, python3-torch)', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    await useWasm();
+    dir = await mkdtemp(join(tmpdir(), 'mirror-train-'));
+    env = { ...process.env, MIRROR_TRAIN_CACHE: join(dir, 'cache'), MIRROR_TRAIN_OUT: join(dir, 'models') };
+    await writeFile(join(dir, 'categories.json'), JSON.stringify(CATEGORIES_JSON));
+    await makeCcp(join(dir, 'ccp'));
+    await makeClothing(join(dir, 'clothing'), CATEGORIES_JSON.clothing_fine_labels);
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains the garment detector, tunes its thresholds, exports it, and the app module segments with it', async () => {
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '2', '--views', '2', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const metrics = JSON.parse(await readFile(join(dir, 'cache', 'detector', 'metrics.json'), 'utf8'));
+    expect(metrics.history).toHaveLength(2);
+    expect(metrics.val.macro.recall).toBeGreaterThanOrEqual(0);
+    expect(metrics.val.pixel_accuracy).toBeGreaterThan(0);
+    expect(metrics.post.top.min_cells).toBeGreaterThan(0);
+    const card = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model-card.json'), 'utf8'));
+    expect(card.metrics.recall_macro6).toBe(metrics.val.macro.recall);
+    const model = await garmentDetector.load(fileHandler(join(dir, 'models', 'garment-detector', 'model.json')));
+    expect(model.metadata.classes).toContain('shoes');
+    expect(model.metadata.post).toEqual(metrics.post);
+    const person = syntheticPerson(150, 220);
+    const rgb = tf.tensor3d(Float32Array.from(person.data.filter((_, i) => i % 4 !== 3)), [220, 150, 3]);
+    const map = await model.segment(rgb);
+    rgb.dispose();
+    expect([map.height, map.width]).toEqual([96, 64]);
+    expect(map.probs).toHaveLength(96 * 64 * model.metadata.classes.length);
+    expect(map.probs[0] + map.probs.subarray(1, model.metadata.classes.length).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    model.dispose();
+  }, 240_000);
+
+  it('fine-tunes garment-net, exports it, and the app module classifies and embeds with it', async () => {
+    await run(PYTHON, [join(here, 'train.py'), '--data', join(dir, 'clothing'), '--epochs', '1', '--views', '1', '--batch', '8', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const metrics = JSON.parse(await readFile(join(dir, 'cache', 'garments', 'metrics.json'), 'utf8'));
+    expect(metrics.val.n).toBe(10);
+    const model = await garmentNet.load({ source: fileHandler(join(dir, 'models', 'garment-net', 'model.json')) });
+    const crops = tf.zeros([2, 224, 224, 3]) as tf.Tensor4D;
+    const { types, vectors } = await model.analyze(crops);
+    crops.dispose();
+    expect(types).toHaveLength(2);
+    expect(garmentNet.GARMENT_NET.labels).toContain(types[0].label);
+    expect(Math.hypot(...vectors[0])).toBeCloseTo(1, 4);
+    model.dispose();
+  }, 240_000);
+});
