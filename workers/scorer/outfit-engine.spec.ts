@@ -8,7 +8,7 @@ import { fileHandler, DEFAULT_MODELS_DIR } from '../node/fs-models';
 import { useWasm } from '../node/test-support';
 import { garmentInput, initWeights, save, STUDENT_CONFIG, type ScorerConfig } from '../models/outfit-scorer';
 import { DAY_MS, TEMPLATES } from './combine';
-import { ENGINE, OutfitEngine, REANALYSING, type WardrobeSnapshot } from './outfit-engine';
+import { ENGINE, MODEL_MISMATCH, OutfitEngine, REANALYSING, type WardrobeSnapshot } from './outfit-engine';
 import { encodeGarments, loadStudent, scoreOutfits, type Student } from './student';
 
 /**
@@ -166,7 +166,7 @@ describe('OutfitEngine', () => {
     const other = await syntheticStudent(INPUT_DIM + 3);
     const mismatched = new OutfitEngine(other, VERSION);
     expect(mismatched.setWardrobe(snap)).toEqual({ usable: 0, stale: snap.garments.length });
-    expect((await mismatched.dressMe(NOW)).state).toBe('reanalysing');
+    expect(await mismatched.dressMe(NOW)).toMatchObject({ state: 'reanalysing', message: MODEL_MISMATCH });
     mismatched.dispose();
     other.dispose();
     engine.dispose();

@@ -80,7 +80,9 @@ export const ENGINE = {
   seed: 7,
 } as const;
 
-export const REANALYSING = 'Mirror is analysing your looks again with a new model; outfit suggestions come back when it has finished.';
+export const REANALYSING = 'Your looks are being analysed with a new model; outfit suggestions come back when that has finished.';
+/** The stored vectors are current, but the shipped outfit model was trained on inputs of another size. */
+export const MODEL_MISMATCH = 'The outfit model does not fit the garment vectors of the current analysis yet; outfit suggestions come back with an outfit model trained on them.';
 
 interface Usable extends WardrobeGarment {
   input: Float32Array;
@@ -95,6 +97,8 @@ export class OutfitEngine {
   private enc: tf.Tensor2D | null = null;
   /** Garments with a vector the student cannot use (another model's, waiting to be analysed again). */
   private stale = new Set<string>();
+  /** Why they are stale: an older analysis (re-embedding will fix it), or a student of another input size. */
+  private staleReason = REANALYSING;
   private looks: { id: string; wornAt: number }[] = [];
   private feedback = new Map<string, { garmentIds: string[]; verdict: Verdict }>();
   private taste: Taste;
@@ -115,12 +119,15 @@ export class OutfitEngine {
       for (const g of p.garmentIds) pieceOf.set(g, p.id);
     }
     this.stale = new Set();
+    let mismatched = 0;
     const usable: Usable[] = [];
     for (const g of snap.garments) {
       if (!g.vector || !wornAt.has(g.lookId)) continue;
-      const input = g.modelVersion === this.modelVersion ? studentInput(this.student, g.vector, g.rgb) : null;
+      const current = g.modelVersion === this.modelVersion;
+      const input = current ? studentInput(this.student, g.vector, g.rgb) : null;
       if (!input) {
         this.stale.add(g.id);
+        if (current) mismatched++;
         continue;
       }
       const pieceId = pieceOf.get(g.id);
@@ -129,6 +136,7 @@ export class OutfitEngine {
       usable.push({ id: g.id, lookId: g.lookId, category: g.category, pieceId, lastWorn: at, wornAt: at, input });
     }
     for (const g of usable) if (g.pieceId) g.lastWorn = pieceLastWorn.get(g.pieceId) ?? g.lastWorn;
+    this.staleReason = mismatched > 0 ? MODEL_MISMATCH : REANALYSING;
     this.garments = usable;
     this.index = new Map(usable.map((g, i) => [g.id, i]));
     this.looks = snap.looks;
@@ -204,7 +212,7 @@ export class OutfitEngine {
   /** The best outfits that contain the garment `garmentId`, from garments of the person's other looks. */
   async completeTheLook(garmentId: string, k: number = ENGINE.suggestions): Promise<SuggestionResult> {
     const empty = (state: SuggestionState, message: string): SuggestionResult => ({ state, message, suggestions: [], candidates: 0, scoreMs: 0, personalised: false });
-    if (this.stale.has(garmentId)) return empty('reanalysing', REANALYSING);
+    if (this.stale.has(garmentId)) return empty('reanalysing', this.staleReason);
     const anchorIndex = this.index.get(garmentId);
     if (anchorIndex === undefined) return empty('unknown-garment', 'This garment has no item vector yet: it is still being analysed, or its analysis failed.');
     const anchor = this.garments[anchorIndex];
@@ -213,7 +221,7 @@ export class OutfitEngine {
     const pool = [anchor, ...others];
     const outfits = candidateOutfits(pool, { anchor: 0, limit: ENGINE.candidates, seed: ENGINE.seed });
     if (outfits.length === 0) {
-      return empty(this.stale.size > 0 ? 'reanalysing' : 'too-few', this.stale.size > 0 ? REANALYSING
+      return empty(this.stale.size > 0 ? 'reanalysing' : 'too-few', this.stale.size > 0 ? this.staleReason
         : `No outfit can be made around this ${anchor.category} yet: it needs your other looks to show ${needs(anchor.category)}.`);
     }
     const result = await this.rank(pool, outfits, k, 0);
@@ -231,7 +239,7 @@ export class OutfitEngine {
       const reanalysing = this.stale.size > 0;
       return {
         state: reanalysing ? 'reanalysing' : 'too-few', suggestions: [], candidates: 0, scoreMs: 0, personalised: false,
-        message: reanalysing ? REANALYSING : 'Dress me needs looks that show a top, a bottom and shoes, or a dress and shoes.',
+        message: reanalysing ? this.staleReason : 'Dress me needs looks that show a top, a bottom and shoes, or a dress and shoes.',
       };
     }
     const result = await this.rank(pool, outfits, k);
