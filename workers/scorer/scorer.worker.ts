@@ -18,7 +18,7 @@ import { openMirrorDB, type MirrorDatabase } from '../../common/db-open';
 import { chooseBackend, type BackendOptions } from '../backend';
 import { MODEL_VERSION } from '../pipeline';
 import { OutfitEngine, type SuggestionResult, type TasteSummary, type WardrobeSnapshot } from './outfit-engine';
-import { loadStudent, meanRgb, type Student } from './student';
+import { encodeGarments, loadStudent, meanRgb, scoreOutfits, type Student } from './student';
 
 const BACKEND_OPTIONS: BackendOptions = {
   wasmPaths: {
@@ -109,6 +109,10 @@ export const api = {
     engine?.dispose();
     student?.dispose();
     student = await loadStudent(`${import.meta.env.BASE_URL}${STUDENT_PATH}`);
+    // Warm-up: the first run compiles kernels and allocates WASM memory; do it now, not on a request.
+    const enc = encodeGarments(student, [new Float32Array(student.inputDim), new Float32Array(student.inputDim)], ['top', 'bottom']);
+    await scoreOutfits(student, enc, Array.from({ length: 64 }, () => [0, 1]));
+    enc.dispose();
     engine = new OutfitEngine(student, MODEL_VERSION);
     wardrobeReady = null;
     return info;
