@@ -75,6 +75,7 @@ describe('ModelUpdate', () => {
     ]);
     expect(h.update.snapshot()).toMatchObject({ running: false, version: 'v2', failed: 0 });
     expect(h.indexed).toHaveLength(6);
+    expect(h.said).toEqual(['Updated 3 looks for the new model.']);
     const vectors = await db.getAll('vectors');
     expect(vectors.every((v) => v.modelVersion === 'v2' && v.vector.length === 4)).toBe(true);
     // Done means done: starting again asks the worker nothing.
@@ -105,7 +106,10 @@ describe('ModelUpdate', () => {
     const h = harness(db, 'v2', (photo, call) => (call === 1 ? replaced : call >= 3 ? new Error('bad photo') : null));
     await h.update.start();
     expect(h.update.snapshot()).toMatchObject({ failed: 1 });
-    expect(h.said).toEqual(['1 look could not be updated for the new model; it is left out of similar looks until analysed again.']);
+    expect(h.said).toEqual([
+      'Updated 1 look for the new model.',
+      '1 look could not be updated for the new model; it is left out of similar looks until analysed again.',
+    ]);
     expect((await db.get('looks', 'L0'))?.modelVersion).toBe('v2');
   });
 

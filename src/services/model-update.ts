@@ -50,6 +50,8 @@ export class ModelUpdate {
   private again = false;
   private done = 0;
   private total = 0;
+  /** Looks rewritten by this run, for the closing message. */
+  private updated = 0;
   private readonly failedIds = new Set<string>();
   private readonly listeners = new Set<(s: ModelUpdateSnapshot) => void>();
   private waiters: ((version: string) => void)[] = [];
@@ -100,6 +102,7 @@ export class ModelUpdate {
       this.run = null;
       this.total = 0;
       this.done = 0;
+      this.updated = 0;
       this.emit();
     });
     return this.run;
@@ -134,6 +137,7 @@ export class ModelUpdate {
         this.emit();
       }
     } while (this.again);
+    if (this.updated > 0) this.deps.say('info', `Updated ${this.updated} ${this.updated === 1 ? 'look' : 'looks'} for the new model.`);
     const failed = this.failedIds.size;
     if (failed > 0) {
       const which = failed === 1 ? '1 look could not be updated for the new model; it is' : `${failed} looks could not be updated for the new model; they are`;
@@ -154,6 +158,7 @@ export class ModelUpdate {
         }
         const vectors = await saveReembedding(db, request, result);
         if (vectors) {
+          this.updated += 1;
           this.deps.changed([lookId]);
           // Stored is done: an index that cannot take them now loads them from IndexedDB when it next starts.
           await this.deps.index.add(vectors).catch((e: unknown) => console.warn(`the index did not take ${lookId}: ${describe(e)}`));

@@ -110,6 +110,7 @@ test('looks of an older model are re-embedded in the background, keeping garment
 
   // Done: the progress goes, and every look and vector is on one new version of EMBEDDING_DIM.
   await expect(progress).toHaveCount(0, { timeout: 120_000 });
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Updated 2 looks for the new model.');
   await expect.poll(async () => (await stored(page)).looks.map((l) => l.modelVersion !== OLD_VERSION), { timeout: 60_000 }).toEqual([true, true]);
   const after = await stored(page);
   const version = after.looks[0].modelVersion;
