@@ -9,15 +9,6 @@ import type { VisionApi } from '../../workers/vision.worker';
 import type { Analysis, BackendChoice, BackendInfo, Box, Reembedding } from '../../common/types';
 import type { Category } from '../../common/categories';
 
-/**
- * The part of the worker's API that the re-embedding migration uses (issue 3): the same garments, in order,
- * each with its new type and embedding, the new look embedding and the model version that made them.
- * Declared here until workers/vision.worker.ts has it; then VisionApi already matches and this is a no-op.
- */
-interface ReembedApi {
-  reembedBlob(blob: Blob, garments: { category: Category; box: Box }[]): Promise<Reembedding>;
-}
-type Api = VisionApi & ReembedApi;
 /** What init may report besides the backend: the model version, once the worker says it. */
 type InitResult = BackendInfo & { modelVersion?: string };
 
@@ -30,7 +21,7 @@ export class WorkerReplaced extends Error {
 
 interface Live {
   worker: Worker;
-  api: Remote<Api>;
+  api: Remote<VisionApi>;
   ready: Promise<InitResult>;
   rejects: Set<(e: unknown) => void>;
 }
@@ -51,7 +42,7 @@ function scheduleIdleStop(): void {
 
 function start(): Live {
   const worker = new Worker(new URL('../../workers/vision.worker.ts', import.meta.url), { type: 'module' });
-  const api = wrap<Api>(worker);
+  const api = wrap<VisionApi>(worker);
   const rejects = new Set<(e: unknown) => void>();
   const current: Live = { worker, api, rejects, ready: Promise.resolve(null as unknown as InitResult) };
   current.ready = track(current, () => api.init(choice) as Promise<InitResult>);
@@ -99,10 +90,8 @@ async function ready(): Promise<Live> {
 
 /** Model versions the worker reported (init, analyses, re-embeddings), for the re-embedding migration. */
 const versionListeners = new Set<(modelVersion: string) => void>();
-let lastVersion: string | undefined;
 function heard(modelVersion: string | undefined): void {
   if (typeof modelVersion !== 'string' || modelVersion === '') return;
-  lastVersion = modelVersion;
   for (const listener of versionListeners) listener(modelVersion);
 }
 
@@ -117,7 +106,7 @@ async function probePhoto(): Promise<Blob> {
   return canvas.convertToBlob({ type: 'image/jpeg' });
 }
 
-async function call<T>(fn: (api: Remote<Api>) => Promise<T>): Promise<T> {
+async function call<T>(fn: (api: Remote<VisionApi>) => Promise<T>): Promise<T> {
   const current = await ready();
   return track(current, () => fn(current.api));
 }
@@ -139,7 +128,10 @@ export const vision = {
     heard(analysis.modelVersion);
     return analysis;
   },
-  /** New vectors (and types) for a stored look's garments, keeping their categories and boxes. */
+  /**
+   * New vectors and types for a stored look's garments, keeping their categories and boxes: the same
+   * garments in order, the new look vector, and the model version that made them.
+   */
   reembed: async (photo: Blob, garments: { category: Category; box: Box }[]): Promise<Reembedding> => {
     const result = await call((api) => api.reembedBlob(photo, garments));
     heard(result.modelVersion);
@@ -163,8 +155,6 @@ export const vision = {
       return (await vision.analyze(probe)).modelVersion;
     }
   },
-  /** The version last reported by the worker in this session, if any. */
-  lastModelVersion: (): string | undefined => lastVersion,
   /** Hears every model version the worker reports; returns the unsubscribe function. */
   onModelVersion(listener: (modelVersion: string) => void): () => void {
     versionListeners.add(listener);
