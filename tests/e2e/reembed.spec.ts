@@ -91,16 +91,16 @@ async function makeOld(page: Page): Promise<void> {
   );
 }
 
-async function addTwoLooks(page: Page): Promise<void> {
+async function addLooks(page: Page, count = 2): Promise<void> {
   await openApp(page);
   await page.getByLabel('Add photos').setInputFiles(
-    ['a.jpg', 'b.jpg'].map((name, i) => ({ name, mimeType: 'image/jpeg', buffer: makeFigureJpeg(240 + i * 20, 360 + i * 30) })),
+    Array.from({ length: count }, (_, i) => ({ name: `${'abcdef'[i]}.jpg`, mimeType: 'image/jpeg', buffer: makeFigureJpeg(240 + i * 20, 360 + i * 30) })),
   );
-  await waitForAnalysis(page, 2);
+  await waitForAnalysis(page, count);
 }
 
 test('looks of an older model are re-embedded in the background, keeping garments and the person’s types', async ({ page }) => {
-  await addTwoLooks(page);
+  await addLooks(page);
   await makeOld(page);
 
   await page.reload();
@@ -145,7 +145,7 @@ test('looks of an older model are re-embedded in the background, keeping garment
 });
 
 test('the photo view shows each garment’s type and lets the person correct it', async ({ page }) => {
-  await addTwoLooks(page);
+  await addLooks(page);
   await makeOld(page);
   await page.reload();
   await expect.poll(async () => (await stored(page)).looks.every((l) => l.modelVersion !== OLD_VERSION), { timeout: 120_000 }).toBe(true);
@@ -177,4 +177,23 @@ test('the photo view shows each garment’s type and lets the person correct it'
   await expect(page.getByLabel('Category of item 2')).toHaveValue('dress');
   await expect(page.getByLabel('Type of item 2')).toHaveCount(0);
   await expect.poll(async () => (await stored(page)).garments.find((g) => g.id === bottom!.id)).toMatchObject({ category: 'dress', corrected: true, type: { label: 'Dress' } });
+});
+
+test('a reload during the update resumes with the looks left, and no look is half written', async ({ page }) => {
+  await addLooks(page, 4);
+  await makeOld(page);
+  await page.reload();
+  // Reload as soon as the first look is rewritten.
+  await expect.poll(async () => (await stored(page)).looks.filter((l) => l.modelVersion !== OLD_VERSION).length, { timeout: 120_000, intervals: [50] }).toBeGreaterThan(0);
+  await page.reload();
+  await expect.poll(async () => (await stored(page)).looks.every((l) => l.modelVersion !== OLD_VERSION), { timeout: 120_000 }).toBe(true);
+  // The second session did only what was left.
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText(/Updated [123] looks? for the new model\./);
+  const after = await stored(page);
+  for (const look of after.looks) {
+    const vectors = after.vectors.filter((v) => v.lookId === look.id);
+    expect(vectors.map((v) => [v.modelVersion, v.dim]), look.name).toEqual(vectors.map(() => [look.modelVersion, EMBEDDING_DIM]));
+    expect(vectors, look.name).toHaveLength(3);
+  }
+  expect(after.garments.filter((g) => g.typeCorrected)).toHaveLength(4);
 });
