@@ -124,6 +124,8 @@ describe('pickDiverse', () => {
     expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { keep: 0, maxRepeat: 2 })).toEqual([0, 1, 3]);
     // Without the anchor exception the top itself would stop at two outfits (then the rest fills in order).
     expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { maxRepeat: 2 })).toEqual([0, 1, 2]);
+    // A liked outfit is shown in its place even where the variety rules would skip it.
+    expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { keep: 0, maxRepeat: 2, exempt: (i) => i === 2 })).toEqual([0, 1, 2]);
   });
 
   it('keys an outfit by its sorted garment ids', () => {

@@ -156,9 +156,10 @@ export function avoidRecent(garments: readonly Pick<WardrobeGarment, 'category' 
  * The best `k` of `order` (candidate indices, best first), for variety: a candidate is skipped when its
  * required garments are all those of one already picked (the same outfit with or without a bag or
  * jacket is one idea), or when one of its garments (other than `keep`, the anchor every outfit has) is
- * already in `maxRepeat` picked outfits. When too few pass, the rest is filled in order.
+ * already in `maxRepeat` picked outfits. `exempt` ones (outfits the person liked) are never skipped: a like
+ * must not hide its outfit behind its look-alikes. When too few pass, the rest is filled in order.
  */
-export function pickDiverse(order: readonly number[], outfits: readonly number[][], core: (outfit: number[]) => number[], k: number, opts: { keep?: number; maxRepeat?: number } = {}): number[] {
+export function pickDiverse(order: readonly number[], outfits: readonly number[][], core: (outfit: number[]) => number[], k: number, opts: { keep?: number; maxRepeat?: number; exempt?: (i: number) => boolean } = {}): number[] {
   const maxRepeat = opts.maxRepeat ?? 2;
   const picked: number[] = [];
   const cores = new Set<string>();
@@ -166,8 +167,10 @@ export function pickDiverse(order: readonly number[], outfits: readonly number[]
   for (const i of order) {
     if (picked.length >= k) break;
     const key = [...core(outfits[i])].sort((a, b) => a - b).join(',');
-    if (cores.has(key)) continue;
-    if (outfits[i].some((g) => g !== opts.keep && (uses.get(g) ?? 0) >= maxRepeat)) continue;
+    if (!opts.exempt?.(i)) {
+      if (cores.has(key)) continue;
+      if (outfits[i].some((g) => g !== opts.keep && (uses.get(g) ?? 0) >= maxRepeat)) continue;
+    }
     cores.add(key);
     for (const g of outfits[i]) uses.set(g, (uses.get(g) ?? 0) + 1);
     picked.push(i);

@@ -120,6 +120,24 @@ describe('OutfitEngine', () => {
     engine.dispose();
   });
 
+  it('counts a piece as worn when any of its garments was, and offers it once', async () => {
+    const snap = generatedWardrobe();
+    const engine = new OutfitEngine(student, VERSION);
+    engine.setWardrobe(snap);
+    // The top of look 4 (8 days ago) is the same piece as the top of look 0 (today).
+    engine.setPieces([{ id: 'p', garmentIds: ['look-0-top', 'look-4-top'] }]);
+    const result = await engine.dressMe(NOW, 50);
+    const ids = result.suggestions.flatMap((s) => s.parts.map((p) => p.garmentId));
+    expect(result.avoidedDays).toBe(7);
+    expect(ids).not.toContain('look-4-top');
+    expect(ids).not.toContain('look-0-top');
+    // Without the piece, the old top is offered again.
+    engine.setPieces([]);
+    const again = (await engine.dressMe(NOW, 50)).suggestions.flatMap((s) => s.parts.map((p) => p.garmentId));
+    expect(again).toContain('look-4-top');
+    engine.dispose();
+  });
+
   it('moves a liked suggestion up and a disliked one down', async () => {
     const snap = generatedWardrobe(10, 5);
     const engine = new OutfitEngine(student, VERSION);

@@ -72,6 +72,9 @@ export const ENGINE = {
   candidates: 10_000,
   /** Suggestions shown. */
   suggestions: 4,
+  /** Logits added to an outfit the person liked, and taken from one they disliked (on top of the taste). */
+  likeBonus: 1,
+  dislikePenalty: 3,
   /** A garment (other than the one to complete) is in at most this many of the suggestions shown. */
   maxRepeat: 2,
   /** Outfits of the person's garments whose embeddings standardise the taste's input. */
@@ -113,11 +116,6 @@ export class OutfitEngine {
     this.enc?.dispose();
     this.enc = null;
     const wornAt = new Map(snap.looks.map((l) => [l.id, l.wornAt]));
-    const pieceOf = new Map<string, string>();
-    const pieceLastWorn = new Map<string, number>();
-    for (const p of snap.pieces) {
-      for (const g of p.garmentIds) pieceOf.set(g, p.id);
-    }
     this.stale = new Set();
     let mismatched = 0;
     const usable: Usable[] = [];
@@ -130,19 +128,32 @@ export class OutfitEngine {
         if (current) mismatched++;
         continue;
       }
-      const pieceId = pieceOf.get(g.id);
       const at = wornAt.get(g.lookId)!;
-      if (pieceId) pieceLastWorn.set(pieceId, Math.max(pieceLastWorn.get(pieceId) ?? -Infinity, at));
-      usable.push({ id: g.id, lookId: g.lookId, category: g.category, pieceId, lastWorn: at, wornAt: at, input });
+      usable.push({ id: g.id, lookId: g.lookId, category: g.category, lastWorn: at, wornAt: at, input });
     }
-    for (const g of usable) if (g.pieceId) g.lastWorn = pieceLastWorn.get(g.pieceId) ?? g.lastWorn;
     this.staleReason = mismatched > 0 ? MODEL_MISMATCH : REANALYSING;
     this.garments = usable;
     this.index = new Map(usable.map((g, i) => [g.id, i]));
     this.looks = snap.looks;
     if (usable.length > 0) this.enc = encodeGarments(this.student, usable.map((g) => g.input), usable.map((g) => g.category));
+    this.setPieces(snap.pieces);
     this.setFeedback(snap.feedback);
     return { usable: usable.length, stale: this.stale.size };
+  }
+
+  /**
+   * Replaces the wardrobe pieces (the person grouped, merged or split them): which garments are one piece,
+   * and so when each was last worn. Nothing is encoded again.
+   */
+  setPieces(pieces: WardrobeSnapshot['pieces']): void {
+    const pieceOf = new Map<string, string>();
+    for (const p of pieces) for (const g of p.garmentIds) pieceOf.set(g, p.id);
+    const lastWorn = new Map<string, number>();
+    for (const g of this.garments) {
+      g.pieceId = pieceOf.get(g.id);
+      if (g.pieceId) lastWorn.set(g.pieceId, Math.max(lastWorn.get(g.pieceId) ?? -Infinity, g.wornAt));
+    }
+    for (const g of this.garments) g.lastWorn = g.pieceId ? lastWorn.get(g.pieceId)! : g.wornAt;
   }
 
   /** Replaces the likes and dislikes (the taste is fitted again on next use). */
@@ -257,10 +268,20 @@ export class OutfitEngine {
     const scored = await scoreOutfits(this.student, this.enc!, global);
     const scoreMs = performance.now() - start;
     const d = this.student.dim;
-    const personal = Float32Array.from(scored.logits, (l, i) => l + tasteBoost(this.taste, scored.embeddings, i * d));
+    const tasted = Float32Array.from(scored.logits, (l, i) => l + tasteBoost(this.taste, scored.embeddings, i * d));
+    const personal = Float32Array.from(tasted);
+    // The person's own answer on this very outfit counts beyond what the taste vector generalises from it
+    // (a linear taste can lift a look-alike past the outfit that was liked).
+    if (this.feedback.size > 0) {
+      outfits.forEach((o, i) => {
+        const verdict = this.feedback.get(outfitKey(o.map((g) => pool[g].id)))?.verdict;
+        if (verdict) personal[i] += verdict === 'like' ? ENGINE.likeBonus : -ENGINE.dislikePenalty;
+      });
+    }
     const order = [...personal.keys()].sort((a, b) => personal[b] - personal[a] || a - b);
     const categories = pool.map((g) => g.category);
-    const picked = pickDiverse(order, outfits, coreOf(categories), k, { keep: anchor, maxRepeat: ENGINE.maxRepeat });
+    const liked = (i: number) => this.feedback.get(outfitKey(outfits[i].map((g) => pool[g].id)))?.verdict === 'like';
+    const picked = pickDiverse(order, outfits, coreOf(categories), k, { keep: anchor, maxRepeat: ENGINE.maxRepeat, exempt: liked });
 
     // Leave-one-out: each picked outfit without each of its garments (when at least two remain).
     const variants: number[][] = [];
@@ -286,8 +307,9 @@ export class OutfitEngine {
       };
     });
     variantOf.forEach(({ s, j }, v) => {
+      // Both with the taste, neither with the like bonus (which belongs to the whole outfit, not a garment).
       const without = sigmoid(loo.logits[v] + tasteBoost(this.taste, loo.embeddings, v * d));
-      suggestions[s].parts[j].delta = suggestions[s].score - without;
+      suggestions[s].parts[j].delta = sigmoid(tasted[picked[s]]) - without;
     });
     return { state: 'ready', suggestions, candidates: outfits.length, scoreMs, personalised: this.taste.examples > 0 };
   }

@@ -81,15 +81,30 @@ function ready(): OutfitEngine {
   return engine;
 }
 
+/** The pieces last given to the engine, as text: grouping in the Wardrobe changes them without a looks-changed. */
+let piecesSeen = '';
+
 async function withWardrobe(): Promise<OutfitEngine> {
   const e = ready();
+  let fresh = false;
   wardrobeReady ??= readWardrobe().then(async (snap) => {
     e.setWardrobe(snap);
+    piecesSeen = JSON.stringify(snap.pieces);
+    fresh = true;
     // The taste follows the looks too (they are its positives); stored so that Settings can show it.
     await storeTaste(await e.learn());
   });
   wardrobeReady.catch(() => (wardrobeReady = null));
   await wardrobeReady;
+  if (!fresh) {
+    // The pieces store is small: read on every request, so that a regrouped wardrobe counts at once.
+    const pieces = (await (await database()).getAll('pieces')).map((p) => ({ id: p.id, garmentIds: p.garmentIds }));
+    const text = JSON.stringify(pieces);
+    if (text !== piecesSeen) {
+      e.setPieces(pieces);
+      piecesSeen = text;
+    }
+  }
   return e;
 }
 
