@@ -17,7 +17,7 @@ import { MAX_PIXELS, STORED_LONG_SIDE } from '../common/constants';
 import { chooseBackend, probeWebGpu, switchBackend, type BackendOptions } from './backend';
 import { httpModels, MODEL_NAMES } from './models/io';
 import { rgbTensor } from './models/tensor';
-import { createAnalyzer, loadModels, type Analyzer, type Models } from './pipeline';
+import { createAnalyzer, loadModels, MODEL_VERSION, type Analyzer, type Models } from './pipeline';
 
 const BACKEND_OPTIONS: BackendOptions = {
   wasmPaths: {
@@ -94,7 +94,7 @@ export const api = {
    * Chooses the backend, loads the models from this app's /models/ and warms them up. `onProgress`
    * (pass it through Comlink's proxy()) hears of each model loaded and of the warm-up.
    */
-  async init(choice: BackendChoice, onProgress?: (progress: Progress) => void): Promise<BackendInfo> {
+  async init(choice: BackendChoice, onProgress?: (progress: Progress) => void): Promise<BackendInfo & { modelVersion: string }> {
     info = await chooseBackend(choice, BACKEND_OPTIONS);
     models?.dispose();
     const total = MODEL_NAMES.length + 1;
@@ -104,7 +104,7 @@ export const api = {
     // Warm-up: the first run compiles kernels (WebGPU shaders, WASM allocations); do it now, not on a photo.
     await analyzer.analyze(syntheticImage(320, 480));
     onProgress?.({ done: total, total, label: 'warmed up' });
-    return info;
+    return { ...info, modelVersion: MODEL_VERSION };
   },
 
   /** Analyses an encoded photo; boxes and keypoints are in the pixels of that photo. */
