@@ -21,6 +21,8 @@ interface Live {
   worker: Worker;
   api: Remote<ScorerApi>;
   ready: Promise<unknown>;
+  /** The backend choice it was started with; a new choice in Settings starts a new worker. */
+  choice: string;
 }
 
 let live: Live | null = null;
@@ -36,7 +38,8 @@ function stop(): void {
 function start(): Live {
   const worker = new Worker(new URL('../../../workers/scorer/scorer.worker.ts', import.meta.url), { type: 'module' });
   const api = wrap<ScorerApi>(worker);
-  const current: Live = { worker, api, ready: api.init(vision.choice()) };
+  const choice = vision.choice();
+  const current: Live = { worker, api, ready: api.init(choice), choice };
   current.ready.catch(() => {
     if (live === current) stop();
   });
@@ -48,6 +51,7 @@ async function call<T>(fn: (api: Remote<ScorerApi>) => Promise<T>): Promise<T> {
   clearTimeout(idleTimer);
   busy++;
   try {
+    if (live && live.choice !== vision.choice() && busy === 1) stop();
     live ??= start();
     const current = live;
     await current.ready;
