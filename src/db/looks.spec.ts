@@ -68,7 +68,9 @@ describe('look storage', () => {
     await deleteLook(db, 'L');
     expect([await db.count('looks'), await db.count('garments'), await db.count('vectors')]).toEqual([0, 0, 0]);
     const again = await stored();
+    await again.put('outfitFeedback', { key: 'g1+g2', garmentIds: ['g1', 'g2'], verdict: 'like', source: 'dress-me', at: 1 });
     await clearAll(again);
     expect(await again.count('looks')).toBe(0);
+    expect(await again.count('outfitFeedback')).toBe(0);
   });
 });

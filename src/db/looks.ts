@@ -244,8 +244,10 @@ export async function deleteLook(db: MirrorDb, lookId: string): Promise<void> {
  * the network ledger. Installed packs stay (published content, like the models in Cache Storage).
  */
 export async function clearAll(db: MirrorDb): Promise<void> {
-  const tx = db.transaction(['looks', 'garments', 'vectors', 'settings', 'pieces', 'network'], 'readwrite');
+  const tx = db.transaction(['looks', 'garments', 'vectors', 'settings', 'pieces', 'network', 'outfitFeedback', 'outfitTaste'], 'readwrite');
   await Promise.all([
+    tx.objectStore('outfitFeedback').clear(),
+    tx.objectStore('outfitTaste').clear(),
     tx.objectStore('looks').clear(),
     tx.objectStore('garments').clear(),
     tx.objectStore('vectors').clear(),
