@@ -109,9 +109,11 @@ describe('verifyPack', () => {
 
   it('refuses vectors of the wrong dimension for this app', async () => {
     const { files } = await makePack({ dim: 8 });
-    const e = await refusal(verify(files, 1280));
+    const e = await refusal(verify(files, 128));
     expect(e.field).toBe('embeddings.dim');
-    expect(e.message).toBe("pack.json: embeddings.dim is 8; Mirror's vectors have 1280 dimensions");
+    expect(e.message).toBe(
+      "pack.json: embeddings.dim is 8; Mirror's vectors have 128 dimensions (the pack was made for another model version: ask its publisher for an update)",
+    );
   });
 
   it('refuses unsafe paths, unknown files, unknown categories and count mismatches', async () => {

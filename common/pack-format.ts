@@ -502,7 +502,7 @@ export type PackReader = (path: string, declaredBytes: number) => Promise<Uint8A
 export async function verifyPack(manifestBytes: Uint8Array, read: PackReader, options: { dim?: number } = {}): Promise<VerifiedPack> {
   const manifest = parseManifest(manifestBytes);
   if (options.dim !== undefined && manifest.embeddings.dim !== options.dim) {
-    throw new PackError(MANIFEST_FILE, 'embeddings.dim', `is ${manifest.embeddings.dim}; Mirror's vectors have ${options.dim} dimensions`);
+    throw new PackError(MANIFEST_FILE, 'embeddings.dim', `is ${manifest.embeddings.dim}; Mirror's vectors have ${options.dim} dimensions (the pack was made for another model version: ask its publisher for an update)`);
   }
   const contents = new Map<string, Uint8Array>();
   let bytes = manifestBytes.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quantise, splitEmbeddings } from './pack-format';
-import { relatedProducts, type Catalog } from './pack-match';
+import { packFitsModel, relatedProducts, type Catalog } from './pack-match';
 
 function catalog(id: string, items: [string, 'top' | 'bottom' | 'shoes', number[]][], modelVersion = 'm1'): Catalog {
   const dim = items[0][2].length;
@@ -31,5 +31,15 @@ describe('relatedProducts', () => {
     const r = relatedProducts({ category: 'top', vector: Float32Array.from([1, 0, 0]), modelVersion: 'm1' }, [shop, other, old, wide]);
     expect(r.matches.map((m) => `${m.packId}/${m.productId}`)).toEqual(['other/o1', 'shop/top-near', 'shop/top-far', 'shop/bottom-exact', 'shop/shoes']);
     expect(r.skipped.map((s) => s.packId)).toEqual(['old', 'wide']);
+  });
+
+  it('compares only packs of the same model version and vector size', () => {
+    const model = { modelVersion: 'm2', dim: 128 };
+    expect(packFitsModel({ modelVersion: 'm2', dim: 128 }, model)).toBe(true);
+    // Kept from before a model update: the old version and MobileNetV2's 1280 features.
+    expect(packFitsModel({ modelVersion: 'm1', dim: 1280 }, model)).toBe(false);
+    // The same size is not enough: another model's vectors live in another space.
+    expect(packFitsModel({ modelVersion: 'm1', dim: 128 }, model)).toBe(false);
+    expect(packFitsModel({ modelVersion: 'm2', dim: 1280 }, model)).toBe(false);
   });
 });

@@ -42,6 +42,15 @@ export interface MatchResult {
   skipped: { packId: string; modelVersion: string }[];
 }
 
+/**
+ * Whether a pack's vectors can be compared with vectors of the given model: the same MODEL_VERSION and the
+ * same dimension. Vectors of another model are not comparable even at the same size (another embedding
+ * space), and a pack kept from before a model update usually has the old size too (1280 before garment-net).
+ */
+export function packFitsModel(embeddings: { dim: number; modelVersion: string }, model: { modelVersion: string; dim: number }): boolean {
+  return embeddings.modelVersion === model.modelVersion && embeddings.dim === model.dim;
+}
+
 /** Related products shown per garment (and written per garment by the CLI). */
 export const RELATED_K = 5;
 
@@ -65,7 +74,7 @@ export function relatedProducts(garment: GarmentQuery, catalogs: readonly Catalo
   for (const x of garment.vector) queryNorm += x * x;
   queryNorm = Math.sqrt(queryNorm);
   for (const c of catalogs) {
-    if (c.modelVersion !== garment.modelVersion || c.dim !== garment.vector.length) {
+    if (!packFitsModel(c, { modelVersion: garment.modelVersion, dim: garment.vector.length })) {
       skipped.push({ packId: c.id, modelVersion: c.modelVersion });
       continue;
     }
