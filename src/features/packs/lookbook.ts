@@ -5,23 +5,33 @@
  * (stripJpegMetadata), so no EXIF, GPS or XMP can leave with them.
  */
 import { zipSync } from 'fflate';
-import { vectorId, type LookRecord, type PackRecord } from '../../../common/db-schema';
+import type { LookRecord } from '../../../common/db-schema';
 import { stripJpegMetadata } from '../../../common/jpeg-strip';
 import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
-import { cosineInt8 } from '../../../common/pack-match';
-import { EMBEDDING_DIM } from '../../../common/constants';
 import { db } from '../../db/connection';
-import { garmentsOfLook, getSetting, listLooks, namedColours, setSetting } from '../../db/looks';
+import { getSetting, listLooks, namedColours, setSetting } from '../../db/looks';
 import { describe, emit, error, info } from '../../services/messages.svelte';
+import { modelUpdateState } from '../../services/model-update.svelte';
 import { lookDate } from '../collection/filter';
 import { vision } from '../../services/vision';
 import { blurRegions, headBox } from './face-blur';
-import { installedPacks, updatePack } from './pack-service';
+import { LookbookNotReady, lookbookEntries, matchFollowed, type FollowedLook, type FollowedMatch, type FollowedSearch } from './pack-vectors';
+import { currentModel, installedPacks, updatePack } from './pack-service';
+
+export type { FollowedLook, FollowedMatch, FollowedSearch } from './pack-vectors';
+
+export interface ShareableLook {
+  look: LookRecord;
+  /** Its vectors are still of an older model (the model update has not reached it): it cannot be exported yet. */
+  updating: boolean;
+}
 
 /** Analysed looks the person can put in a lookbook, newest first. */
-export async function shareableLooks(): Promise<LookRecord[]> {
-  const looks = await listLooks(await db());
-  return looks.filter((l) => l.status === 'analysed').sort((a, b) => lookDate(b) - lookDate(a));
+export async function shareableLooks(): Promise<ShareableLook[]> {
+  const looks = (await listLooks(await db())).filter((l) => l.status === 'analysed').sort((a, b) => lookDate(b) - lookDate(a));
+  // Only asked when there are looks: knowing the version may start the vision worker.
+  const { modelVersion } = looks.length > 0 ? await currentModel() : { modelVersion: '' };
+  return looks.map((look) => ({ look, updating: look.modelVersion !== modelVersion }));
 }
 
 const slug = (title: string): string =>
@@ -40,22 +50,15 @@ export interface LookbookExport {
  * the time, so a later export with the same title is a newer version of the same lookbook for followers.
  */
 export async function buildLookbook(lookIds: string[], meta: { title: string; publisher: string; blurFaces?: boolean }, now = Date.now()): Promise<LookbookExport> {
-  const d = await db();
+  const model = await currentModel();
+  // Only vectors of the current model and size go out: a look still waiting for its re-embedding is named.
+  const entries = await lookbookEntries(await db(), lookIds, model, modelUpdateState.running);
   const looks: LookbookLook[] = [];
   const vectors: Float32Array[] = [];
   const files = new Map<string, Uint8Array>();
-  let modelVersion: string | undefined;
   let blurred = 0;
   let noFace = 0;
-  for (const id of lookIds) {
-    const look = await d.get('looks', id);
-    const lookVector = await d.get('vectors', vectorId('look', id));
-    if (!look || look.status !== 'analysed' || !lookVector) throw new Error(`the look ${look?.name ?? id} is not analysed yet`);
-    modelVersion ??= lookVector.modelVersion;
-    if (lookVector.modelVersion !== modelVersion) throw new Error(`the look ${look.name} was analysed by another model version; analyse it again first`);
-    const garments = await garmentsOfLook(d, id);
-    const garmentVectors = await Promise.all(garments.map((g) => d.get('vectors', vectorId('garment', g.id))));
-    const kept = garments.filter((_, i) => garmentVectors[i]?.modelVersion === modelVersion);
+  for (const { look, garments, vectors: lookVectors } of entries) {
     const photo = `${PHOTOS_DIR}${looks.length + 1}.jpg`;
     let photoBlob: Blob = look.photo;
     if (meta.blurFaces) {
@@ -68,7 +71,7 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
       } else noFace += 1;
     }
     files.set(photo, stripJpegMetadata(new Uint8Array(await photoBlob.arrayBuffer())));
-    vectors.push(lookVector.vector, ...garmentVectors.filter((v) => v?.modelVersion === modelVersion).map((v) => v!.vector));
+    vectors.push(...lookVectors);
     looks.push({
       // A fresh id: the person's own look ids stay on the device.
       id: `look-${looks.length + 1}`,
@@ -78,25 +81,24 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
       photo,
       width: look.width,
       height: look.height,
-      garments: kept.map((g) => ({ category: g.category, box: g.box, colours: namedColours(g.colours) })),
+      garments: garments.map((g) => ({ category: g.category, box: g.box, colours: namedColours(g.colours) })),
     });
   }
-  if (looks.length === 0 || !modelVersion) throw new Error('choose at least one analysed look');
   files.set(LOOKS_FILE, new TextEncoder().encode(`${JSON.stringify({ looks }, null, 1)}\n`));
-  files.set(EMBEDDINGS_FILE, quantise(vectors, EMBEDDING_DIM));
+  files.set(EMBEDDINGS_FILE, quantise(vectors, model.dim));
   // Publisher and title: two people's "Spring" lookbooks are two packs, not versions of one.
   const id = `${slug(meta.publisher)}.${slug(meta.title)}`;
   const manifest = await makeManifest(
     { kind: 'lookbook', id, version: Math.floor(now / 1000), title: meta.title.trim(), publisher: meta.publisher.trim(), created: new Date(now).toISOString() },
-    { dim: EMBEDDING_DIM, count: vectors.length, modelVersion },
+    { dim: model.dim, count: vectors.length, modelVersion: model.modelVersion },
     files,
   );
-  const entries: Record<string, Uint8Array> = { [MANIFEST_FILE]: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) };
-  for (const [path, data] of files) entries[path] = data;
+  const zipEntries: Record<string, Uint8Array> = { [MANIFEST_FILE]: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`) };
+  for (const [path, data] of files) zipEntries[path] = data;
   // The same checks a follower's Mirror will make (a caption with markup, say, is named here, not there).
-  await verifyPack(entries[MANIFEST_FILE], async (path) => files.get(path), { dim: EMBEDDING_DIM });
+  await verifyPack(zipEntries[MANIFEST_FILE], async (path) => files.get(path), { dim: model.dim });
   // Level 0: the JPEGs and int8 vectors barely compress, and storing keeps export instant.
-  const zip = zipSync(entries, { level: 0 });
+  const zip = zipSync(zipEntries, { level: 0 });
   return { file: new File([zip as Uint8Array<ArrayBuffer>], `${id}.zip`, { type: 'application/zip' }), looks: looks.length, blurred, noFace };
 }
 
@@ -106,7 +108,8 @@ export async function exportLookbook(lookIds: string[], meta: { title: string; p
   try {
     result = await buildLookbook(lookIds, meta);
   } catch (e) {
-    error(`The lookbook could not be made: ${describe(e)}.`);
+    // A look not ready is said as such; anything else is unexpected, and still said in a sentence.
+    error(e instanceof LookbookNotReady ? `The lookbook was not made: ${e.message}.` : `The lookbook could not be made: ${describe(e)}.`);
     return false;
   }
   if (meta.blurFaces) {
@@ -141,14 +144,6 @@ export const canShareFiles = (): boolean => typeof navigator.canShare === 'funct
 
 // ---------------------------------------------------------------------------------------------------
 // Followed lookbooks
-
-export interface FollowedLook {
-  key: string;
-  pack: PackRecord;
-  look: LookbookLook;
-  /** Index of the look's own vector in the pack's vectors; its garments' follow it. */
-  vectorIndex: number;
-}
 
 /** Every look of every followed lookbook, newest first. */
 export async function followedLooks(): Promise<FollowedLook[]> {
@@ -187,30 +182,20 @@ export async function setLiked(key: string, liked: boolean): Promise<Set<string>
   return set;
 }
 
-export interface FollowedMatch {
-  item: FollowedLook;
-  /** For item matches: which garment of the look. */
-  garment?: number;
-  score: number;
-}
-
 /**
  * Followed looks (kind 'look') or followed garments (kind 'garment') most like one of the person's own
- * stored vectors, by cosine; lookbooks made by another model version are left out.
+ * stored vectors, by cosine, with the followed lookbooks left out because they were made with another model
+ * version, and whether the person's own vector is still waiting for its re-embedding.
  */
-export async function similarFollowed(ownVectorId: string, kind: 'look' | 'garment', k = 12): Promise<FollowedMatch[]> {
+export async function searchFollowed(ownVectorId: string, kind: 'look' | 'garment', k = 12): Promise<FollowedSearch> {
   const own = await (await db()).get('vectors', ownVectorId);
-  if (!own) return [];
-  let norm = 0;
-  for (const x of own.vector) norm += x * x;
-  norm = Math.sqrt(norm);
-  const matches: FollowedMatch[] = [];
-  for (const item of await followedLooks()) {
-    const { pack } = item;
-    if (pack.manifest.embeddings.modelVersion !== own.modelVersion || pack.manifest.embeddings.dim !== own.vector.length) continue;
-    const dim = pack.manifest.embeddings.dim;
-    if (kind === 'look') matches.push({ item, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex, dim) });
-    else item.look.garments.forEach((_, g) => matches.push({ item, garment: g, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex + 1 + g, dim) }));
-  }
-  return matches.sort((a, b) => b.score - a.score).slice(0, k);
+  if (!own) return { matches: [], skipped: [], updating: false };
+  const followed = await followedLooks();
+  if (followed.length === 0) return { matches: [], skipped: [], updating: false };
+  return matchFollowed(own, followed, kind, await currentModel(), k);
+}
+
+/** The matches of searchFollowed alone (lookbooks of another model version are left out). */
+export async function similarFollowed(ownVectorId: string, kind: 'look' | 'garment', k = 12): Promise<FollowedMatch[]> {
+  return (await searchFollowed(ownVectorId, kind, k)).matches;
 }

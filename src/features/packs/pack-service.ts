@@ -6,13 +6,38 @@
  */
 import { EMBEDDING_DIM } from '../../../common/constants';
 import { vectorId, type NetworkRecord, type PackRecord } from '../../../common/db-schema';
-import { parseManifest, verifyPack, type PackReader, type Product } from '../../../common/pack-format';
-import { relatedProducts, RELATED_K, type Catalog } from '../../../common/pack-match';
+import { parseManifest, verifyPack, type PackReader } from '../../../common/pack-format';
+import { RELATED_K } from '../../../common/pack-match';
 import { db } from '../../db/connection';
 import { getGarment } from '../../db/looks';
 import { describe, emit, error, info, on } from '../../services/messages.svelte';
+import { modelUpdate } from '../../services/model-update.svelte';
+import { otherModelNote, shopFromPacks, type CurrentModel, type ShopResult } from './pack-vectors';
+
+export type { RelatedProduct, ShopResult } from './pack-vectors';
 import { filesSource, urlSource, type RequestLog } from './pack-source';
 import * as store from './pack-store';
+
+/**
+ * The model whose vectors packs must match: the vision worker's current MODEL_VERSION and EMBEDDING_DIM.
+ * Knowing the version may start the vision worker (when no analysis has told it yet in this build).
+ */
+export async function currentModel(): Promise<CurrentModel> {
+  return { modelVersion: await modelUpdate.currentVersion(), dim: EMBEDDING_DIM };
+}
+
+/** Installed packs whose vectors cannot be compared with the person's, by id, with the reason in words. */
+export async function packsOnOtherModel(): Promise<Map<string, string>> {
+  const packs = await installedPacks();
+  const notes = new Map<string, string>();
+  if (packs.length === 0) return notes;
+  const model = await currentModel();
+  for (const p of packs) {
+    const note = otherModelNote(p, model);
+    if (note) notes.set(p.id, note);
+  }
+  return notes;
+}
 
 /** Installed packs, read once and kept until one is added or removed (matching reads them per garment). */
 let cache: Promise<PackRecord[]> | null = null;
@@ -84,7 +109,9 @@ export async function updatePack(pack: PackRecord): Promise<void> {
     // The manifest alone says whether there is anything newer: the other files are fetched only then.
     const offered = parseManifest(source.manifest);
     if (offered.id === pack.id && offered.version <= pack.manifest.version) {
-      info(`"${pack.manifest.title}" is up to date (version ${pack.manifest.version}).`);
+      const stale = otherModelNote(pack, await currentModel()) !== null;
+      if (stale) error(`"${pack.manifest.title}" has no newer version yet, and it was made for another model version: ask its publisher for an update.`);
+      else info(`"${pack.manifest.title}" is up to date (version ${pack.manifest.version}).`);
       return;
     }
     const verified = await verifyPack(source.manifest, source.read, { dim: EMBEDDING_DIM });
@@ -121,39 +148,12 @@ export async function clearNetworkLedger(): Promise<void> {
   emit('packs-changed', { packIds: [] });
 }
 
-export interface RelatedProduct {
-  product: Product;
-  packId: string;
-  packTitle: string;
-  score: number;
-  sameCategory: boolean;
-}
-
-export interface ShopResult {
-  products: RelatedProduct[];
-  /** Catalog packs installed (0: the person has none yet). */
-  packs: number;
-  /** Titles of packs left out because their vectors come from another model. */
-  skipped: string[];
-}
-
 /** Related products of one garment of the collection, from every installed catalog pack. */
 export async function shopTheLook(garmentId: string, k = RELATED_K): Promise<ShopResult> {
   const d = await db();
   const [garment, vector, packs] = await Promise.all([getGarment(d, garmentId), d.get('vectors', vectorId('garment', garmentId)), installedPacks()]);
   if (!garment || !vector) throw new Error('this item has no vector yet (it may still be analysed)');
-  const catalogs: Catalog[] = packs.filter((p) => p.manifest.kind === 'catalog').map((p) => ({
-    id: p.id, dim: p.manifest.embeddings.dim, modelVersion: p.manifest.embeddings.modelVersion, products: p.products, vectors: p.vectors,
-  }));
-  const result = relatedProducts({ category: garment.category, vector: vector.vector, modelVersion: vector.modelVersion }, catalogs, k);
-  const byId = new Map(packs.map((p) => [p.id, p]));
-  return {
-    packs: catalogs.length,
-    skipped: result.skipped.map((s) => byId.get(s.packId)!.manifest.title),
-    products: result.matches.map((m) => {
-      const pack = byId.get(m.packId)!;
-      return { product: pack.products[m.index], packId: m.packId, packTitle: pack.manifest.title, score: m.score, sameCategory: m.sameCategory };
-    }),
-  };
+  // Without catalogs there is nothing to compare, and no need to learn the model version.
+  if (!packs.some((p) => p.manifest.kind === 'catalog')) return { packs: 0, skipped: [], products: [], updating: false };
+  return shopFromPacks(garment.category, vector, packs, await currentModel(), k);
 }
-
