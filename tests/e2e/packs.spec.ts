@@ -2,7 +2,8 @@
  * Catalog packs end to end: a pack built by the CLI from photos generated here, added from files and by
  * URL (served by this test on another localhost port, with CORS), Shop the look in the Photo view, updates,
  * the network ledger, removal, and every kind of broken pack refused with a clear message and nothing
- * changed. Needs no data set.
+ * changed; lookbooks; and what a model update means for packs (a catalog of another model marked and left
+ * out, a look not yet re-embedded named instead of exported). Needs no data set (except the real-photo test).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -403,4 +404,96 @@ test('a lookbook exported as a .zip (no EXIF) is followed from the file and by U
   } finally {
     server.close();
   }
+});
+
+const OLD_VERSION = 'mirror-vision-1:centernet,mobilenet-v2-1280';
+
+/** Puts the only look back on an older model, as if Mirror had just been updated: its version and 1280-d vectors. */
+async function toOldModel(page: Page): Promise<void> {
+  await page.evaluate(async (old) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('mirror');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction(['looks', 'vectors'], 'readwrite');
+    const all = <T,>(store: string) =>
+      new Promise<T[]>((resolve) => {
+        const r = tx.objectStore(store).getAll();
+        r.onsuccess = () => resolve(r.result as T[]);
+      });
+    const [look] = await all<{ modelVersion: string }>('looks');
+    tx.objectStore('looks').put({ ...look, modelVersion: old });
+    for (const v of await all<{ vector: Float32Array }>('vectors')) {
+      tx.objectStore('vectors').put({ ...v, vector: Float32Array.from({ length: 1280 }, (_, i) => (i % 7) / 7), modelVersion: old });
+    }
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, OLD_VERSION);
+}
+
+test('after a model update: packs of another model are marked and left out, looks not yet updated are named, not exported', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Add photos').setInputFiles([{ name: 'outfit.jpg', mimeType: 'image/jpeg', buffer: makeFigureJpeg(240, 360) }]);
+  await waitForAnalysis(page, 1);
+  await seedGarment(page, 0, 'top');
+
+  // The CLI-built pack, and the same catalog as its publisher made it for an older model.
+  await nav(page, 'Packs').click();
+  await addFromFiles(page, pack);
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Acme spring" (3 products).');
+  const stale = await resigned(() => undefined, (m) => {
+    m.id = 'acme-old';
+    m.title = 'Acme old';
+    m.embeddings.modelVersion = OLD_VERSION;
+  });
+  await addFromFiles(page, stale);
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Added the pack "Acme old" (3 products).');
+  const staleNote = 'This catalog was made for another model version, so Shop the look leaves it out: ask its publisher for an update.';
+  await expect(installed(page).filter({ hasText: 'Acme old' })).toContainText(staleNote);
+  await expect(installed(page).filter({ hasText: 'Acme spring' })).not.toContainText(staleNote);
+
+  // Shop the look: the current catalog's products, and the stale one named rather than silently missing.
+  await nav(page, 'Collection').click();
+  await page.getByRole('list', { name: 'Collection' }).getByRole('listitem').first().getByRole('link').first().click();
+  const item = page.getByRole('list', { name: 'Detected items' }).getByRole('listitem').first();
+  await item.getByRole('button', { name: /Shop the look/ }).click();
+  await expect(item.getByRole('list', { name: 'Related products' }).getByRole('listitem')).toHaveCount(3);
+  await expect(item).toContainText('"Acme old" was made for another model version, so it is left out: ask its publisher for an update.');
+  await page.screenshot({ path: 'test-results/packs-other-model.png', fullPage: true });
+
+  // The look goes back to the old model (1280-d vectors): Shop the look waits for its update, in words.
+  await toOldModel(page);
+  await page.getByRole('button', { name: 'Shop the look: item 1', exact: false }).click();
+  await page.getByRole('button', { name: 'Shop the look: item 1', exact: false }).click();
+  await expect(item).toContainText('This garment is still being updated for the new model; try again in a moment.');
+
+  // A lookbook of it is not made from old vectors (nor fails with a RangeError): the look is named.
+  await nav(page, 'Packs').click();
+  await page.getByLabel('Lookbook title').fill('Old');
+  await page.getByLabel('Your name').fill('Me');
+  const choice = page.getByRole('list', { name: 'Looks to share' }).getByRole('listitem').first();
+  await expect(choice).toContainText('Not yet updated for the new model');
+  await choice.getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Download lookbook (1)' }).click();
+  const problems = page.getByRole('alert', { name: 'Problems' });
+  await expect(problems).toContainText('The lookbook was not made: outfit.jpg could not be updated for the new model yet');
+  await expect(problems).not.toContainText('RangeError');
+
+  // On the next start the look is re-embedded, and the lookbook carries the current model's 128-d vectors.
+  await page.reload();
+  await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Updated 1 look for the new model.', { timeout: 120_000 });
+  await page.getByLabel('Lookbook title').fill('New');
+  await page.getByLabel('Your name').fill('Me');
+  await expect(choice).not.toContainText('updated for the new model');
+  await choice.getByRole('checkbox').check();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download lookbook (1)' }).click()]);
+  const entries = unzipSync(new Uint8Array(readFileSync(await download.path())));
+  const manifest = JSON.parse(Buffer.from(entries['pack.json']).toString('utf8'));
+  expect(manifest.embeddings.dim).toBe(128);
+  expect(manifest.embeddings.modelVersion).not.toBe(OLD_VERSION);
+  expect(manifest.embeddings.modelVersion).toBe(manifestOf(pack).embeddings.modelVersion);
 });
