@@ -53,7 +53,7 @@ MIN_COVER, MIN_IOU = 0.01, 0.5
 # Post-processing (workers/pipeline/regions.ts REGIONS; same defaults).
 # Per category: components of fewer cells (stride 4) or a lower mean probability are dropped. Defaults here;
 # `--tune` picks them per category on train photos and writes them to the metrics and the model card.
-POST = {'merge_grow': 0.5, **{c: {'min_cells': 16, 'min_score': 0.5} for c in GARMENTS}}
+POST = {'merge_grow': 0.5, **{c: {'min_prob': None, 'min_cells': 16, 'min_score': 0.5} for c in GARMENTS}}
 
 
 def log(*a):
@@ -91,7 +91,12 @@ class Detector(nn.Module):
         self.backbone = MobileNetV2()
         self.decoder = Decoder(len(CLASSES))
 
-    def upper(self, f8, f16):
+    def upper(self, f8, f16=None):
+        """From the cached stride-8 (and stride-16) features; without f16, blocks 6..12 run on f8 (--unfreeze)."""
+        if f16 is None:
+            f16 = f8
+            for b in self.backbone.blocks[LOW:MID]:
+                f16 = b(f16)
         x = f16
         for b in self.backbone.blocks[MID:]:
             x = b(x)
@@ -232,26 +237,25 @@ def components(on):
     return out
 
 
-def parts(probs, stride=4):
-    """probs [C, h, w] (softmax at stride 4) -> {category: [(box [x1, y1, x2, y2] canvas px, mean prob, cells)]}:
-    the 8-connected components of the cells whose most likely class is that category."""
-    best = probs.argmax(0)
-    out = {}
-    for ci, name in enumerate(CLASSES):
-        if name not in GARMENTS:
-            continue
-        out[name] = [([cols.min() * stride, rows.min() * stride, (cols.max() + 1) * stride, (rows.max() + 1) * stride],
-                      float(probs[ci, rows, cols].astype(np.float32).mean()), len(rows))
-                     for rows, cols in components(best == ci)]
-    return out
+def category_parts(probs, ci, min_prob=None, best=None, stride=4):
+    """The 8-connected components of one category's cells, [(box [x1, y1, x2, y2] canvas px, mean prob, cells)].
+    A cell is the category's where it is the most likely class (min_prob None), or where its probability is at
+    least min_prob (then a cell can belong to two categories: a top under an open jacket)."""
+    on = (probs.argmax(0) if best is None else best) == ci if min_prob is None else probs[ci] >= min_prob
+    return [([cols.min() * stride, rows.min() * stride, (cols.max() + 1) * stride, (rows.max() + 1) * stride],
+             float(probs[ci, rows, cols].astype(np.float32).mean()), len(rows))
+            for rows, cols in components(on)]
 
 
 def regions(probs, post=POST):
     """probs [C, h, w] -> [(category, [x, y, w, h] canvas px, score)]: components kept by the category's
-    thresholds (min_cells, min_score), then merged when their boxes grown by merge_grow overlap (a pair of shoes)."""
+    thresholds (min_prob, min_cells, min_score), then merged when their boxes grown by merge_grow overlap (a pair
+    of shoes)."""
+    best = probs.argmax(0)
     out = []
-    for name, found in parts(probs).items():
+    for name in GARMENTS:
         t = post[name]
+        found = category_parts(probs, CLASSES.index(name), t.get('min_prob'), best)
         kept = [[list(b), sc * n, n] for b, sc, n in found if n >= t['min_cells'] and sc >= t['min_score']]
         merged = True
         while merged:
@@ -326,8 +330,8 @@ def predict(model, d, batch=32):
     out = []
     with torch.no_grad():
         for i in range(0, len(d['f8']), batch):
-            logits = model.upper(torch.from_numpy(d['f8'][i:i + batch].astype(np.float32)),
-                                 torch.from_numpy(d['f16'][i:i + batch].astype(np.float32)))
+            # Blocks 6-12 run on the cached stride-8 features: exact whether or not they were trained.
+            logits = model.upper(torch.from_numpy(d['f8'][i:i + batch].astype(np.float32)))
             logits = F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
             out.append(F.softmax(logits, 1).numpy().astype(np.float16))
     return np.concatenate(out)
@@ -351,44 +355,47 @@ def evaluate(model, d, photos, categories, post=POST, probs=None):
 
 
 def tune(model, d, photos, categories):
-    """Per category, the (min_cells, min_score) with the best F1 of union-box recall and precision on the plain
-    view of every train photo (thresholds only: the model is not changed)."""
+    """Per category, the (min_prob, min_cells, min_score) with the best F1 of union-box recall and precision on the
+    plain view of every train photo (thresholds only: the model is not changed)."""
     first = {}
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    sub = {k: d[k][rows] for k in ('f8', 'f16')}
-    probs = predict(model, sub)
-    found = [parts(p) for p in probs]
+    probs = predict(model, {'f8': d['f8'][rows]})
+    bests = [p.argmax(0) for p in probs]
     post = {'merge_grow': POST['merge_grow']}
     label_cat = {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
     for c in GARMENTS:
+        if c not in SCORED:
+            post[c] = dict(POST[c])
+            continue
+        truth = []
+        for row in rows:
+            p = photos[int(d['img'][row])]
+            gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
+            is_present = sum(i['pixels'] for i in gt) >= MIN_COVER * p['width'] * p['height']
+            truth.append(None if gt and not is_present else (union([i['box'] for i in gt]) if is_present else False))
         best = None
-        for min_cells in (4, 8, 16, 32, 64):
-            for min_score in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-                if c not in SCORED:
-                    continue
-                present = predicted = hits = 0
-                for k, row in enumerate(rows):
-                    p = photos[int(d['img'][row])]
-                    ox, oy, s = d['geom'][row]
-                    gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
-                    is_present = sum(i['pixels'] for i in gt) >= MIN_COVER * p['width'] * p['height']
-                    if gt and not is_present:
-                        continue
-                    kept = [[(b[0] - ox) / s, (b[1] - oy) / s, (b[2] - b[0]) / s, (b[3] - b[1]) / s]
-                            for b, sc, n in found[k][c] if n >= min_cells and sc >= min_score]
-                    pb = union(kept)
-                    present += is_present
-                    predicted += pb is not None
-                    hits += bool(is_present and pb is not None and iou(union([i['box'] for i in gt]), pb) >= MIN_IOU)
-                r, pr = hits / max(1, present), hits / max(1, predicted)
-                f1 = 2 * r * pr / max(1e-9, r + pr)
-                if best is None or f1 > best[0]:
-                    best = (f1, min_cells, min_score, r, pr)
-        post[c] = {'min_cells': best[1], 'min_score': best[2]} if best else dict(POST[c])
-        if best:
-            log(f'tune {c}: min_cells {best[1]} min_score {best[2]} (train recall {best[3]:.3f} precision {best[4]:.3f})')
+        for min_prob in (None, 0.2, 0.3, 0.4):
+            found = [category_parts(probs[k], CLASSES.index(c), min_prob, bests[k]) for k in range(len(rows))]
+            for min_cells in (4, 8, 16, 32, 64):
+                for min_score in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+                    present = predicted = hits = 0
+                    for k, row in enumerate(rows):
+                        if truth[k] is None:
+                            continue
+                        ox, oy, s = d['geom'][row]
+                        pb = union([[(b[0] - ox) / s, (b[1] - oy) / s, (b[2] - b[0]) / s, (b[3] - b[1]) / s]
+                                    for b, sc, n in found[k] if n >= min_cells and sc >= min_score])
+                        present += truth[k] is not False
+                        predicted += pb is not None
+                        hits += bool(truth[k] and pb is not None and iou(truth[k], pb) >= MIN_IOU)
+                    r, pr = hits / max(1, present), hits / max(1, predicted)
+                    f1 = 2 * r * pr / max(1e-9, r + pr)
+                    if best is None or f1 > best[0]:
+                        best = (f1, min_prob, min_cells, min_score, r, pr)
+        post[c] = {'min_prob': best[1], 'min_cells': best[2], 'min_score': best[3]}
+        log(f'tune {c}: {post[c]} (train recall {best[4]:.3f} precision {best[5]:.3f})')
     return post
 
 
@@ -406,6 +413,8 @@ def main():
     ap.add_argument('--tag', default='')
     ap.add_argument('--no-export', action='store_true')
     ap.add_argument('--eval-only', action='store_true', help='load the checkpoint, tune the thresholds, evaluate, export')
+    ap.add_argument('--init', help='start from this checkpoint (a second schedule of --epochs on the same views)')
+    ap.add_argument('--unfreeze', action='store_true', help='also train blocks 6-12 (lr 0.1x), from the cached stride-8 features')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -417,6 +426,9 @@ def main():
     load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
     model.eval()
     train = build_cache(args, model, lut, ann, 'train', args.views)
+    if args.init:
+        model.load_state_dict(torch.load(args.init)['model'])
+        log('initialised from', args.init)
     val = build_cache(args, model, lut, ann, 'val', 1)
     if args.limit:
         val_photos = val_photos[:args.limit]
@@ -429,11 +441,15 @@ def main():
 
     # Only blocks 13..16 and the decoder train; Conv_1 (the classifier's 1280 expansion) is not used.
     upper = [p for b in model.backbone.blocks[MID:] for p in b.parameters()]
+    middle = [p for b in model.backbone.blocks[LOW:MID] for p in b.parameters()] if args.unfreeze else []
     for p in model.backbone.parameters():
         p.requires_grad_(False)
-    for p in upper:
+    for p in upper + middle:
         p.requires_grad_(True)
-    opt = torch.optim.AdamW([{'params': upper, 'lr': args.lr * 0.3}, {'params': model.decoder.parameters(), 'lr': args.lr}],
+    groups = [{'params': upper, 'lr': args.lr * 0.3}, {'params': model.decoder.parameters(), 'lr': args.lr}]
+    if middle:
+        groups.append({'params': middle, 'lr': args.lr * 0.1})
+    opt = torch.optim.AdamW(groups,
                             weight_decay=1e-4)
     n_img = int(train['img'].max()) + 1
     by_img = [[] for _ in range(n_img)]
@@ -456,7 +472,7 @@ def main():
                 g['lr'] = b * min(1.0, (step + 1) / steps) * 0.5 * (1 + math.cos(math.pi * step / total))
             idx = np.sort(rows[s * args.batch:(s + 1) * args.batch])
             f8 = torch.from_numpy(train['f8'][idx].astype(np.float32))
-            f16 = torch.from_numpy(train['f16'][idx].astype(np.float32))
+            f16 = None if args.unfreeze else torch.from_numpy(train['f16'][idx].astype(np.float32))
             y = torch.from_numpy(train['lab'][idx].astype(np.int64))
             logits = F.interpolate(model.upper(f8, f16), scale_factor=2, mode='bilinear', align_corners=False)
             loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)

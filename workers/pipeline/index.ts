@@ -171,7 +171,7 @@ export function createAnalyzer(models: Models): Analyzer {
       const { width, height } = image;
       const crops = garments.map((g) => {
         const box = clip(g.box, width, height);
-        const own = garmentRegions(map, { merge_grow: 0, [g.category]: { min_cells: 1, min_score: 0 } }, best).filter((r) => r.category === g.category);
+        const own = garmentRegions(map, { merge_grow: 0, [g.category]: { min_prob: null, min_cells: 1, min_score: 0 } }, best).filter((r) => r.category === g.category);
         const keep: KeepTest | undefined = own.length ? (x, y) => own.some((r) => r.contains(x, y)) : undefined;
         return { box, keep };
       });

@@ -1,11 +1,11 @@
 /**
  * Garments and people from the garment detector's class map (workers/models/garment-detector).
  *
- * Garments: for each garment category, the 8-connected components of the cells whose most likely class is
- * that category; components smaller than the category's `min_cells` or with a mean probability below its
- * `min_score` are dropped (thresholds tuned with the weights, in the model's metadata); components whose
+ * Garments: for each garment category, the 8-connected components of its cells (where it is the most likely
+ * class, or where its probability reaches the category's `min_prob`); components smaller than the category's
+ * `min_cells` or with a mean probability below its `min_score` are dropped (thresholds tuned with the weights, in the model's metadata); components whose
  * boxes, each grown by `merge_grow` of its size, overlap become one garment (a pair of shoes, a top split by
- * a bag strap). training/garments/detector.py parts() / regions() are the same steps, and its val figures
+ * a bag strap). training/garments/detector.py category_parts() / regions() are the same steps, and its val figures
  * are measured through them.
  * People: the components of every non-background cell, largest first (the main person is the first).
  */
@@ -139,7 +139,9 @@ export function garmentRegions(map: ClassMap, post: PostProcessing, best = argma
     const cls = map.classes.indexOf(category);
     const t = post[category];
     if (cls < 0 || typeof t !== 'object') continue;
-    const found = components(map.width, map.height, (i) => best[i] === cls, (i) => map.probs[i * k + cls])
+    const minProb = t.min_prob;
+    const on = minProb === null || minProb === undefined ? (i: number) => best[i] === cls : (i: number) => map.probs[i * k + cls] >= minProb;
+    const found = components(map.width, map.height, on, (i) => map.probs[i * k + cls])
       .filter((p) => p.cells.length >= t.min_cells && p.mass / p.cells.length >= t.min_score);
     for (const part of merge(found, post.merge_grow)) {
       const cells = new Set(part.cells);

@@ -20,11 +20,21 @@ export const DETECTOR = {
   mapStride: 4,
 } as const;
 
-/** Per-category thresholds on connected components (see workers/pipeline/regions.ts). */
+/** One category's thresholds (see workers/pipeline/regions.ts). */
+export interface CategoryThresholds {
+  /** A cell is the category's where its probability is at least this; null: where it is the most likely class. */
+  min_prob: number | null;
+  /** Components with fewer cells are dropped. */
+  min_cells: number;
+  /** Components whose mean probability of the category is lower are dropped. */
+  min_score: number;
+}
+
+/** Per-category thresholds on connected components, tuned with the weights. */
 export interface PostProcessing {
   /** Components whose boxes, each grown by this fraction of its size, overlap are one garment. */
   merge_grow: number;
-  [category: string]: number | { min_cells: number; min_score: number };
+  [category: string]: number | CategoryThresholds;
 }
 
 export interface DetectorMetadata {
