@@ -1,12 +1,13 @@
 /**
- * Garment features for the outfit scorer (Node): CCP items -> garment crops -> backbone vectors, cached on
- * disk once under .cache/outfit-features/ (features.bin: float32 rows of 1280; index.json: one entry per
- * item with the rows of its two crops). The crops are workers/models/outfit-scorer/crop.ts'; the backbone
- * and the selfie segmenter are the pipeline's own modules, loaded from public/models.
+ * Garment features for the outfit scorer (Node): CCP items -> garment crops -> garment-net embeddings
+ * (workers/models/garment-net, 128-d, L2-normalised: the `embedding` the app stores for every garment),
+ * cached on disk once under .cache/outfit-features/ (features.bin: float32 rows of `dim`; index.json: one
+ * entry per item with the rows and mean colours of its two crops). The crops are
+ * workers/models/outfit-scorer/crop.ts'; garment-net and the selfie segmenter are loaded from public/models.
  *
- * Two crops per garment: "mask" (everything but the CCP label's pixels is grey: training only) and "box"
- * (the box, everything the selfie model does not call person is grey: the crop used at inference, where
- * only a box is known).
+ * Two crops per garment: "mask" (everything but the garment's own pixels, the CCP label, is grey: the
+ * crop the app embeds, where the garment's own mask is known) and "box" (the box, everything the selfie
+ * model does not call person is grey: the crop of `score-outfits`, where only a box is known).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -16,9 +17,10 @@ import { PNG } from 'pngjs';
 import type { Box, RgbaImage } from '../common/types';
 import { isCategory, type Category } from '../common/categories';
 import * as backbone from '../workers/models/backbone';
+import * as garmentNet from '../workers/models/garment-net';
 import * as selfie from '../workers/models/selfie';
 import { CROP, garmentCrop, type KeepTest } from '../workers/models/outfit-scorer/crop';
-import { fileModels } from '../workers/node/fs-models';
+import { DEFAULT_MODELS_DIR, fileHandler } from '../workers/node/fs-models';
 import { ccpPhotoPath, readCcp, type CcpPhoto } from './datasets';
 import { readImage } from './image';
 
@@ -28,8 +30,8 @@ export const MIN_ITEM_PIXELS = 200;
 export const MAX_OUTFIT_ITEMS = 8;
 /** Selfie person probability above which a pixel of a box crop is kept (0..1). */
 export const PERSON_THRESHOLD = 0.5;
-/** Bump when the crops or the backbone change: the cache is rebuilt. */
-export const FEATURES_VERSION = 'outfit-features-1:crop-grey128-square224,mobilenet-v2-flatten_1-l2,selfie-0.5';
+/** Bump when the crops or the garment model change: the cache is rebuilt. */
+export const FEATURES_VERSION = 'outfit-features-3:crop-grey128-square224,garment-net-embed-l2,selfie-0.5,lookalike-mobilenet-v2-flatten_1-l2';
 
 export interface FeatureItem {
   photo: string;
@@ -42,16 +44,24 @@ export interface FeatureItem {
   maskRow: number;
   /** Row of the "box" (person-cut) crop's vector. */
   boxRow: number;
-  /** Mean RGB (0..255) of the box crop's kept pixels. */
-  colour: [number, number, number];
+  /** Mean RGB (0..255) of the kept pixels of the mask crop and of the box crop. */
+  maskColour: [number, number, number];
+  boxColour: [number, number, number];
 }
 
 export interface FeatureCache {
   version: string;
   dim: number;
   items: FeatureItem[];
-  /** rows x dim, L2-normalised backbone vectors. */
+  /** rows x dim, L2-normalised garment-net embeddings. */
   vectors: Float32Array;
+  /**
+   * items x lookalikeDim: the pipeline's MobileNetV2 backbone vector (flatten_1, L2-normalised) of each
+   * item's mask crop. Not a model input: only the yardstick for the evaluation's "closest look-alike
+   * from another photo" built independently of the features the scorers use (docs/outfits.md).
+   */
+  lookalikeDim: number;
+  lookalike: Float32Array;
 }
 
 /** CCP label -> category, from categories.json's "ccp" map (ignored and non-garment labels have none). */
@@ -73,15 +83,17 @@ export function outfitItems(photo: CcpPhoto, categories: Map<string, Category>) 
 }
 
 export interface CropModels {
-  backbone: backbone.Backbone;
+  garmentNet: garmentNet.GarmentNet;
   segmenter: selfie.Segmenter;
   dispose(): void;
 }
 
-export async function loadCropModels(modelsDir?: string): Promise<CropModels> {
-  const locate = fileModels(modelsDir);
-  const [bb, seg] = await Promise.all([backbone.load(locate('mobilenet-v2')), selfie.load(locate('selfie'))]);
-  return { backbone: bb, segmenter: seg, dispose: () => (bb.dispose(), seg.dispose()) };
+export async function loadCropModels(modelsDir = DEFAULT_MODELS_DIR): Promise<CropModels> {
+  const [net, seg] = await Promise.all([
+    garmentNet.load({ source: fileHandler(join(modelsDir, 'trained/garment-net/model.json')) }),
+    selfie.load(fileHandler(join(modelsDir, 'selfie/model.json'))),
+  ]);
+  return { garmentNet: net, segmenter: seg, dispose: () => (net.dispose(), seg.dispose()) };
 }
 
 /** The person test of a photo (selfie model on the letterboxed photo). */
@@ -104,15 +116,28 @@ export async function personTest(models: CropModels, image: RgbaImage): Promise<
   }
 }
 
-/** Backbone vectors (L2-normalised) of crops of one photo: one backbone call. */
+/** garment-net embeddings (L2-normalised) and mean colours of crops of one photo: one model call. */
 export async function embedCrops(models: CropModels, image: RgbaImage, crops: { box: Box; keep?: KeepTest }[]) {
   const s = CROP.size;
   const buf = new Float32Array(crops.length * s * s * 3);
   const colours = crops.map((c, i) => garmentCrop(image, c.box, c.keep, buf, i * s * s * 3));
   const batch = tf.tensor4d(buf, [crops.length, s, s, 3]);
   try {
-    const vectors = await models.backbone.embed(batch);
+    const vectors = await models.garmentNet.embed(batch);
     return crops.map((_, i) => ({ vector: vectors[i], colour: colours[i] ?? [CROP.grey, CROP.grey, CROP.grey] as [number, number, number] }));
+  } finally {
+    batch.dispose();
+  }
+}
+
+/** The pipeline backbone's vectors (L2-normalised) of crops of one photo (look-alike yardstick only). */
+async function backboneCrops(model: backbone.Backbone, image: RgbaImage, crops: { box: Box; keep?: KeepTest }[]): Promise<Float32Array[]> {
+  const s = CROP.size;
+  const buf = new Float32Array(crops.length * s * s * 3);
+  crops.forEach((c, i) => garmentCrop(image, c.box, c.keep, buf, i * s * s * 3));
+  const batch = tf.tensor4d(buf, [crops.length, s, s, 3]);
+  try {
+    return await model.embed(batch);
   } finally {
     batch.dispose();
   }
@@ -126,16 +151,16 @@ export async function readMask(dataDir: string, id: string): Promise<{ width: nu
   return { width: png.width, data: grey };
 }
 
-const cacheFiles = (dir: string) => ({ index: join(dir, 'index.json'), bin: join(dir, 'features.bin') });
+const cacheFiles = (dir: string) => ({ index: join(dir, 'index.json'), bin: join(dir, 'features.bin'), lookalike: join(dir, 'lookalike.bin') });
+
+const floats = (bytes: Buffer) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 
 export async function readFeatureCache(dir: string): Promise<FeatureCache | null> {
   const f = cacheFiles(dir);
-  if (!existsSync(f.index) || !existsSync(f.bin)) return null;
-  const index = JSON.parse(await readFile(f.index, 'utf8')) as Omit<FeatureCache, 'vectors'>;
+  if (!existsSync(f.index) || !existsSync(f.bin) || !existsSync(f.lookalike)) return null;
+  const index = JSON.parse(await readFile(f.index, 'utf8')) as Omit<FeatureCache, 'vectors' | 'lookalike'>;
   if (index.version !== FEATURES_VERSION) return null;
-  const bytes = await readFile(f.bin);
-  const vectors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { ...index, vectors };
+  return { ...index, vectors: floats(await readFile(f.bin)), lookalike: floats(await readFile(f.lookalike)) };
 }
 
 /** Builds (or reads) the feature cache of every pixel-kind photo of `dataDir` in `cacheDir`. */
@@ -149,8 +174,10 @@ export async function featureCache(dataDir: string, cacheDir: string, log: (s: s
   const categories = await ccpCategories(dataDir);
   const photos = ann.photos.filter((p) => p.kind === 'pixel');
   const models = await loadCropModels(modelsDir);
+  const mobilenet = await backbone.load(fileHandler(join(modelsDir ?? DEFAULT_MODELS_DIR, 'mobilenet-v2/model.json')));
   const items: FeatureItem[] = [];
   const rows: Float32Array[] = [];
+  const looks: Float32Array[] = [];
   const start = performance.now();
   try {
     let done = 0;
@@ -174,24 +201,33 @@ export async function featureCache(dataDir: string, cacheDir: string, log: (s: s
         return [{ box: g.box, keep: own }, { box: g.box, keep: person }];
       });
       const out = await embedCrops(models, image, crops);
+      const look = await backboneCrops(mobilenet, image, crops.filter((_, i) => i % 2 === 0));
       garments.forEach((g, i) => {
         items.push({
           photo: p.id, split: p.split, label: g.label, category: g.category, box: g.box, pixels: g.pixels,
-          maskRow: rows.length, boxRow: rows.length + 1, colour: out[2 * i + 1].colour.map((v) => Math.round(v)) as [number, number, number],
+          maskRow: rows.length, boxRow: rows.length + 1,
+          maskColour: out[2 * i].colour.map((v) => Math.round(v)) as [number, number, number],
+          boxColour: out[2 * i + 1].colour.map((v) => Math.round(v)) as [number, number, number],
         });
         rows.push(out[2 * i].vector, out[2 * i + 1].vector);
+        looks.push(look[i]);
       });
       if (done % 25 === 0 || done === photos.length) log(`features ${done}/${photos.length} photos, ${items.length} garments, ${((performance.now() - start) / 1000).toFixed(0)} s`);
     }
   } finally {
     models.dispose();
+    mobilenet.dispose();
   }
   const dim = rows[0]?.length ?? 0;
+  const lookalikeDim = looks[0]?.length ?? 0;
+  const lookalike = new Float32Array(looks.length * lookalikeDim);
+  looks.forEach((r, i) => lookalike.set(r, i * lookalikeDim));
   const vectors = new Float32Array(rows.length * dim);
   rows.forEach((r, i) => vectors.set(r, i * dim));
   await mkdir(cacheDir, { recursive: true });
   const f = cacheFiles(cacheDir);
   await writeFile(f.bin, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength));
-  await writeFile(f.index, JSON.stringify({ version: FEATURES_VERSION, dim, items }));
-  return { version: FEATURES_VERSION, dim, items, vectors };
+  await writeFile(f.lookalike, Buffer.from(lookalike.buffer, lookalike.byteOffset, lookalike.byteLength));
+  await writeFile(f.index, JSON.stringify({ version: FEATURES_VERSION, dim, lookalikeDim, items }));
+  return { version: FEATURES_VERSION, dim, items, vectors, lookalikeDim, lookalike };
 }

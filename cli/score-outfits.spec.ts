@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPerson, useWasm } from '../workers/node/test-support';
+import { loadWeights, OUTFIT } from '../workers/models/outfit-scorer';
+import { fileHandler } from '../workers/node/fs-models';
 import { scoreOutfits } from './score-outfits';
 import { STUDENT_DIR } from './train-paths';
 
@@ -28,6 +30,13 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("the shipped student takes garmentInput's vectors (garment-net embedding + colour)", async () => {
+    const { config, weights } = await loadWeights(fileHandler(join(STUDENT_DIR, 'model.json')));
+    Object.values(weights).forEach((t) => t.dispose());
+    expect(config.kind).toBe('student');
+    expect(config.inputDim).toBe(OUTFIT.inputDim);
   });
 
   it('scores good outfits and reports the bad ones per outfit', async () => {

@@ -5,7 +5,8 @@
  *      photos are DIR/photos/<photo>.jpg (any split).
  * Out: {"scores": {"o1": 0.73}}, 0..1, higher = more compatible.
  * Each garment is cropped exactly as in training's "box" crops (crop.ts; pixels the selfie model does
- * not call person are grey) and embedded with the backbone. An outfit with a problem (missing photo,
+ * not call person are grey: only a box is known here, not the garment's own mask) and embedded with
+ * garment-net; its input is garmentInput(embedding, mean colour of the kept pixels). An outfit with a problem (missing photo,
  * bad box, unknown category, not 2..8 garments) is reported on stderr and left out; the rest go on.
  */
 import { readFile, writeFile } from 'node:fs/promises';

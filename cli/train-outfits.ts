@@ -7,7 +7,11 @@
  *   npm run train -- student --data ../shared/data/ccp   student with FND + CL from the saved teacher
  * options: --cache DIR (default .cache), --steps N (student steps), --teacher-steps N, --seed N,
  *          --alpha A (FND weight, 0.2), --fnd-margin M (0.5), --cl-weight W (0.2),
- *          --models DIR (default public/models), --no-doc (do not rewrite docs/outfits.md)
+ *          --substitute P (look-alike substitution probability, 0.8), --train-crops mask|both (both),
+ *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes mobilenet|garment-net|both (both),
+ *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
+ *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
+ *          --no-save (do not ship the student), --no-colour (garments without colour; never shipped)
  *
  * Train on CCP `train` (pixel photos), evaluate on `val`, both built across photos (see
  * workers/models/outfit-scorer/train.ts). Progress goes to stderr; the table to stdout.
@@ -29,27 +33,46 @@ const DOC = join(ROOT, 'docs/outfits.md');
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-/** Rows: 0 = "mask" crop, 1 = "box" crop (the inference crop). */
+/**
+ * Crop kinds (rows of a pool garment): 0 = "mask" crop (the garment's own pixels: what the app embeds,
+ * the crop of every headline figure), 1 = "box" crop (person pixels of the box: score-outfits' crop).
+ */
+const MASK = 0;
 const BOX = 1;
 
-/** The garments of one split, each crop's row the model input (garmentInput). */
-export function poolOf(cache: FeatureCache, split: string): Pool {
+/**
+ * Weight of the colour distance in look-alikes (nearestLookalikes): garment-net's embedding is nearly
+ * blind to colour (trained with colour jitter), so look-alikes by the embedding alone are "a garment of
+ * the same type", of any colour. At 2 a Lab difference of about 30 costs as much as 0.4 of cosine.
+ */
+const LOOKALIKE_COLOUR = 2;
+
+/**
+ * The garments of one split, each crop's row the model input (garmentInput). `colour` false (experiments
+ * only: the app's garmentInput always has the colour) gives every garment the same neutral colour.
+ */
+export function poolOf(cache: FeatureCache, split: string, colour = true): Pool {
   const garments: Pool['garments'] = [];
   const outfits = new Map<string, number[]>();
   const inputs: Float32Array[] = [];
-  const row = (r: number, colour: [number, number, number]) => {
-    inputs.push(garmentInput(cache.vectors.subarray(r * cache.dim, (r + 1) * cache.dim), colour));
+  const yardstick: number[] = [];
+  const row = (r: number, rgb: readonly [number, number, number]) => {
+    inputs.push(garmentInput(cache.vectors.subarray(r * cache.dim, (r + 1) * cache.dim), colour ? rgb : undefined));
     return inputs.length - 1;
   };
-  for (const it of cache.items) {
-    if (it.split !== split) continue;
+  cache.items.forEach((it, i) => {
+    if (it.split !== split) return;
+    yardstick.push(i);
     outfits.set(it.photo, [...(outfits.get(it.photo) ?? []), garments.length]);
-    // The colour is the box crop's for both crop kinds: the one known at inference.
-    garments.push({ photo: it.photo, category: it.category, rows: [row(it.maskRow, it.colour), row(it.boxRow, it.colour)] });
-  }
+    // Each crop with its own mean colour, as the app (mask crop) and score-outfits (box crop) compute it.
+    garments.push({ photo: it.photo, category: it.category, rows: [row(it.maskRow, it.maskColour), row(it.boxRow, it.boxColour)] });
+  });
+  const d = cache.lookalikeDim;
+  const look = new Float32Array(yardstick.length * d);
+  yardstick.forEach((i, j) => look.set(cache.lookalike.subarray(i * d, (i + 1) * d), j * d));
   const vectors = new Float32Array(inputs.length * OUTFIT.inputDim);
   inputs.forEach((v, i) => vectors.set(v, i * OUTFIT.inputDim));
-  return { dim: OUTFIT.inputDim, vectors, garments, outfits: [...outfits.values()] };
+  return { dim: OUTFIT.inputDim, vectors, garments, outfits: [...outfits.values()], yardstick: { dim: d, vectors: look } };
 }
 
 /** Writes tfjs artifacts to `dir` (model.json + weights.bin). */
@@ -71,16 +94,16 @@ export interface Throughput {
   wardrobe10kMs: number;
 }
 
-/** Median of 3 timed runs after a warm-up, on `pool`'s box-crop vectors. */
+/** Median of 3 timed runs after a warm-up, on `pool`'s mask-crop vectors. */
 async function throughput(config: ScorerConfig, weights: Record<string, tf.Tensor>, pool: Pool): Promise<Throughput> {
-  const garments = pool.garments.map((g) => ({ vector: pool.vectors.subarray(g.rows[BOX] * pool.dim, (g.rows[BOX] + 1) * pool.dim), category: g.category }));
+  const garments = pool.garments.map((g) => ({ vector: pool.vectors.subarray(g.rows[MASK] * pool.dim, (g.rows[MASK] + 1) * pool.dim), category: g.category }));
   let seed = 1;
   const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
   const outfitsOf = (n: number, m: number) => Array.from({ length: n }, () => Array.from({ length: 5 }, () => Math.floor(rand() * m)));
   const run = async (gs: typeof garments, outfits: number[][]) => {
     const t0 = performance.now();
     const s = tf.tidy(() => {
-      const { items, cats } = garmentTensors(gs);
+      const { items, cats } = garmentTensors(gs, config.inputDim);
       return scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits);
     });
     await s.data();
@@ -103,6 +126,10 @@ interface Row {
   name: string;
   auc: number;
   fitb: number;
+  /** The same val outfits with box crops (score-outfits). */
+  box: { auc: number; fitb: number };
+  /** Val outfits whose look-alikes are found by garment-net + colour (mask crops). */
+  own: { auc: number; fitb: number };
   params: number;
   bytes: number;
   speed: Throughput;
@@ -112,9 +139,9 @@ interface Row {
 
 function table(rows: Row[]): string {
   const lines = [
-    '| model | val AUC | val FITB | parameters | bytes (float32) | outfits/s (own garments) | 10k outfits from a wardrobe (ms) |',
-    '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.auc.toFixed(3)} | ${r.fitb.toFixed(3)} | ${r.params.toLocaleString('en')} | ${r.bytes.toLocaleString('en')} | ${Math.round(r.speed.coldPerSecond).toLocaleString('en')} | ${r.speed.wardrobe10kMs.toFixed(0)} |`),
+    '| model | val AUC | val FITB | AUC / FITB, box crops | AUC / FITB, garment-net look-alikes | parameters | bytes (float32) | outfits/s (own garments) | 10k outfits from a wardrobe (ms) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.auc.toFixed(3)} | ${r.fitb.toFixed(3)} | ${r.box.auc.toFixed(3)} / ${r.box.fitb.toFixed(3)} | ${r.own.auc.toFixed(3)} / ${r.own.fitb.toFixed(3)} | ${r.params.toLocaleString('en')} | ${r.bytes.toLocaleString('en')} | ${Math.round(r.speed.coldPerSecond).toLocaleString('en')} | ${r.speed.wardrobe10kMs.toFixed(0)} |`),
   ];
   return lines.join('\n');
 }
@@ -137,6 +164,8 @@ async function main(argv: string[]): Promise<void> {
       data: { type: 'string' }, cache: { type: 'string' }, steps: { type: 'string' }, 'teacher-steps': { type: 'string' },
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
       alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
+      substitute: { type: 'string' }, 'student-dim': { type: 'string' }, 'train-crops': { type: 'string' }, 'no-colour': { type: 'boolean' },
+      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' },
     },
     strict: true,
   });
@@ -150,12 +179,22 @@ async function main(argv: string[]): Promise<void> {
   const info = await chooseBackend('wasm', { wasmPaths: nodeWasmDir() });
   log(`backend: ${info.reason}`);
   const cache = await featureCache(values.data, join(cacheRoot, 'outfit-features'), log, values.models);
-  const train = poolOf(cache, 'train');
-  const val = poolOf(cache, 'val');
+  const train = poolOf(cache, 'train', !values['no-colour']);
+  const val = poolOf(cache, 'val', !values['no-colour']);
   log(`train: ${train.outfits.length} outfits, ${train.garments.length} garments; val: ${val.outfits.length} outfits, ${val.garments.length} garments`);
   // Look-alikes by the "mask" crop (the garment itself, without any background).
-  const trainLook = nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, 0);
-  const evalSet = buildEval(val, nearestLookalikes(val, 10, 0), seed + 1000);
+  const lookBy = values['train-lookalikes'] ?? 'both';
+  if (!['mobilenet', 'garment-net', 'both'].includes(lookBy)) throw new Error(`--train-lookalikes must be mobilenet, garment-net or both, got ${lookBy}`);
+  const colourW = Number(values['lookalike-colour'] ?? LOOKALIKE_COLOUR);
+  const byYardstick = () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, 0, true);
+  const byOwn = () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, colourW);
+  // "both": each garment's look-alikes by either measure (the val sets are built with one each).
+  const trainLook = lookBy === 'mobilenet' ? byYardstick() : lookBy === 'garment-net' ? byOwn() : ((a, b) => a.map((l, i) => [...new Set([...l, ...b[i]])]))(byYardstick(), byOwn());
+  // Val look-alikes: fixed, whatever the training uses (one val set for every model). The headline set
+  // finds them with the yardstick (MobileNetV2 vectors, not a scorer input); the second with
+  // garment-net + colour (the scorers' own input space, a friendlier construction).
+  const evalSet = buildEval(val, nearestLookalikes(val, 10, MASK, 0, true), seed + 1000);
+  const evalOwn = buildEval(val, nearestLookalikes(val, 10, MASK, LOOKALIKE_COLOUR), seed + 1000);
   log(`val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions`);
 
   const studentSteps = Number(values.steps ?? 400);
@@ -164,16 +203,21 @@ async function main(argv: string[]): Promise<void> {
     alpha: Number(values.alpha ?? TRAIN_DEFAULTS.alpha),
     fndMargin: Number(values['fnd-margin'] ?? TRAIN_DEFAULTS.fndMargin),
     clWeight: Number(values['cl-weight'] ?? 0.2),
+    substitute: Number(values.substitute ?? TRAIN_DEFAULTS.substitute),
+    crops: values['train-crops'] === 'mask' ? [MASK] : [MASK, BOX],
   };
-  const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: 5e-4 };
+  const studentConfig: ScorerConfig = values['student-dim'] ? { ...STUDENT_CONFIG, dim: Number(values['student-dim']), hidden: Number(values['student-dim']) } : STUDENT_CONFIG;
+  const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: Number(values['teacher-lr'] ?? 5e-4) };
   const studentOpts: TrainOptions = { ...base, steps: studentSteps, lr: 2e-3 };
   const rows: Row[] = [];
   const measure = async (name: string, config: ScorerConfig, weights: Record<string, tf.Tensor>, curve: number[], flagged?: number) => {
-    const m = await evaluate(poolScorer(config, weights, val, BOX), evalSet);
+    const m = await evaluate(poolScorer(config, weights, val, MASK), evalSet);
+    const box = await evaluate(poolScorer(config, weights, val, BOX), evalSet);
+    const own = await evaluate(poolScorer(config, weights, val, MASK), evalOwn);
     const speed = await throughput(config, weights, val);
     const params = parameterCount(config);
-    const row = { name, ...m, params, bytes: params * 4, speed, flagged, curve };
-    log(`${name}: AUC ${m.auc.toFixed(3)} FITB ${m.fitb.toFixed(3)} params ${params} cold ${speed.coldPerSecond.toFixed(0)}/s 10k ${speed.wardrobe10kMs.toFixed(0)} ms${flagged !== undefined ? ` flagged ${(flagged * 100).toFixed(1)}%` : ''}`);
+    const row = { name, ...m, box, own, params, bytes: params * 4, speed, flagged, curve };
+    log(`${name}: AUC ${m.auc.toFixed(3)} FITB ${m.fitb.toFixed(3)} (box crops ${box.auc.toFixed(3)} / ${box.fitb.toFixed(3)}; garment-net look-alikes ${own.auc.toFixed(3)} / ${own.fitb.toFixed(3)}) params ${params} cold ${speed.coldPerSecond.toFixed(0)}/s 10k ${speed.wardrobe10kMs.toFixed(0)} ms${flagged !== undefined ? ` flagged ${(flagged * 100).toFixed(1)}%` : ''}`);
     rows.push(row);
     return row;
   };
@@ -201,16 +245,17 @@ async function main(argv: string[]): Promise<void> {
     { name: 'student + CL', fnd: false, cl: true },
     { name: 'student + FND + CL', fnd: true, cl: true },
   ];
-  // "student" trains only the shipped variant; "outfits" runs the whole ablation.
-  const variants = command === 'student' ? all.slice(3) : all;
+  // "student" trains only the shipped variant, "outfits" runs the whole ablation (unless --variants).
+  const wanted = values.variants?.split(',');
+  const variants = wanted ? all.filter((v) => wanted.includes(v.name.replace('student ', '').replace(/ /g, ''))) : command === 'student' ? all.slice(3) : all;
   let shipped: { weights: Record<string, tf.Tensor>; row: Row } | null = null;
   for (const v of variants) {
     const t1 = performance.now();
-    log(`${v.name}: ${parameterCount(STUDENT_CONFIG)} parameters, ${studentOpts.steps} steps`);
+    log(`${v.name}: ${parameterCount(studentConfig)} parameters, ${studentOpts.steps} steps`);
     const opts = { ...studentOpts, clWeight: v.cl ? base.clWeight : 0 };
-    const res = await trainScorer(STUDENT_CONFIG, train, trainLook, opts, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined);
+    const res = await trainScorer(studentConfig, train, trainLook, opts, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined);
     log(`${v.name} trained in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
-    const row = await measure(v.name, STUDENT_CONFIG, res.weights, res.curve, v.fnd ? res.flagged : undefined);
+    const row = await measure(v.name, studentConfig, res.weights, res.curve, v.fnd ? res.flagged : undefined);
     if (v.fnd && v.cl) shipped = { weights: res.weights, row };
     else tf.dispose(Object.values(res.weights));
   }
@@ -221,22 +266,27 @@ async function main(argv: string[]): Promise<void> {
     `FND flagged ${rows.filter((r) => r.flagged !== undefined).map((r) => `${(r.flagged! * 100).toFixed(1)}% (${r.name})`).join(', ')} of the sampled negatives.`;
   process.stdout.write(`${text}\n`);
   if (!values['no-doc']) await writeDoc(text);
-  if (shipped) {
+  // A student trained without colours would get them from garmentInput in the app: never shipped.
+  if (shipped && (values['no-colour'] || values['no-save'])) log('the student is not saved (--no-colour / --no-save)');
+  else if (shipped) {
     const cmd = commandLine;
-    await save(STUDENT_CONFIG, shipped.weights, dirSaver(STUDENT_DIR));
+    await save(studentConfig, shipped.weights, dirSaver(STUDENT_DIR));
     const r = shipped.row;
     const card = {
       name: 'outfit-student',
-      use: 'outfit compatibility score (0..1) of 2..8 garments from their backbone vectors (mobilenet-v2 flatten_1 of grey-background garment crops) and categories',
+      use: 'outfit compatibility score (0..1) of 2..8 garments from garmentInput (garment-net 128-d embedding of the grey-background garment crop + Lab of its mean colour) and categories',
+      input: { embedding: 'garment-net garment_embed, L2-normalised (public/models/trained/garment-net)', dim: OUTFIT.inputDim, colour_features: 'Lab of the mean colour of the kept crop pixels: L/100, a/64, b/64, chroma/64' },
       format: 'mirror-outfit-scorer',
-      version: '1',
+      version: '2',
       source: `trained by Mirror: ${cmd}`,
       license: 'MIT (weights trained by this project)',
-      training_data: `Clothing Co-Parsing (Yang et al., CVPR 2014) train split: ${train.outfits.length} pixel-annotated outfit photos, ${train.garments.length} garments; positives rebuilt across photos with same-category look-alikes`,
+      training_data: `Clothing Co-Parsing (Yang et al., CVPR 2014) train split: ${train.outfits.length} pixel-annotated outfit photos, ${train.garments.length} garments; positives rebuilt across photos with same-category look-alikes (${lookBy}); FND alpha ${base.alpha}, margin ${base.fndMargin}; CL weight ${base.clWeight}`,
       date: new Date().toISOString().slice(0, 10),
       metrics: {
-        split: `CCP val (${val.outfits.length} photos), outfits built across photos`,
+        split: `CCP val (${val.outfits.length} photos), outfits built across photos (look-alikes by the MobileNetV2 yardstick), mask crops`,
         auc: Number(r.auc.toFixed(4)), fitb: Number(r.fitb.toFixed(4)), parameters: r.params,
+        box_crops: { auc: Number(r.box.auc.toFixed(4)), fitb: Number(r.box.fitb.toFixed(4)) },
+        garment_net_lookalikes: { auc: Number(r.own.auc.toFixed(4)), fitb: Number(r.own.fitb.toFixed(4)) },
         outfits_per_second_own_garments: Math.round(r.speed.coldPerSecond), ms_10k_outfits_wardrobe: Number(r.speed.wardrobe10kMs.toFixed(1)),
         teacher_auc: Number(rows[0].auc.toFixed(4)), teacher_fitb: Number(rows[0].fitb.toFixed(4)),
       },

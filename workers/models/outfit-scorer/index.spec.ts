@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '../../../common/categories';
 import { useWasm } from '../../node/test-support';
 import { CROP, checkBox, garmentCrop } from './crop';
-import { fromWeights, initWeights, load, OUTFIT, parameterCount, rng, save, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from './index';
+import { colourFeatures, fromWeights, garmentInput, initWeights, load, loadWeights, OUTFIT, parameterCount, rng, save, STUDENT_CONFIG, TEACHER_CONFIG, weightShapes, type ScorerConfig } from './index';
 import {
   auc, buildEval, erase, evaluate, fndWeights, infoNce, nearestLookalikes, poolScorer, rankLoss, replace, substitute, trainScorer,
   TRAIN_DEFAULTS, type Pool,
@@ -115,6 +115,32 @@ describe('outfit scorer', () => {
     }));
   });
 
+  it('look-alikes: by garment-net embedding, by embedding + colour, or by the yardstick vectors', () => {
+    // Three tops of three photos: 1 has 0's embedding but another colour, 2 a near embedding and 0's colour.
+    const e = OUTFIT.embeddingDim;
+    const unit = (i: number, j: number, w: number) => {
+      const v = new Float32Array(e);
+      v[i] = 1;
+      v[j] = w;
+      const n = Math.hypot(1, w);
+      return v.map((x) => x / n);
+    };
+    const inputs = [garmentInput(unit(0, 1, 0), [200, 30, 30]), garmentInput(unit(0, 1, 0), [30, 30, 200]), garmentInput(unit(0, 1, 0.5), [200, 30, 30])];
+    const vectors = new Float32Array(3 * OUTFIT.inputDim);
+    inputs.forEach((v, i) => vectors.set(v, i * OUTFIT.inputDim));
+    const pool: Pool = {
+      dim: OUTFIT.inputDim, vectors, outfits: [[0], [1], [2]],
+      garments: [0, 1, 2].map((i) => ({ photo: `p${i}`, category: 'top' as const, rows: [i] })),
+      // Yardstick vectors: 0 and 1 close, 2 far from both.
+      yardstick: { dim: 2, vectors: Float32Array.from([1, 0, 0.9, 0.1, 0, 1]) },
+    };
+    expect(nearestLookalikes(pool, 1)[0]).toEqual([1]); // embedding only: the same embedding wins
+    expect(nearestLookalikes(pool, 1, 0, 2)[0]).toEqual([2]); // colour counts: same colour, near embedding
+    expect(nearestLookalikes(pool, 1, 0, 0, true)[0]).toEqual([1]);
+    expect(nearestLookalikes(pool, 1, 0, 0, true)[2]).toEqual([1]);
+    expect(() => nearestLookalikes({ ...pool, yardstick: undefined }, 1, 0, 0, true)).toThrow(/no look-alike yardstick/);
+  });
+
   it('evaluation sets are built across photos and AUC is computed right', () => {
     expect(auc([3, 2], [1, 2])).toBeCloseTo(0.875);
     const pool = generatedPool(16, 4);
@@ -172,6 +198,48 @@ describe('outfit scorer', () => {
     await expect(scorer.score(garments, [[0, 42]])).rejects.toThrow(/not in 0..9/);
     scorer.dispose();
     loaded.dispose();
+  });
+
+  it('garmentInput: the garment-net embedding as it is, then the Lab of the mean colour; other widths refused', () => {
+    const r = rng(4);
+    const embedding = Float32Array.from({ length: OUTFIT.embeddingDim }, () => r() - 0.5);
+    const red = garmentInput(embedding, [200, 30, 30]);
+    const blue = garmentInput(embedding, [30, 30, 200]);
+    expect(red).toHaveLength(OUTFIT.inputDim);
+    expect(Array.from(red.subarray(0, OUTFIT.embeddingDim))).toEqual(Array.from(embedding));
+    const colour = (v: Float32Array) => Array.from(v.subarray(OUTFIT.embeddingDim));
+    expect(colour(red)).toEqual(colourFeatures([200, 30, 30]).map(Math.fround));
+    expect(colour(red)[1]).toBeGreaterThan(0.5); // a* of red: strongly positive
+    expect(colour(blue)[2]).toBeLessThan(-0.5); // b* of blue: strongly negative
+    // No colour known: neutral grey, L about 0.54 and no chroma.
+    const grey = colour(garmentInput(embedding));
+    expect(grey[0]).toBeCloseTo(0.54, 2);
+    expect(grey[3]).toBeCloseTo(0, 3);
+    // The old backbone's 1280-d vectors (or anything but garment-net's width) are refused, by name.
+    expect(() => garmentInput(new Float32Array(1280))).toThrow(/1280 values, expected 128 \(garment-net\)/);
+  });
+
+  it("a model's input width comes from its own weights: configs without inputDim load, wrong garment widths are refused", async () => {
+    const narrow: ScorerConfig = { ...TINY_STUDENT, inputDim: 16 };
+    expect(weightShapes(narrow).item_w).toEqual([16, 8]);
+    let saved: tf.io.ModelArtifacts | undefined;
+    const weights = initWeights(narrow, 5);
+    await save(narrow, weights, tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    tf.dispose(Object.values(weights));
+    // A model.json written before inputDim was in the config.
+    const { inputDim: _, ...old } = narrow;
+    const artifacts = { ...saved!, modelTopology: { format: 'mirror-outfit-scorer', config: old } as unknown as tf.io.ModelArtifacts['modelTopology'] };
+    const loaded = await loadWeights(tf.io.fromMemory(artifacts));
+    expect(loaded.config.inputDim).toBe(16);
+    const scorer = await load(tf.io.fromMemory(artifacts));
+    const g = (n: number) => ({ vector: new Float32Array(n), category: 'top' as const });
+    expect(await scorer.score([g(16), g(16)], [[0, 1]])).toHaveLength(1);
+    await expect(scorer.score([g(16), g(OUTFIT.inputDim)], [[0, 1]])).rejects.toThrow(/garment 1: vector has \d+ values, expected 16/);
+    scorer.dispose();
+    tf.dispose(Object.values(loaded.weights));
   });
 
   it('crops: grey outside the kept pixels and the box, bad boxes refused', () => {

@@ -1,17 +1,17 @@
 /**
  * Outfit compatibility scorer: how well a set of garments goes together (higher = more compatible).
  *
- * Two sizes of the same job, both on the backbone's garment vectors (workers/models/backbone, 1280-d,
- * L2-normalised, of crop.ts' grey-background crops) plus the garment's category:
- *  - teacher: item layer (1280 -> 128) + 2 self-attention blocks over the garments (4 heads, feed-forward
- *    256, layer norm) + attention pooling with a learned seed (PMA) + score MLP. ~0.5 M parameters;
- *    trained in Node, kept in .cache/, never shipped.
- *  - student: item layer (1280 -> 24) + one attention pooling with a learned seed, mean pooling and the
- *    mean pairwise agreement of the garments + score MLP. ~35 k parameters; shipped in
- *    public/models/trained/outfit-student/.
+ * Two sizes of the same job, both on garmentInput's vector of every garment (its garment-net embedding,
+ * workers/models/garment-net, 128-d, L2-normalised, of crop.ts' grey-background crop, plus a few numbers
+ * of its mean colour) and its category:
+ *  - teacher: item layer (I -> 128) + 2 self-attention blocks over the garments (4 heads, feed-forward
+ *    256, layer norm) + attention pooling with a learned seed (PMA) + score MLP; trained in Node, kept in
+ *    .cache/, never shipped.
+ *  - student: item layer (I -> 24) + one attention pooling with a learned seed, mean pooling and the
+ *    mean pairwise agreement of the garments + score MLP; shipped in public/models/trained/outfit-student/.
  *
- * Tensor layouts (S = OUTFIT.slots; empty slots are masked out everywhere):
- *   items    float [N, 1280]  garment inputs        cats  float [N, 8] one-hot category (CATEGORIES order)
+ * Tensor layouts (S = OUTFIT.slots, I = config.inputDim; empty slots are masked out everywhere):
+ *   items    float [N, I]     garment inputs        cats  float [N, 8] one-hot category (CATEGORIES order)
  *   slots    float [B, S, d]  encoded garments      mask  float [B, S] 1 = garment, 0 = empty slot
  *   scores   float [B]        logits (pre-sigmoid)  embedding float [B, d] pooled outfit vector (for CL)
  * Only dense ops (matMul, softmax, elementwise) are used in training: they all have gradients on WASM
@@ -20,15 +20,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
-import { EMBEDDING_DIM } from '../../../common/constants';
+import { toLab } from '../../pipeline/colours';
 import type { ModelSource } from '../io';
 import { rng } from '../../../common/random';
+
+/** Width of a garment's stored embedding: garment-net's `garment_embed` output (GarmentNet.dim). */
+export const GARMENT_EMBEDDING_DIM = 128;
+/** Numbers garmentInput appends for the garment's mean colour (see colourFeatures). */
+export const COLOUR_FEATURES = 4;
 
 export const OUTFIT = {
   /** Garments per outfit at most (CCP outfits have 2..8 after dropping tiny ones). */
   slots: 8,
-  /** Input vector size: the backbone features (see garmentInput). */
-  inputDim: EMBEDDING_DIM,
+  /** garment-net embedding width (the first values of a garment input). */
+  embeddingDim: GARMENT_EMBEDDING_DIM,
+  /** Garment input size of the current models: embedding + colour (see garmentInput). */
+  inputDim: GARMENT_EMBEDDING_DIM + COLOUR_FEATURES,
   categories: CATEGORIES.length,
   /** Bias added to attention logits of empty slots. */
   maskBias: -1e9,
@@ -38,6 +45,8 @@ export type ScorerKind = 'teacher' | 'student';
 
 export interface ScorerConfig {
   kind: ScorerKind;
+  /** Garment input width (garmentInput's length when the model was trained). */
+  inputDim: number;
   /** Width of encoded garments. */
   dim: number;
   /** Teacher only: self-attention blocks, heads, feed-forward width. */
@@ -49,12 +58,12 @@ export interface ScorerConfig {
 }
 
 // Sizes bounded by training time: on one shared WASM thread a step of the teacher costs ~0.5 s at these sizes.
-export const TEACHER_CONFIG: ScorerConfig = { kind: 'teacher', dim: 128, blocks: 2, heads: 4, ff: 256, hidden: 64 };
-export const STUDENT_CONFIG: ScorerConfig = { kind: 'student', dim: 24, blocks: 0, heads: 1, ff: 0, hidden: 24 };
+export const TEACHER_CONFIG: ScorerConfig = { kind: 'teacher', inputDim: OUTFIT.inputDim, dim: 128, blocks: 2, heads: 4, ff: 256, hidden: 64 };
+export const STUDENT_CONFIG: ScorerConfig = { kind: 'student', inputDim: OUTFIT.inputDim, dim: 24, blocks: 0, heads: 1, ff: 0, hidden: 24 };
 
 /** A batch of outfits as slot tensors (see the layouts above). The caller disposes them. */
 export interface OutfitBatch {
-  /** [B*S, 1280] garment inputs, slot-major within each outfit (zeros in empty slots). */
+  /** [B*S, I] garment inputs, slot-major within each outfit (zeros in empty slots). */
   items: tf.Tensor2D;
   /** [B*S, 8] one-hot categories (zeros in empty slots). */
   cats: tf.Tensor2D;
@@ -62,10 +71,11 @@ export interface OutfitBatch {
   mask: tf.Tensor2D;
 }
 
-export interface ForwardOut {
+/** A type, not an interface, so that it is a tf.TensorContainer (tf.tidy may return it). */
+export type ForwardOut = {
   scores: tf.Tensor1D;
   embedding: tf.Tensor2D;
-}
+};
 
 /** A deterministic PRNG (mulberry32), so that initial weights and sampling repeat with the seed. */
 export { rng };
@@ -73,8 +83,8 @@ export { rng };
 /** Weight shapes of a configuration (name -> shape); biases start at zero, matrices Glorot-uniform. */
 export function weightShapes(c: ScorerConfig): Record<string, number[]> {
   const s: Record<string, number[]> = {
-    in_mean: [OUTFIT.inputDim], in_scale: [OUTFIT.inputDim],
-    item_w: [OUTFIT.inputDim, c.dim], item_b: [c.dim], cat_emb: [OUTFIT.categories, c.dim],
+    in_mean: [c.inputDim], in_scale: [c.inputDim],
+    item_w: [c.inputDim, c.dim], item_b: [c.dim], cat_emb: [OUTFIT.categories, c.dim],
     seed: [1, c.dim], pool_q: [c.dim, c.dim], pool_k: [c.dim, c.dim],
     head_w1: [c.kind === 'teacher' ? c.dim : 3 * c.dim + 1, c.hidden], head_b1: [c.hidden], head_w2: [c.hidden, 1], head_b2: [1],
     proj_w: [c.dim, c.dim],
@@ -151,7 +161,7 @@ export const dense = tf.customGrad(((x: tf.Tensor, w: tf.Tensor, save: tf.GradSa
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor, w: tf.Tensor) => tf.Tensor2D;
 
-/** Encodes garments: [N, 1280] + [N, 8] -> [N, d]. */
+/** Encodes garments: [N, I] + [N, 8] -> [N, d]. */
 export function encodeItems(w: Weights, items: tf.Tensor2D, cats: tf.Tensor2D): tf.Tensor2D {
   const x = tf.mul(tf.sub(items, w.in_mean), w.in_scale);
   return tf.relu(tf.add(tf.add(dense(x, w.item_w), w.item_b), dense(cats, w.cat_emb))) as tf.Tensor2D;
@@ -228,15 +238,27 @@ export function parameterCount(c: ScorerConfig): number {
 }
 
 /**
- * A garment's model input [1280]: its backbone vector. The one place that defines it, in training and at
- * inference. A 7-number mean-colour descriptor of the crop appended here was tried and made both models
- * worse on val (teacher AUC 0.636 vs 0.675, student 0.653 vs 0.665, same seed and steps): the mean
- * colour of a crop carries the photo's light as much as the garment's colour. `rgb` is accepted so that
- * callers need not change when a better colour descriptor comes.
+ * The colour part of a garment input: CIE Lab of the garment's mean colour (sRGB 0..255, the mean of the
+ * kept pixels of its crop: garmentCrop's return value), scaled to about -1..1: [L / 100, a / 64, b / 64,
+ * chroma / 64]. garment-net was trained with colour jitter, so its embedding says little about colour.
+ * No colour known: neutral grey (CROP.grey), as a crop with nothing kept.
  */
-export function garmentInput(backboneVector: ArrayLike<number>, _rgb?: readonly [number, number, number]): Float32Array {
-  if (backboneVector.length !== EMBEDDING_DIM) throw new Error(`backbone vector has ${backboneVector.length} values, expected ${EMBEDDING_DIM}`);
-  return Float32Array.from(backboneVector);
+export function colourFeatures(rgb?: readonly [number, number, number]): [number, number, number, number] {
+  const [l, a, b] = toLab(rgb ?? [128, 128, 128]);
+  return [l / 100, a / 64, b / 64, Math.hypot(a, b) / 64];
+}
+
+/**
+ * A stored garment's model input [OUTFIT.inputDim]: its garment-net embedding (128-d, L2-normalised, of
+ * crop.ts' crop) followed by colourFeatures of its mean colour. The one place that defines it, in
+ * training and at inference (the app's scorer worker, score-outfits).
+ */
+export function garmentInput(embedding: ArrayLike<number>, rgb?: readonly [number, number, number]): Float32Array {
+  if (embedding.length !== OUTFIT.embeddingDim) throw new Error(`garment embedding has ${embedding.length} values, expected ${OUTFIT.embeddingDim} (garment-net)`);
+  const out = new Float32Array(OUTFIT.inputDim);
+  out.set(Array.from(embedding));
+  out.set(colourFeatures(rgb), OUTFIT.embeddingDim);
+  return out;
 }
 
 /** A garment to score: its model input (garmentInput) and category. */
@@ -255,17 +277,17 @@ export interface OutfitScorer {
   dispose(): void;
 }
 
-/** Builds the [N, 1280] and [N, 8] inputs of `garments` (the caller disposes them). */
-export function garmentTensors(garments: { vector: Float32Array; category: Category }[]): { items: tf.Tensor2D; cats: tf.Tensor2D } {
+/** Builds the [N, I] and [N, 8] inputs of `garments` (the caller disposes them); I = the model's inputDim. */
+export function garmentTensors(garments: { vector: Float32Array; category: Category }[], inputDim: number = OUTFIT.inputDim): { items: tf.Tensor2D; cats: tf.Tensor2D } {
   const n = garments.length;
-  const items = new Float32Array(n * OUTFIT.inputDim);
+  const items = new Float32Array(n * inputDim);
   const cats = new Float32Array(n * OUTFIT.categories);
   garments.forEach((g, i) => {
-    if (g.vector.length !== OUTFIT.inputDim) throw new Error(`garment ${i}: vector has ${g.vector.length} values, expected ${OUTFIT.inputDim}`);
-    items.set(g.vector, i * OUTFIT.inputDim);
+    if (g.vector.length !== inputDim) throw new Error(`garment ${i}: vector has ${g.vector.length} values, expected ${inputDim} (garmentInput)`);
+    items.set(g.vector, i * inputDim);
     cats[i * OUTFIT.categories + CATEGORIES.indexOf(g.category)] = 1;
   });
-  return { items: tf.tensor2d(items, [n, OUTFIT.inputDim]), cats: tf.tensor2d(cats, [n, OUTFIT.categories]) };
+  return { items: tf.tensor2d(items, [n, inputDim]), cats: tf.tensor2d(cats, [n, OUTFIT.categories]) };
 }
 
 /** Scores outfits of indices into encoded garments `enc` [N, d]; row N of the gathered table is empty. */
@@ -296,7 +318,7 @@ export function fromWeights(config: ScorerConfig, weights: Record<string, tf.Ten
     async score(garments, outfits) {
       if (outfits.length === 0) return new Float32Array(0);
       const logits = tf.tidy(() => {
-        const { items, cats } = garmentTensors(garments);
+        const { items, cats } = garmentTensors(garments, config.inputDim);
         return tf.sigmoid(scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits));
       });
       const out = (await logits.data()) as Float32Array;
@@ -330,11 +352,13 @@ export async function loadWeights(source: ModelSource): Promise<{ config: Scorer
     throw new Error('not an outfit scorer (model.json needs format "mirror-outfit-scorer" and weights)');
   }
   const weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
-  for (const [name, shape] of Object.entries(weightShapes(topology.config))) {
+  // A model.json without inputDim (written before it was in the config) has it in in_mean's shape.
+  const config: ScorerConfig = { ...topology.config, inputDim: topology.config.inputDim ?? weights.in_mean?.shape[0] };
+  for (const [name, shape] of Object.entries(weightShapes(config))) {
     const t = weights[name];
     if (!t || t.shape.join() !== shape.join()) throw new Error(`outfit scorer weight ${name}: expected [${shape}], got ${t ? `[${t.shape}]` : 'none'}`);
   }
-  return { config: topology.config, weights };
+  return { config, weights };
 }
 
 /** Loads a scorer from a model.json URL or an IOHandler. */

@@ -16,7 +16,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
-import { EMBEDDING_DIM } from '../../../common/constants';
 import { FIXED_WEIGHTS, forward, initWeights, type InputStats, OUTFIT, rng, scoreIndexed, encodeItems, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
 
 /** A garment of the training pool. `rows` are its vectors' rows in `vectors` (one per crop kind). */
@@ -33,6 +32,11 @@ export interface Pool {
   garments: PoolGarment[];
   /** Real outfits: indices into `garments` (all of one photo). */
   outfits: number[][];
+  /**
+   * Optional look-alike yardstick: one vector per garment (garments x dim, L2-normalised) from another
+   * model than the scorers' inputs, to find look-alikes independently of the features being scored.
+   */
+  yardstick?: { dim: number; vectors: Float32Array };
 }
 
 /** An outfit as it is fed to the model: one vector row and category per garment. */
@@ -61,12 +65,14 @@ export interface TrainOptions {
   /** CL weight (0 = off) and InfoNCE temperature. */
   clWeight: number;
   tau: number;
+  /** Crop kinds (rows of a pool garment) training draws from, at random per garment. */
+  crops: number[];
   log?: (s: string) => void;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
   seed: 7, steps: 300, batch: 24, negatives: 7, lr: 1e-3, substitute: 0.8, lookalikes: 5, maxGarments: 6,
-  alpha: 0.2, fndMargin: 0.5, clWeight: 0, tau: 0.2,
+  alpha: 0.2, fndMargin: 0.5, clWeight: 0, tau: 0.2, crops: [0, 1],
 };
 
 /** Mean and 1 / standard deviation of every input dimension over all of the pool's garment vectors. */
@@ -94,20 +100,40 @@ export function inputStats(pool: Pool): InputStats {
 }
 
 /**
- * For every garment, its `k` nearest same-category garments of other photos: cosine of the first `dims`
- * values of crop kind `row` (the backbone part of the input: look-alike means looks alike to it).
+ * For every garment, its `k` nearest same-category garments of other photos: cosine of crop kind `row`'s
+ * garment-net embedding (the first OUTFIT.embeddingDim values of the input: look-alike means looks alike
+ * to garment-net), minus `colourWeight` x the squared distance of the colour values after it (0 =
+ * embedding only). With `yardstick`, the cosine of the pool's yardstick vectors instead (colour unused).
  */
-export function nearestLookalikes(pool: Pool, k: number, row = 0, dims = EMBEDDING_DIM): number[][] {
+export function nearestLookalikes(pool: Pool, k: number, row = 0, colourWeight = 0, yardstick = false): number[][] {
   const out: number[][] = pool.garments.map(() => []);
+  if (yardstick && !pool.yardstick) throw new Error('this pool has no look-alike yardstick vectors');
+  const e = yardstick ? pool.yardstick!.dim : OUTFIT.embeddingDim;
+  const c = yardstick ? 0 : pool.dim - e;
   for (const cat of CATEGORIES) {
     const ids = pool.garments.map((g, i) => (g.category === cat ? i : -1)).filter((i) => i >= 0);
     if (ids.length < 2) continue;
     const sims = tf.tidy(() => {
-      const m = new Float32Array(ids.length * dims);
-      ids.forEach((id, j) => m.set(pool.vectors.subarray(pool.garments[id].rows[row] * pool.dim, pool.garments[id].rows[row] * pool.dim + dims), j * dims));
-      const t = tf.tensor2d(m, [ids.length, dims]);
+      const emb = new Float32Array(ids.length * e);
+      const col = new Float32Array(ids.length * Math.max(c, 1));
+      ids.forEach((id, j) => {
+        if (yardstick) {
+          emb.set(pool.yardstick!.vectors.subarray(id * e, (id + 1) * e), j * e);
+          return;
+        }
+        const at = pool.garments[id].rows[row] * pool.dim;
+        emb.set(pool.vectors.subarray(at, at + e), j * e);
+        if (c > 0) col.set(pool.vectors.subarray(at + e, at + pool.dim), j * c);
+      });
+      const t = tf.tensor2d(emb, [ids.length, e]);
       const n = tf.div(t, tf.add(tf.norm(t, 'euclidean', 1, true), 1e-12));
-      return tf.matMul(n, n, false, true);
+      const cos = tf.matMul(n, n, false, true);
+      if (colourWeight === 0 || c === 0) return cos;
+      // |x - y|^2 = |x|^2 + |y|^2 - 2 x.y
+      const x = tf.tensor2d(col, [ids.length, c]);
+      const sq = tf.sum(tf.square(x), 1, true);
+      const dist = tf.sub(tf.add(sq, tf.transpose(sq)), tf.mul(2, tf.matMul(x, x, false, true)));
+      return tf.sub(cos, tf.mul(colourWeight, dist));
     });
     const s = sims.dataSync() as Float32Array;
     sims.dispose();
@@ -180,12 +206,12 @@ export function replace(r: () => number, outfit: number[], lookalikes: number[][
   return outfit.map((g, i) => (i === at ? pick(r, options) : g));
 }
 
-/** Garment indices -> sample, each garment's crop kind chosen at random (or `variant` when given). */
-export function toSample(r: () => number, pool: Pool, outfit: number[], variant?: number): Sample {
+/** Garment indices -> sample, each garment's crop kind drawn from `crops` (all kinds by default). */
+export function toSample(r: () => number, pool: Pool, outfit: number[], crops?: number[]): Sample {
   return {
     rows: outfit.map((g) => {
       const rows = pool.garments[g].rows;
-      return rows[variant ?? Math.floor(r() * rows.length)];
+      return crops ? rows[crops[Math.floor(r() * crops.length)]] : rows[Math.floor(r() * rows.length)];
     }),
     cats: outfit.map((g) => pool.garments[g].category),
   };
@@ -284,9 +310,9 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
       const avoid = new Set(p.map((g) => pool.garments[g].photo));
       for (let k = 0; k < opts.negatives; k++) negatives.push(randomOutfit(r, pool, p.map((g) => pool.garments[g].category), index, avoid));
     }
-    const posS = positives.map((p) => toSample(r, pool, p));
-    const negS = negatives.map((n) => toSample(r, pool, n));
-    const views = opts.clWeight > 0 ? [positives.map((p) => toSample(r, pool, erase(r, p))), positives.map((p) => toSample(r, pool, replace(r, p, lookalikes)))] : [];
+    const posS = positives.map((p) => toSample(r, pool, p, opts.crops));
+    const negS = negatives.map((n) => toSample(r, pool, n, opts.crops));
+    const views = opts.clWeight > 0 ? [positives.map((p) => toSample(r, pool, erase(r, p), opts.crops)), positives.map((p) => toSample(r, pool, replace(r, p, lookalikes), opts.crops))] : [];
     const batch = makeBatch(pool, [...posS, ...negS, ...views.flat()]);
     let weights: tf.Tensor2D | undefined;
     if (teacher) {
@@ -395,7 +421,7 @@ export function poolScorer(config: ScorerConfig, weights: Record<string, tf.Tens
   return async (outfits) => {
     const garments = pool.garments.map((g) => ({ vector: pool.vectors.subarray(g.rows[variant] * pool.dim, (g.rows[variant] + 1) * pool.dim), category: g.category }));
     const t = tf.tidy(() => {
-      const { items, cats } = garmentTensors(garments);
+      const { items, cats } = garmentTensors(garments, config.inputDim);
       return scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits);
     });
     const out = (await t.data()) as Float32Array;
