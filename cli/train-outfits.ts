@@ -11,7 +11,8 @@
  *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes mobilenet|garment-net|both (both),
  *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
- *          --no-save (do not ship the student), --no-colour (garments without colour; never shipped)
+ *          --no-save (do not ship the student), --no-colour (garments without colour; never shipped),
+ *          --no-lightness (the colour's L constant; never shipped)
  *
  * Train on CCP `train` (pixel photos), evaluate on `val`, both built across photos (see
  * workers/models/outfit-scorer/train.ts). Progress goes to stderr; the table to stdout.
@@ -165,7 +166,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
       alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
       substitute: { type: 'string' }, 'student-dim': { type: 'string' }, 'train-crops': { type: 'string' }, 'no-colour': { type: 'boolean' },
-      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' },
+      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' },
     },
     strict: true,
   });
@@ -181,6 +182,8 @@ async function main(argv: string[]): Promise<void> {
   const cache = await featureCache(values.data, join(cacheRoot, 'outfit-features'), log, values.models);
   const train = poolOf(cache, 'train', !values['no-colour']);
   const val = poolOf(cache, 'val', !values['no-colour']);
+  // Experiment: the colour's lightness (L, which carries the photo's exposure) replaced by a constant.
+  if (values['no-lightness']) for (const p of [train, val]) for (let r = 0; r < p.vectors.length / p.dim; r++) p.vectors[r * p.dim + OUTFIT.embeddingDim] = 0.5;
   log(`train: ${train.outfits.length} outfits, ${train.garments.length} garments; val: ${val.outfits.length} outfits, ${val.garments.length} garments`);
   // Look-alikes by the "mask" crop (the garment itself, without any background).
   const lookBy = values['train-lookalikes'] ?? 'both';
@@ -267,7 +270,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${text}\n`);
   if (!values['no-doc']) await writeDoc(text);
   // A student trained without colours would get them from garmentInput in the app: never shipped.
-  if (shipped && (values['no-colour'] || values['no-save'])) log('the student is not saved (--no-colour / --no-save)');
+  if (shipped && (values['no-colour'] || values['no-lightness'] || values['no-save'])) log('the student is not saved (--no-colour / --no-lightness / --no-save)');
   else if (shipped) {
     const cmd = commandLine;
     await save(studentConfig, shipped.weights, dirSaver(STUDENT_DIR));
