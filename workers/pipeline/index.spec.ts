@@ -5,7 +5,9 @@ import { GARMENT_NET } from '../models/garment-net';
 import { EMBEDDING_DIM } from '../../common/constants';
 import { nodeModels } from '../node/runtime';
 import { syntheticPerson, useWasm } from '../node/test-support';
-import { createAnalyzer, lookVector, MODEL_VERSION, typeFor, type Analyzer, type Models } from './index';
+import { createAnalyzer, MODEL_VERSION, typeFor, type Analyzer, type Models } from './index';
+import { lookVector } from './look-vector';
+import { rng } from '../../common/random';
 
 describe('analysis pipeline', () => {
   let models: Models;
@@ -74,10 +76,22 @@ describe('analysis pipeline', () => {
     expect(typeFor('bag', p)).toBeUndefined();
   });
 
-  it('makes the look vector the normalised mean of its garments', () => {
-    const v = lookVector([Float32Array.from([1, 0]), Float32Array.from([0, 1])]);
-    expect(v[0]).toBeCloseTo(Math.SQRT1_2, 6);
-    expect(v[1]).toBeCloseTo(Math.SQRT1_2, 6);
+  it('binds each garment to its category in the look vector', () => {
+    const unit = (seed: number) => {
+      const r = rng(seed);
+      const v = Float32Array.from({ length: EMBEDDING_DIM }, () => r() - 0.5);
+      const n = Math.hypot(...v);
+      return v.map((x) => x / n);
+    };
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i], 0);
+    const [a, b] = [unit(1), unit(2)];
+    const look = lookVector([{ category: 'top', embedding: a }, { category: 'bottom', embedding: b }]);
+    expect(Math.hypot(...look)).toBeCloseTo(1, 5);
+    // The same garments in the same categories: the same look; swapped categories: far apart.
+    expect(dot(look, lookVector([{ category: 'bottom', embedding: b }, { category: 'top', embedding: a }]))).toBeCloseTo(1, 5);
+    expect(Math.abs(dot(look, lookVector([{ category: 'top', embedding: b }, { category: 'bottom', embedding: a }])))).toBeLessThan(0.5);
+    // A rotation keeps similarities within its category.
+    expect(dot(lookVector([{ category: 'top', embedding: a }]), lookVector([{ category: 'top', embedding: b }]))).toBeCloseTo(dot(a, b), 4);
     expect(lookVector([])).toHaveLength(EMBEDDING_DIM);
   });
 

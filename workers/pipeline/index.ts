@@ -2,7 +2,7 @@
  * The analysis of one outfit photo, shared by the vision worker and the CLI:
  * garment detector (class map) -> garments and people -> MoveNet on the main person (keypoints, for face
  * blur) -> colours -> one garment-net call for every garment crop (fine type + fashion embedding).
- * The look vector is the mean of the garment vectors (what the look is made of), L2-normalised.
+ * The look vector binds each garment vector to its category and sums them (look-vector.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { FINE_LABEL_CATEGORY, type Category } from '../../common/categories';
@@ -15,10 +15,11 @@ import * as movenet from '../models/movenet';
 import { CROP, garmentCrop, type KeepTest } from '../models/outfit-scorer/crop';
 import { rgbTensor, type Square } from '../models/tensor';
 import { dominantColours, samplePixels } from './colours';
+import { lookVector } from './look-vector';
 import { argmaxMap, garmentRegions, personBoxes } from './regions';
 
 /** Identifies pipeline + weights; bump it whenever either changes (stored vectors are then re-embedded). */
-export const MODEL_VERSION = 'mirror-vision-2:garment-detector-1,garment-net-1,movenet-lightning@human-models-3.0.4';
+export const MODEL_VERSION = 'mirror-vision-2:garment-detector-1,garment-net-1,look-bound-1,movenet-lightning@human-models-3.0.4';
 
 export const PIPELINE = {
   /** The person square for MoveNet is the person's box grown by this fraction of its long side on every side. */
@@ -85,15 +86,6 @@ export function typeFor(category: Category, probabilities: Float32Array): Garmen
   return best < 0 ? undefined : { label: garmentNet.GARMENT_NET.labels[best], score: Math.round(probabilities[best] * 1000) / 1000 };
 }
 
-/** L2-normalised mean of the vectors (zeros when there are none). */
-export function lookVector(vectors: Float32Array[]): Float32Array {
-  const out = new Float32Array(vectors[0]?.length ?? EMBEDDING_DIM);
-  for (const v of vectors) for (let i = 0; i < v.length; i++) out[i] += v[i];
-  const norm = Math.hypot(...out);
-  if (norm > 0) for (let i = 0; i < out.length; i++) out[i] /= norm;
-  return out;
-}
-
 export function createAnalyzer(models: Models): Analyzer {
   const size = CROP.size;
 
@@ -158,7 +150,8 @@ export function createAnalyzer(models: Models): Analyzer {
           embedding: vectors[i],
         }));
         timings.total = performance.now() - start;
-        return { width, height, people, garments, lookEmbedding: lookVector(vectors), modelVersion: MODEL_VERSION, timings };
+        const lookEmbedding = lookVector(regions.length ? garments : [{ embedding: vectors[0] }]);
+        return { width, height, people, garments, lookEmbedding, modelVersion: MODEL_VERSION, timings };
       } finally {
         rgb.dispose();
       }
@@ -185,7 +178,8 @@ export function createAnalyzer(models: Models): Analyzer {
         const k = j++;
         return { type: typeFor(g.category, types[k].probabilities), embedding: vectors[k] };
       });
-      return { garments: out, lookEmbedding: lookVector(chosen.length ? vectors.slice(0, chosen.length) : vectors), modelVersion: MODEL_VERSION };
+      const bound = garments.map((g, i) => ({ category: g.category, embedding: out[i].embedding })).filter((_, i) => usable[i]);
+      return { garments: out, lookEmbedding: lookVector(bound.length ? bound : [{ embedding: vectors[0] }]), modelVersion: MODEL_VERSION };
     },
 
     async embedImage(image) {
