@@ -45,15 +45,17 @@ export const api = {
       wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd },
     });
     // A wardrobe of `garments` pieces, and `candidates` outfits of 2..5 of them.
-    const set = makeVectorSet(opts.garments, 1280, 3);
+    const s = await student();
+    // Garment inputs of the size the scorer takes (its own config: the shipped student's, or the code's).
+    const dim = s.scorer.config.inputDim;
+    const set = makeVectorSet(opts.garments, dim, 3);
     const r = rng(9);
     const garments: Garment[] = Array.from({ length: opts.garments }, (_, i) => ({
-      vector: set.data.subarray(i * 1280, (i + 1) * 1280),
+      vector: set.data.subarray(i * dim, (i + 1) * dim),
       category: CATEGORIES[Math.floor(r() * CATEGORIES.length)],
     }));
     const outfits = Array.from({ length: opts.candidates }, () => Array.from({ length: 2 + Math.floor(r() * 4) }, () => Math.floor(r() * opts.garments)));
     const out: ScorerRun[] = [];
-    const s = await student();
     const scorers: [ScorerRun['name'], OutfitScorer, string][] = [
       ['student', s.scorer, s.weights],
       ['teacher', fromWeights(TEACHER_CONFIG, initWeights(TEACHER_CONFIG, 7)), 'seeded random init (trained teacher weights are only in .cache/, not shipped)'],
