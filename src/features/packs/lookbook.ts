@@ -195,7 +195,3 @@ export async function searchFollowed(ownVectorId: string, kind: 'look' | 'garmen
   return matchFollowed(own, followed, kind, await currentModel(), k);
 }
 
-/** The matches of searchFollowed alone (lookbooks of another model version are left out). */
-export async function similarFollowed(ownVectorId: string, kind: 'look' | 'garment', k = 12): Promise<FollowedMatch[]> {
-  return (await searchFollowed(ownVectorId, kind, k)).matches;
-}
