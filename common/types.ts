@@ -23,7 +23,7 @@ export interface GarmentColour {
 export interface Person {
   box: Box;
   score: number;
-  /** MoveNet's 17 COCO keypoints in photo pixels: [x, y, score]. */
+  /** MoveNet's 17 COCO keypoints in photo pixels: [x, y, score]; empty in an Analysis (VisionApi.peopleBlob adds them). */
   keypoints: [number, number, number][];
 }
 

@@ -12,7 +12,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { Category } from '../common/categories';
-import type { Analysis, BackendChoice, BackendInfo, BackendName, Box, Progress, Reembedding, RgbaImage } from '../common/types';
+import type { Analysis, BackendChoice, BackendInfo, BackendName, Box, Person, Progress, Reembedding, RgbaImage } from '../common/types';
 import { MAX_PIXELS, STORED_LONG_SIDE } from '../common/constants';
 import { chooseBackend, probeWebGpu, switchBackend, type BackendOptions } from './backend';
 import { httpModels, MODEL_NAMES } from './models/io';
@@ -115,6 +115,17 @@ export const api = {
   },
 
   analyze: (image: RgbaImage): Promise<Analysis> => ready().analyze(image),
+
+  /** The people of an encoded photo, largest first, the first with its face and body keypoints (face blur). */
+  async peopleBlob(blob: Blob): Promise<Person[]> {
+    const run = ready();
+    const { image, scale } = await decode(blob);
+    return (await run.people(image)).map((p) => ({
+      ...p,
+      box: p.box.map((v) => Math.round((v / scale) * 10) / 10) as Box,
+      keypoints: p.keypoints.map(([x, y, s]) => [x / scale, y / scale, s] as [number, number, number]),
+    }));
+  },
 
   /**
    * New fine types and vectors for garments already stored (their boxes, in the photo's pixels, and

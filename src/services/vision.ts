@@ -6,7 +6,7 @@
  */
 import { wrap, type Remote } from 'comlink';
 import type { VisionApi } from '../../workers/vision.worker';
-import type { Analysis, BackendChoice, BackendInfo, Box, Reembedding } from '../../common/types';
+import type { Analysis, BackendChoice, BackendInfo, Box, Person, Reembedding } from '../../common/types';
 import type { Category } from '../../common/categories';
 
 /** What init may report besides the backend: the model version, once the worker says it. */
@@ -128,6 +128,8 @@ export const vision = {
     heard(analysis.modelVersion);
     return analysis;
   },
+  /** The people of a photo, largest first, the first with its face keypoints (face blur). */
+  people: (photo: Blob): Promise<Person[]> => call((api) => api.peopleBlob(photo)),
   /**
    * New vectors and types for a stored look's garments, keeping their categories and boxes: the same
    * garments in order, the new look vector, and the model version that made them.

@@ -1,7 +1,7 @@
 /**
  * The analysis of one outfit photo, shared by the vision worker and the CLI:
- * garment detector (class map) -> garments and people -> MoveNet on the main person (keypoints, for face
- * blur) -> colours -> one garment-net call for every garment crop (fine type + fashion embedding).
+ * garment detector (class map) -> garments and people -> colours -> one garment-net call for every garment
+ * crop (fine type + fashion embedding). MoveNet runs only in people() (face keypoints, for face blur).
  * The look vector binds each garment vector to its category and sums them (look-vector.ts).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -56,7 +56,10 @@ export async function loadModels(locate: ModelLocator, onProgress?: (name: strin
 }
 
 export interface Analyzer {
+  /** Garments, types, vectors and people (boxes only: no keypoints). */
   analyze(image: RgbaImage): Promise<Analysis>;
+  /** The people of the photo, largest first, the first with MoveNet's 17 keypoints (face blur). */
+  people(image: RgbaImage): Promise<Person[]>;
   /** New types and vectors for garments already found (boxes and categories kept), e.g. after a model update. */
   reembed(image: RgbaImage, garments: { category: Category; box: Box }[]): Promise<Reembedding>;
   /** The whole image as one garment crop (single-garment photos): type and L2-normalised item vector. */
@@ -129,11 +132,12 @@ export function createAnalyzer(models: Models): Analyzer {
         const colours = regions.map((r) => dominantColours(samplePixels(image, r.box, (x, y) => (r.contains(x, y) ? 1 : 0))));
         timings.regions = performance.now() - t;
 
-        t = performance.now();
+        // Keypoints are left out here (people() adds them when a face must be found): MoveNet is not on the path
+        // of every photo.
         const main: Box = persons[0]?.box ?? [0, 0, width, height];
-        const keypoints = await models.pose.estimatePose(rgb, personSquare(main));
-        timings.movenet = performance.now() - t;
-        const people: Person[] = [{ box: main, score: Math.round((persons[0]?.score ?? 0) * 1000) / 1000, keypoints }];
+        const people: Person[] = persons.length
+          ? persons.map((p) => ({ box: p.box, score: Math.round(p.score * 1000) / 1000, keypoints: [] }))
+          : [{ box: main, score: 0, keypoints: [] }];
 
         t = performance.now();
         // With no garment found, the person (or the photo) is embedded whole so that the look still has a vector.
@@ -152,6 +156,19 @@ export function createAnalyzer(models: Models): Analyzer {
         timings.total = performance.now() - start;
         const lookEmbedding = lookVector(regions.length ? garments : [{ embedding: vectors[0] }]);
         return { width, height, people, garments, lookEmbedding, modelVersion: MODEL_VERSION, timings };
+      } finally {
+        rgb.dispose();
+      }
+    },
+
+    async people(image) {
+      const { width, height } = image;
+      const { rgb, map, best } = await segment(image, {});
+      try {
+        const persons = personBoxes(map, best).map((p) => ({ box: clip(p.box, width, height), score: Math.round(p.score * 1000) / 1000 }));
+        const main = persons[0] ?? { box: [0, 0, width, height] as Box, score: 0 };
+        const keypoints = await models.pose.estimatePose(rgb, personSquare(main.box));
+        return [{ ...main, keypoints }, ...persons.slice(1).map((p) => ({ ...p, keypoints: [] }))];
       } finally {
         rgb.dispose();
       }

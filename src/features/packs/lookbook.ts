@@ -62,9 +62,9 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
     const photo = `${PHOTOS_DIR}${looks.length + 1}.jpg`;
     let photoBlob: Blob = look.photo;
     if (meta.blurFaces) {
-      // The main person's face, from the pose keypoints of a fresh analysis of the stored photo.
-      const analysis = await vision.analyze(look.photo);
-      const heads = analysis.people.map((p) => headBox(p, analysis.width, analysis.height)).filter((b) => b !== null);
+      // The main person's face, from the pose keypoints of the stored photo.
+      const people = await vision.people(look.photo);
+      const heads = people.map((p) => headBox(p, look.width, look.height)).filter((b) => b !== null);
       if (heads.length > 0) {
         photoBlob = await blurRegions(look.photo, heads);
         blurred += 1;
