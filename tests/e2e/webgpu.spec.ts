@@ -1,10 +1,11 @@
 /**
  * WebGPU correctness: headless Chromium here exposes a SwiftShader (CPU) WebGPU adapter, ~100x slower than
- * WASM, so the check runs one small model (the selfie segmenter) on both backends and compares outputs.
+ * WASM, so the check runs garment-net on one 224 x 224 crop on both backends and compares its outputs (type
+ * probabilities and embedding).
  */
 import { test, expect, openApp } from './support/fixtures';
 
-test('the WebGPU backend matches WASM on the segmentation model', async ({ page }) => {
+test('the WebGPU backend matches WASM on garment-net', async ({ page }) => {
   await openApp(page);
   expect(await page.evaluate(() => 'gpu' in navigator)).toBe(true);
   await page.goto('/#/settings');
