@@ -6,20 +6,19 @@
  *
  * Writes `{"labels": {"<image uuid>": "<one of the ten fine labels>"}}`; with --vectors also
  * `{"dim": D, "vectors": {"<image uuid>": [...]}}` (L2-normalised garment embeddings). Each image is
- * cropped as the pipeline crops a garment: the whole image as a centred square, outside it grey 128, 224 px.
+ * cropped as the pipeline crops a single-garment photo (Analyzer.embedImage): garmentCrop of the whole image,
+ * a centred square, outside it grey 128, 224 px.
  * Accuracy on the rows whose label is one of the ten is logged (stderr), never written into the output.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { GARMENT_NET, load } from '../workers/models/garment-net';
-import { cropSquare, letterbox, rgbTensor } from '../workers/models/tensor';
+import { CROP, garmentCrop } from '../workers/models/outfit-scorer/crop';
 import { DEFAULT_MODELS_DIR, fileHandler } from '../workers/node/fs-models';
 import { clothingImagePath, readClothing } from './datasets';
 import { readImage } from './image';
 
-/** Neutral grey outside the photo, as the pipeline pads its crops (0..255). */
-const FILL = 128;
 /** Crops per model call. */
 const BATCH = 16;
 
@@ -52,9 +51,9 @@ export async function classifyClothing(opts: ClassifyOptions, log: (s: string) =
       for (const r of chunk) {
         try {
           const image = await readImage(clothingImagePath(opts.data, r.image));
-          const rgb = rgbTensor(image);
-          crops.push(cropSquare(rgb, letterbox(image.width, image.height), GARMENT_NET.inputSize, FILL));
-          rgb.dispose();
+          const pixels = new Float32Array(CROP.size * CROP.size * 3);
+          garmentCrop(image, [0, 0, image.width, image.height], undefined, pixels);
+          crops.push(tf.tensor4d(pixels, [1, CROP.size, CROP.size, 3]));
           ids.push(r.image);
           truth.push(r.label);
         } catch (error) {
