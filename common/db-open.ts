@@ -77,3 +77,20 @@ export function openMirrorDB(options: OpenOptions = {}): Promise<MirrorDatabase>
     blocking: (_current, _blocked, event) => (event.target as { close(): void } | null)?.close(),
   });
 }
+
+/**
+ * A worker's connection: opened on first use, reopened after it was closed (a newer version elsewhere, or
+ * the browser closing it). Each call of the returned function gives the current connection.
+ */
+export function workerConnection(options: OpenOptions = {}): () => Promise<MirrorDatabase> {
+  let connection: Promise<MirrorDatabase> | null = null;
+  return () => {
+    connection ??= openMirrorDB(options).then((db) => {
+      db.addEventListener('close', () => (connection = null));
+      db.addEventListener('versionchange', () => (connection = null));
+      return db;
+    });
+    connection.catch(() => (connection = null));
+    return connection;
+  };
+}

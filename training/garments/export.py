@@ -35,26 +35,35 @@ def dense_layer(name, units, activation, inbound):
                        'kernel_constraint': None, 'bias_constraint': None}}
 
 
-def topology(n_labels, hidden, embed_dim):
+def folded_topology(last, input_shape=None):
+    """The nsfwjs Keras topology up to layer `last`, without its BatchNormalization layers (folded into the
+    convolutions, which get a bias); optionally another input shape. Returns (topology, layers)."""
     with open(NSFWJS) as f:
         src = json.load(f)['modelTopology']
     top = copy.deepcopy(src)
-    layers = top['model_config']['config']['layers']
     renamed = {}  # BatchNormalization name -> the conv it follows
     out = []
-    for l in layers:
+    for l in top['model_config']['config']['layers']:
         if l['class_name'] == 'BatchNormalization':
             renamed[l['name']] = l['inbound_nodes'][0][0][0]
             continue
         for node in l['inbound_nodes']:
             for ref in node:
                 ref[0] = renamed.get(ref[0], ref[0])
+        if l['class_name'] == 'InputLayer' and input_shape:
+            l['config']['batch_input_shape'] = [None, *input_shape]
         if l['class_name'] in ('Conv2D', 'DepthwiseConv2D'):
             l['config']['use_bias'] = True
             l['config']['bias_initializer'] = {'class_name': 'Zeros', 'config': {}}
         out.append(l)
-        if l['name'] == 'flatten_1':
+        if l['name'] == last:
             break
+    top.pop('training_config', None)
+    return top, out
+
+
+def topology(n_labels, hidden, embed_dim):
+    top, out = folded_topology('flatten_1')
     out += [dense_layer('garment_type', n_labels, 'softmax', 'flatten_1'),
             dense_layer('embed_hidden', hidden, 'relu', 'flatten_1'),
             dense_layer('garment_embed', embed_dim, 'linear', 'embed_hidden')]
@@ -62,20 +71,38 @@ def topology(n_labels, hidden, embed_dim):
     cfg['name'] = 'garment_net'
     cfg['layers'] = out
     cfg['output_layers'] = [['garment_type', 0, 0], ['garment_embed', 0, 0]]
-    top.pop('training_config', None)
     return top
 
 
-def weights(model):
-    """(name, array) in Keras layouts."""
+def conv_weights(convs):
+    """(name, array) in Keras layouts for ConvBias modules (mobilenet.py): kernel and bias each."""
     out = []
-    for c in model.backbone.convs():
+    for c in convs:
         w = c.conv.weight.detach().numpy()
         if c.conv.groups > 1:
             out.append((f'{c.keras}/depthwise_kernel', np.transpose(w, (2, 3, 0, 1))))  # [ch,1,kh,kw] -> [kh,kw,ch,1]
         else:
             out.append((f'{c.keras}/kernel', np.transpose(w, (2, 3, 1, 0))))  # [out,in,kh,kw] -> [kh,kw,in,out]
         out.append((f'{c.keras}/bias', c.conv.bias.detach().numpy()))
+    return out
+
+
+def write_weights(out_dir, named):
+    """Writes group1-shard1of1.bin (float16) and returns its weightsManifest and byte count."""
+    specs, blobs = [], []
+    for name, arr in named:
+        arr = np.ascontiguousarray(arr, dtype=np.float32)
+        specs.append({'name': name, 'shape': list(arr.shape), 'dtype': 'float32', 'quantization': {'dtype': 'float16'}})
+        blobs.append(arr.astype('<f2').tobytes())
+    data = b''.join(blobs)
+    with open(os.path.join(out_dir, 'group1-shard1of1.bin'), 'wb') as f:
+        f.write(data)
+    return [{'paths': ['group1-shard1of1.bin'], 'weights': specs}], len(data)
+
+
+def weights(model):
+    """(name, array) in Keras layouts."""
+    out = conv_weights(model.backbone.convs())
     for name, lin in (('garment_type', model.type_head), ('embed_hidden', model.embed_hidden), ('garment_embed', model.embed_out)):
         out.append((f'{name}/kernel', lin.weight.detach().numpy().T))
         out.append((f'{name}/bias', lin.bias.detach().numpy()))
@@ -98,18 +125,10 @@ def export(ckpt, metrics_path, command):
     model.load_state_dict(s['model'])
     model.eval()
     os.makedirs(OUT, exist_ok=True)
-    specs, blobs = [], []
-    for name, arr in weights(model):
-        arr = np.ascontiguousarray(arr, dtype=np.float32)
-        half = arr.astype('<f2')
-        specs.append({'name': name, 'shape': list(arr.shape), 'dtype': 'float32', 'quantization': {'dtype': 'float16'}})
-        blobs.append(half.tobytes())
-    data = b''.join(blobs)
-    with open(os.path.join(OUT, 'group1-shard1of1.bin'), 'wb') as f:
-        f.write(data)
+    manifest, nbytes = write_weights(OUT, weights(model))
     mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export.py', 'convertedBy': None,
           'modelTopology': topology(len(labels), model.embed_hidden.out_features, model.embed_out.out_features),
-          'weightsManifest': [{'paths': ['group1-shard1of1.bin'], 'weights': specs}]}
+          'weightsManifest': manifest}
     with open(os.path.join(OUT, 'model.json'), 'w') as f:
         json.dump(mj, f)
     metrics = json.load(open(metrics_path))['val'] if os.path.exists(metrics_path) else s.get('val')
@@ -131,7 +150,7 @@ def export(ckpt, metrics_path, command):
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)
         f.write('\n')
-    print(f'wrote {OUT}: {len(data)} bytes of weights, {len(specs)} tensors')
+    print(f'wrote {OUT}: {nbytes} bytes of weights, {len(manifest[0]["weights"])} tensors')
 
 
 if __name__ == '__main__':

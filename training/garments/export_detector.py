@@ -9,7 +9,6 @@ Output `dec_logits`: [n, 48, 32, len(CLASSES)] class logits at stride 8 (the app
 Writes public/models/trained/garment-detector/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
-import copy
 import datetime
 import json
 import os
@@ -18,7 +17,7 @@ import numpy as np
 import torch
 
 from detector import CACHE, CLASSES, HEIGHT, ROOT, WIDTH, Detector
-from export import NSFWJS
+from export import conv_weights, folded_topology, write_weights
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
@@ -50,25 +49,7 @@ def add_layer(name, a, b):
 
 
 def topology(model):
-    with open(NSFWJS) as f:
-        src = json.load(f)['modelTopology']
-    top = copy.deepcopy(src)
-    renamed, out = {}, []
-    for l in top['model_config']['config']['layers']:
-        if l['class_name'] == 'BatchNormalization':
-            renamed[l['name']] = l['inbound_nodes'][0][0][0]
-            continue
-        for node in l['inbound_nodes']:
-            for ref in node:
-                ref[0] = renamed.get(ref[0], ref[0])
-        if l['class_name'] == 'InputLayer':
-            l['config']['batch_input_shape'] = [None, HEIGHT, WIDTH, 3]
-        if l['class_name'] in ('Conv2D', 'DepthwiseConv2D'):
-            l['config']['use_bias'] = True
-            l['config']['bias_initializer'] = {'class_name': 'Zeros', 'config': {}}
-        out.append(l)
-        if l['name'] == LAST:
-            break
+    top, out = folded_topology(LAST, (HEIGHT, WIDTH, 3))
     d = model.decoder
     out += [
         conv_layer('dec_lat32', LAST, d.lat32.conv.out_channels),
@@ -88,23 +69,13 @@ def topology(model):
     cfg['name'] = 'garment_detector'
     cfg['layers'] = out
     cfg['output_layers'] = [['dec_logits', 0, 0]]
-    top.pop('training_config', None)
     return top
 
 
 def weights(model):
-    """(name, array) in Keras layouts, for every conv in the topology."""
+    """(name, array) in Keras layouts, for every conv in the topology (Conv_1 is not in it)."""
     convs = [model.backbone.stem] + [c for b in model.backbone.blocks for c in (b.expand, b.depthwise, b.project) if c is not None]
-    convs += model.decoder.convs()
-    out = []
-    for c in convs:
-        w = c.conv.weight.detach().numpy()
-        if c.conv.groups > 1:
-            out.append((f'{c.keras}/depthwise_kernel', np.transpose(w, (2, 3, 0, 1))))
-        else:
-            out.append((f'{c.keras}/kernel', np.transpose(w, (2, 3, 1, 0))))
-        out.append((f'{c.keras}/bias', c.conv.bias.detach().numpy()))
-    return out
+    return conv_weights(convs + model.decoder.convs())
 
 
 def export(ckpt, metrics_path, command):
@@ -113,18 +84,9 @@ def export(ckpt, metrics_path, command):
     model.load_state_dict(s['model'])
     model.eval()
     os.makedirs(OUT, exist_ok=True)
-    specs, blobs = [], []
-    for name, arr in weights(model):
-        arr = np.ascontiguousarray(arr, dtype=np.float32)
-        specs.append({'name': name, 'shape': list(arr.shape), 'dtype': 'float32', 'quantization': {'dtype': 'float16'}})
-        blobs.append(arr.astype('<f2').tobytes())
-    data = b''.join(blobs)
-    with open(os.path.join(OUT, 'group1-shard1of1.bin'), 'wb') as f:
-        f.write(data)
+    manifest, nbytes = write_weights(OUT, weights(model))
     mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
-          'modelTopology': topology(model), 'weightsManifest': [{'paths': ['group1-shard1of1.bin'], 'weights': specs}]}
-    with open(os.path.join(OUT, 'model.json'), 'w') as f:
-        json.dump(mj, f)
+          'modelTopology': topology(model), 'weightsManifest': manifest}
     metrics = json.load(open(metrics_path))
     val, post = metrics['val'], metrics['post']
     mj['userDefinedMetadata'] = {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 8, 'post': post}
@@ -152,7 +114,7 @@ def export(ckpt, metrics_path, command):
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)
         f.write('\n')
-    print(f'wrote {OUT}: {len(data)} bytes of weights, {len(specs)} tensors')
+    print(f'wrote {OUT}: {nbytes} bytes of weights, {len(manifest[0]["weights"])} tensors')
 
 
 def main():

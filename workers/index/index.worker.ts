@@ -5,20 +5,11 @@
  * Page side: wrap<IndexApi>(new Worker(new URL('.../index.worker.ts', import.meta.url), { type: 'module' })).
  */
 import { expose } from 'comlink';
-import { openMirrorDB, type MirrorDatabase } from '../../common/db-open';
+import { workerConnection } from '../../common/db-open';
 import { IndexService, type IndexRecord, type IndexSearchOptions } from './index-service';
 
-let connection: Promise<MirrorDatabase> | null = null;
 /** One connection per worker, opened on first use; reopened if it was closed for a newer version. */
-function database(): Promise<MirrorDatabase> {
-  connection ??= openMirrorDB().then((db) => {
-    db.addEventListener('close', () => (connection = null));
-    db.addEventListener('versionchange', () => (connection = null));
-    return db;
-  });
-  connection.catch(() => (connection = null));
-  return connection;
-}
+const database = workerConnection();
 
 const service = new IndexService(database);
 

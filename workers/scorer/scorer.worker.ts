@@ -14,7 +14,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice, BackendInfo } from '../../common/types';
-import { openMirrorDB, type MirrorDatabase } from '../../common/db-open';
+import { workerConnection, type MirrorDatabase } from '../../common/db-open';
 import { chooseBackend, type BackendOptions } from '../backend';
 import { MODEL_VERSION } from '../pipeline';
 import { OutfitEngine, type SuggestionResult, type TasteSummary, type WardrobeSnapshot } from './outfit-engine';
@@ -32,17 +32,8 @@ const BACKEND_OPTIONS: BackendOptions = {
 const STUDENT_PATH = 'models/trained/outfit-student/model.json';
 const TASTE_ID = 'taste';
 
-let connection: Promise<MirrorDatabase> | null = null;
 /** One connection per worker, opened on first use; reopened if it was closed for a newer version. */
-function database(): Promise<MirrorDatabase> {
-  connection ??= openMirrorDB().then((db) => {
-    db.addEventListener('close', () => (connection = null));
-    db.addEventListener('versionchange', () => (connection = null));
-    return db;
-  });
-  connection.catch(() => (connection = null));
-  return connection;
-}
+const database = workerConnection();
 
 let info: BackendInfo | null = null;
 let student: Student | null = null;
