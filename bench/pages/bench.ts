@@ -236,7 +236,7 @@ async function idbLoad(opts: { n: number; queries: number; warmup: number }) {
 
 // ---------------------------------------------------------------- int8 scan at 1M, memory bandwidth
 
-/** The WASM SIMD kernel alone over n int8 vectors (no float copy: 1M × 1280 float32 would be 5.1 GB). */
+/** The WASM SIMD kernel alone over n int8 vectors (no float32 copy). */
 function int8Scan(opts: { n: number; runs: number }) {
   const dim = EMBEDDING_DIM;
   const CHUNK = 4096;
