@@ -415,6 +415,8 @@ def main():
     ap.add_argument('--eval-only', action='store_true', help='load the checkpoint, tune the thresholds, evaluate, export')
     ap.add_argument('--init', help='start from this checkpoint (a second schedule of --epochs on the same views)')
     ap.add_argument('--unfreeze', action='store_true', help='also train blocks 6-12 (lr 0.1x), from the cached stride-8 features')
+    ap.add_argument('--holdout', type=int, default=0,
+                    help='leave the last N train photos out of training and tune the thresholds on them (not on photos the model fits)')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -451,8 +453,9 @@ def main():
         groups.append({'params': middle, 'lr': args.lr * 0.1})
     opt = torch.optim.AdamW(groups,
                             weight_decay=1e-4)
-    n_img = int(train['img'].max()) + 1
-    by_img = [[] for _ in range(n_img)]
+    n_all = int(train['img'].max()) + 1
+    n_img = n_all - args.holdout  # photos 0..n_img-1 train; the rest (if any) only tune the thresholds
+    by_img = [[] for _ in range(n_all)]
     for row, img in enumerate(train['img']):
         by_img[img].append(row)
     steps = math.ceil(n_img / args.batch)
@@ -489,7 +492,8 @@ def main():
         s = torch.load(ckpt)
         model.load_state_dict(s['model'])
     _, train_photos = pixel_photos(args.data, 'train')
-    post = tune(model, train, train_photos[:args.limit] if args.limit else train_photos, categories)
+    tune_rows = train if not args.holdout else {k: v[train['img'] >= n_img] for k, v in train.items()}
+    post = tune(model, tune_rows, train_photos[:args.limit] if args.limit else train_photos, categories)
     final, _ = evaluate(model, val, val_photos, categories, post)
     metrics = os.path.join(CACHE, f'metrics{args.tag}.json')
     with open(metrics, 'w') as f:
