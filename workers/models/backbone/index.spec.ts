@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMBEDDING_DIM } from '../../../common/constants';
 import { fileModels, useWasm } from '../../node/test-support';
 import { BACKBONE, load, loadReference, type Backbone } from './index';
 
@@ -21,7 +20,7 @@ describe('backbone', () => {
     batch.dispose();
     expect(vectors).toHaveLength(3);
     for (const v of vectors) {
-      expect(v).toHaveLength(EMBEDDING_DIM);
+      expect(v).toHaveLength(BACKBONE.dim);
       expect(Math.hypot(...v)).toBeCloseTo(1, 4);
     }
   });

@@ -1,6 +1,8 @@
 /**
- * Image backbone for item and look vectors: MobileNetV2 from nsfwjs 4.3.0 (a Keras layers model), cut at
- * its pooled features. Only `flatten_1` is used: its NSFW classification head is never run.
+ * The generic image backbone: MobileNetV2 from nsfwjs 4.3.0 (a Keras layers model), cut at its pooled
+ * features. Not in the app's pipeline any more (garment-net, Mirror's fine-tuned copy, is): it checks the
+ * training code's torch MobileNetV2 (training/garments/tfjs-check.ts) and is the outfit training's
+ * look-alike yardstick (cli/outfit-features.ts). Only `flatten_1` is used: its NSFW classification head is never run.
  * Input  `input_1`   float [n, 224, 224, 3], RGB / 255 (0..1).
  * Output `flatten_1` float [n, 1280], the average-pooled last conv features (ReLU6, 0..6).
  *
@@ -10,10 +12,9 @@
  * `loadReference` keeps the unfolded layers model for the equivalence test.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EMBEDDING_DIM } from '../../../common/constants';
 import { loadLayersModel, type ModelSource } from '../io';
 
-export const BACKBONE = { inputSize: 224, featureLayer: 'flatten_1', dim: EMBEDDING_DIM } as const;
+export const BACKBONE = { inputSize: 224, featureLayer: 'flatten_1', dim: 1280 } as const;
 
 export interface Backbone {
   /** L2-normalised features of a batch [n, 224, 224, 3] in RGB 0..255; one backbone call. */
