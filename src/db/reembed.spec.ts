@@ -2,34 +2,14 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openMirrorDB } from '../../common/db-open';
 import type { LookRecord } from '../../common/db-schema';
-import type { Analysis, Reembedding } from '../../common/types';
+import type { Reembedding } from '../../common/types';
 import { garmentsOfLook, putPendingLook, saveAnalysis, setGarmentCategory, setGarmentType, deleteGarment, type MirrorDb } from './looks';
 import { looksToReembed, reembedRequest, saveReembedding } from './reembed';
+import { analysis, unit } from './analysis-fixture';
 
 let n = 0;
 const OLD_DIM = 12;
 const NEW_DIM = 4;
-const unit = (dim: number, axis = 0) => {
-  const v = new Float32Array(dim);
-  v[axis % dim] = 1;
-  return v;
-};
-
-function analysis(modelVersion: string, dim: number): Analysis {
-  return {
-    width: 100,
-    height: 200,
-    people: [],
-    garments: [
-      { category: 'top', box: [10, 20, 50, 60], score: 0.9, colours: [], type: { label: 'T-Shirt', score: 0.7 }, embedding: unit(dim, 1) },
-      { category: 'bottom', box: [15, 90, 40, 80], score: 0.8, colours: [], type: { label: 'Pants', score: 0.6 }, embedding: unit(dim, 2) },
-    ],
-    lookEmbedding: unit(dim),
-    modelVersion,
-    timings: {},
-  };
-}
-
 async function withLooks(count: number, version = 'old'): Promise<MirrorDb> {
   const db = await openMirrorDB({ name: `reembed-test-${++n}` });
   for (let i = 0; i < count; i++) {

@@ -4,36 +4,16 @@ import { openMirrorDB } from '../../../common/db-open';
 import type { LookRecord, PackRecord, VectorRecord } from '../../../common/db-schema';
 import { MANIFEST_FILE, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
 import { makePack, mapReader } from '../../../common/pack-test-support';
-import type { Analysis, Reembedding } from '../../../common/types';
+import type { Reembedding } from '../../../common/types';
 import { putPendingLook, saveAnalysis, type MirrorDb } from '../../db/looks';
 import { reembedRequest, saveReembedding } from '../../db/reembed';
 import { LookbookNotReady, lookbookEntries, matchFollowed, otherModelNote, shopFromPacks, type CurrentModel, type FollowedLook } from './pack-vectors';
+import { analysis, unit } from '../../db/analysis-fixture';
 
 // The old model's vectors are wider than the new one's, as MobileNetV2's 1280 were against garment-net's 128.
 const OLD_DIM = 12;
 const NEW_DIM = 4;
 const NEW: CurrentModel = { modelVersion: 'new', dim: NEW_DIM };
-const unit = (dim: number, axis = 0) => {
-  const v = new Float32Array(dim);
-  v[axis % dim] = 1;
-  return v;
-};
-
-function analysis(modelVersion: string, dim: number): Analysis {
-  return {
-    width: 100,
-    height: 200,
-    people: [],
-    garments: [
-      { category: 'top', box: [10, 20, 50, 60], score: 0.9, colours: [], embedding: unit(dim, 1) },
-      { category: 'bottom', box: [15, 90, 40, 80], score: 0.8, colours: [], embedding: unit(dim, 2) },
-    ],
-    lookEmbedding: unit(dim),
-    modelVersion,
-    timings: {},
-  };
-}
-
 let n = 0;
 /** `count` looks analysed by the old model (named 0.jpg, 1.jpg, …). */
 async function oldLooks(count: number): Promise<MirrorDb> {
