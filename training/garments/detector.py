@@ -36,6 +36,7 @@ from PIL import Image
 
 from data import colour_jitter
 from mobilenet import ConvBias, MobileNetV2, load_nsfwjs
+from schedule import epoch_rows, log, set_lr, views_by_image
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 # MIRROR_TRAIN_CACHE / MIRROR_TRAIN_OUT: the spec (training.spec.ts) trains on tiny data away from the real cache and models.
@@ -54,10 +55,6 @@ MIN_COVER, MIN_IOU = 0.01, 0.5
 # Per category: components of fewer cells (stride 4) or a lower mean probability are dropped. Defaults here;
 # `--tune` picks them per category on train photos and writes them to the metrics and the model card.
 POST = {'merge_grow': 0.5, **{c: {'min_prob': None, 'min_cells': 16, 'min_score': 0.5} for c in GARMENTS}}
-
-
-def log(*a):
-    print(time.strftime('%H:%M:%S'), *a, flush=True)
 
 
 class Decoder(nn.Module):
@@ -455,9 +452,7 @@ def main():
                             weight_decay=1e-4)
     n_all = int(train['img'].max()) + 1
     n_img = n_all - args.holdout  # photos 0..n_img-1 train; the rest (if any) only tune the thresholds
-    by_img = [[] for _ in range(n_all)]
-    for row, img in enumerate(train['img']):
-        by_img[img].append(row)
+    by_img = views_by_image(train['img'], n_all)
     steps = math.ceil(n_img / args.batch)
     total = steps * args.epochs
     base = [g['lr'] for g in opt.param_groups]
@@ -465,14 +460,12 @@ def main():
     history = []
     for epoch in range(0 if not args.eval_only else args.epochs, args.epochs):
         rng = np.random.default_rng(args.seed * 1000 + epoch)
-        order = rng.permutation(n_img)
-        rows = np.array([by_img[i][rng.integers(len(by_img[i]))] for i in order])
+        rows = epoch_rows(by_img, n_img, rng)
         model.train()
         t0, seen, loss_sum = time.time(), 0, 0.0
         for s in range(steps):
             step = epoch * steps + s
-            for g, b in zip(opt.param_groups, base):
-                g['lr'] = b * min(1.0, (step + 1) / steps) * 0.5 * (1 + math.cos(math.pi * step / total))
+            set_lr(opt, base, step, steps, total)
             idx = np.sort(rows[s * args.batch:(s + 1) * args.batch])
             f8 = torch.from_numpy(train['f8'][idx].astype(np.float32))
             f16 = None if args.unfreeze else torch.from_numpy(train['f16'][idx].astype(np.float32))

@@ -30,16 +30,13 @@ import torch.nn.functional as F
 
 from data import clothing_rows, colour_jitter, fine_labels, load_rgb, square_crop
 from mobilenet import MobileNetV2, load_nsfwjs
+from schedule import epoch_rows, log, set_lr, views_by_image
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 # MIRROR_TRAIN_CACHE / MIRROR_TRAIN_OUT: the spec (training.spec.ts) trains on tiny data away from the real cache and models.
 CACHE = os.path.join(os.environ.get('MIRROR_TRAIN_CACHE') or os.path.join(ROOT, '.cache'), 'garments')
 CUT = 13  # blocks[13] = block_13: its input is block_12_add, [96, 14, 14] at 224 px
 EMBED_DIM = 128
-
-
-def log(*a):
-    print(time.strftime('%H:%M:%S'), *a, flush=True)
 
 
 class GarmentNet(nn.Module):
@@ -198,9 +195,7 @@ def main():
     opt = torch.optim.AdamW([{'params': trunk_params, 'lr': args.lr}, {'params': head_params, 'lr': args.lr * 10}],
                             weight_decay=1e-4)
     n_img = int(d['train_img'].max()) + 1
-    by_img = [[] for _ in range(n_img)]
-    for row, img in enumerate(d['train_img']):
-        by_img[img].append(row)
+    by_img = views_by_image(d['train_img'], n_img)
     steps_per_epoch = math.ceil(n_img / args.batch)
     total = steps_per_epoch * args.epochs
     base = [g['lr'] for g in opt.param_groups]
@@ -214,15 +209,12 @@ def main():
     for epoch in range(start, args.epochs):
         rng = np.random.default_rng(args.seed * 1000 + epoch)
         torch.manual_seed(args.seed * 1000 + epoch)
-        order = rng.permutation(n_img)
-        # One random view of each image per epoch.
-        rows = np.array([by_img[i][rng.integers(len(by_img[i]))] for i in order])
+        rows = epoch_rows(by_img, n_img, rng)
         model.train()
         t0, seen, loss_sum, correct = time.time(), 0, 0.0, 0
         for s in range(steps_per_epoch):
             step = epoch * steps_per_epoch + s
-            for g, b in zip(opt.param_groups, base):
-                g['lr'] = b * (min(1.0, (step + 1) / steps_per_epoch) * 0.5 * (1 + math.cos(math.pi * step / total)))
+            set_lr(opt, base, step, steps_per_epoch, total)
             idx = rows[s * args.batch:(s + 1) * args.batch]
             x = torch.from_numpy(xs[idx].astype(np.float32))
             flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
