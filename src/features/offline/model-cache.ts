@@ -82,7 +82,8 @@ export async function sha256Hex(data: BufferSource): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', data));
 }
 
-function parseManifest(value: unknown): ModelManifest {
+/** Checks models/manifest.json and keeps the models the app uses (entries with `app: false` are left out). */
+export function parseManifest(value: unknown): ModelManifest {
   const models = (value as { models?: unknown } | null)?.models;
   const valid =
     Array.isArray(models) &&

@@ -5,6 +5,7 @@ import { clearAll, getSetting, setSetting } from '../../db/looks';
 import { vision } from '../../services/vision';
 import { searchIndex } from '../../services/search-index';
 import { emit } from '../../services/messages.svelte';
+import { parseManifest } from '../offline/model-cache';
 
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 const BACKEND_KEY = 'backend';
@@ -67,28 +68,17 @@ export interface ModelEntry {
   bytes: number;
 }
 
-interface ManifestModel {
-  name: string;
-  use?: string;
-  source?: string;
-  license?: string;
-  version?: string;
-  bytes?: number;
-  files?: { bytes?: number }[];
-}
-
-/** The models Mirror ships with, from the manifest the build writes (same origin, cached for offline). */
+/** The models Mirror runs, from the manifest the build writes (same origin, cached for offline). */
 export async function modelList(): Promise<ModelEntry[]> {
   const response = await fetch(`${import.meta.env.BASE_URL}models/manifest.json`);
   if (!response.ok) throw new Error(`the model list could not be read (HTTP ${response.status})`);
-  const manifest = (await response.json()) as { models?: ManifestModel[] };
-  return (manifest.models ?? []).map((m) => ({
+  return parseManifest(await response.json()).models.map((m) => ({
     name: m.name,
     use: m.use,
-    source: m.source ?? 'unknown',
-    license: m.license ?? 'unknown',
+    source: m.source,
+    license: m.license,
     version: m.version,
-    bytes: m.bytes ?? (m.files ?? []).reduce((sum, f) => sum + (f.bytes ?? 0), 0),
+    bytes: m.files.reduce((sum, f) => sum + f.bytes, 0),
   }));
 }
 
