@@ -179,12 +179,16 @@ export function createAnalyzer(models: Models): Analyzer {
       rgb.dispose();
       // Each garment keeps the detector's cells of its own category inside its box; none found: the whole box.
       const { width, height } = image;
-      const crops = garments.map((g) => {
-        const box = clip(g.box, width, height);
-        const own = garmentRegions(map, { merge_grow: 0, [g.category]: { min_prob: null, min_cells: 1, min_score: 0 } }, best).filter((r) => r.category === g.category);
-        const keep: KeepTest | undefined = own.length ? (x, y) => own.some((r) => r.contains(x, y)) : undefined;
-        return { box, keep };
-      });
+      // Every cell where the category is the most likely class, once per category however many garments share it.
+      const cells = new Map<Category, KeepTest | undefined>();
+      const keepOf = (category: Category): KeepTest | undefined => {
+        if (!cells.has(category)) {
+          const own = garmentRegions(map, { merge_grow: 0, [category]: { min_prob: null, min_cells: 1, min_score: 0 } }, best);
+          cells.set(category, own.length ? (x, y) => own.some((r) => r.contains(x, y)) : undefined);
+        }
+        return cells.get(category);
+      };
+      const crops = garments.map((g) => ({ box: clip(g.box, width, height), keep: keepOf(g.category) }));
       const usable = crops.map((c) => c.box[2] >= 2 && c.box[3] >= 2);
       const chosen = crops.filter((_, i) => usable[i]);
       // No usable garment: the whole photo gives the look vector (as analyze() does).
