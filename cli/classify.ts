@@ -7,7 +7,7 @@
  * Writes `{"labels": {"<image uuid>": "<one of the ten fine labels>"}}`; with --vectors also
  * `{"dim": D, "vectors": {"<image uuid>": [...]}}` (L2-normalised garment embeddings). Each image is
  * cropped as the pipeline crops a single-garment photo (Analyzer.embedImage): garmentCrop of the whole image,
- * a centred square, outside it grey 128, 224 px.
+ * a centred square, outside it grey 128, 224 px; the type is the mean of the crop's and its mirror image's.
  * Accuracy on the rows whose label is one of the ten is logged (stderr), never written into the output.
  */
 import { writeFile } from 'node:fs/promises';
@@ -63,7 +63,8 @@ export async function classifyClothing(opts: ClassifyOptions, log: (s: string) =
       if (crops.length === 0) continue;
       const batch = tf.concat(crops) as tf.Tensor4D;
       crops.forEach((c) => c.dispose());
-      const { types, vectors: vs } = await model.analyze(batch);
+      // As Analyzer.embedImage: the type also from the mirrored crop.
+      const { types, vectors: vs } = await model.analyze(batch, { mirror: true });
       batch.dispose();
       types.forEach((t, j) => {
         labels[ids[j]] = t.label;

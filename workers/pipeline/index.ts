@@ -92,13 +92,17 @@ export function typeFor(category: Category, probabilities: Float32Array): Garmen
 export function createAnalyzer(models: Models): Analyzer {
   const size = CROP.size;
 
-  /** garment-net on the crops of `boxes` (background outside `keep` neutral grey): types and vectors. */
-  async function embedCrops(image: RgbaImage, crops: { box: Box; keep?: KeepTest }[]) {
+  /**
+   * garment-net on the crops of `boxes` (background outside `keep` neutral grey): types and vectors. With
+   * `mirror` the types also look at the mirrored crops (GarmentNet.analyze): for a single-garment photo,
+   * one crop; the garments of an outfit photo take one pass each, to keep analysis within its time budget.
+   */
+  async function embedCrops(image: RgbaImage, crops: { box: Box; keep?: KeepTest }[], mirror = false) {
     const pixels = new Float32Array(crops.length * size * size * 3);
     crops.forEach((c, i) => garmentCrop(image, c.box, c.keep, pixels, i * size * size * 3));
     const batch = tf.tensor4d(pixels, [crops.length, size, size, 3]);
     try {
-      return await models.garments.analyze(batch);
+      return await models.garments.analyze(batch, { mirror });
     } finally {
       batch.dispose();
     }
@@ -204,7 +208,7 @@ export function createAnalyzer(models: Models): Analyzer {
     },
 
     async embedImage(image) {
-      const { types, vectors } = await embedCrops(image, [{ box: [0, 0, image.width, image.height] }]);
+      const { types, vectors } = await embedCrops(image, [{ box: [0, 0, image.width, image.height] }], true);
       const p = types[0].probabilities;
       const label = types[0].label;
       return { type: { label, score: Math.round(p[garmentNet.GARMENT_NET.labels.indexOf(label)] * 1000) / 1000 }, embedding: vectors[0] };
