@@ -2,7 +2,7 @@
  * Garment features for the outfit scorer (Node): CCP items -> garment crops -> garment-net embeddings
  * (workers/models/garment-net, 128-d, L2-normalised: the `embedding` the app stores for every garment),
  * cached on disk once under .cache/outfit-features/ (features.bin: float32 rows of `dim`; index.json: one
- * entry per item with the rows and mean colours of its two crops). The crops are
+ * entry per item with the rows, named colours and colour histograms of its two crops). The crops are
  * workers/models/outfit-scorer/crop.ts'; garment-net and the selfie segmenter are loaded from public/models.
  *
  * Two crops per garment: "mask" (everything but the garment's own pixels, the CCP label, is grey: the
@@ -14,12 +14,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
-import type { Box, RgbaImage } from '../common/types';
+import type { Box, GarmentColour, RgbaImage } from '../common/types';
 import { isCategory, type Category } from '../common/categories';
 import * as backbone from '../workers/models/backbone';
 import * as garmentNet from '../workers/models/garment-net';
 import * as selfie from '../workers/models/selfie';
 import { CROP, garmentCrop, type KeepTest } from '../workers/models/outfit-scorer/crop';
+import { colourHistogram, dominantColours, samplePixels } from '../workers/pipeline/colours';
 import { DEFAULT_MODELS_DIR, fileHandler } from '../workers/node/fs-models';
 import { ccpPhotoPath, readCcp, type CcpPhoto } from './datasets';
 import { readImage } from './image';
@@ -31,7 +32,7 @@ export const MAX_OUTFIT_ITEMS = 8;
 /** Selfie person probability above which a pixel of a box crop is kept (0..1). */
 export const PERSON_THRESHOLD = 0.5;
 /** Bump when the crops or the garment model change: the cache is rebuilt. */
-export const FEATURES_VERSION = 'outfit-features-3:crop-grey128-square224,garment-net-embed-l2,selfie-0.5,lookalike-mobilenet-v2-flatten_1-l2';
+export const FEATURES_VERSION = 'outfit-features-5:crop-grey128-square224,garment-net-embed-l2,selfie-0.5,lookalike-mobilenet-v2-flatten_1-l2,dominant-colours,histogram-4';
 
 export interface FeatureItem {
   photo: string;
@@ -44,9 +45,15 @@ export interface FeatureItem {
   maskRow: number;
   /** Row of the "box" (person-cut) crop's vector. */
   boxRow: number;
-  /** Mean RGB (0..255) of the kept pixels of the mask crop and of the box crop. */
-  maskColour: [number, number, number];
-  boxColour: [number, number, number];
+  /**
+   * Named dominant colours (workers/pipeline/colours.ts dominantColours, as the app stores for every
+   * garment) of the garment's own pixels in its box (mask) and of the person pixels in its box (box).
+   */
+  maskColours: GarmentColour[];
+  boxColours: GarmentColour[];
+  /** colourHistogram of the same pixels (HISTOGRAM_SIZE shares), mask and box. */
+  maskHistogram: number[];
+  boxHistogram: number[];
 }
 
 export interface FeatureCache {
@@ -116,15 +123,24 @@ export async function personTest(models: CropModels, image: RgbaImage): Promise<
   }
 }
 
-/** garment-net embeddings (L2-normalised) and mean colours of crops of one photo: one model call. */
+/**
+ * The named colours and colour histogram the app stores for a garment: the pipeline's dominantColours and
+ * colourHistogram of the same sampled pixels (its kept pixels in its box).
+ */
+export function garmentColours(image: RgbaImage, crop: { box: Box; keep?: KeepTest }): { colours: GarmentColour[]; histogram: number[] } {
+  const pixels = samplePixels(image, crop.box, crop.keep && ((x, y) => (crop.keep!(x, y) ? 1 : 0)));
+  return { colours: dominantColours(pixels), histogram: colourHistogram(pixels) };
+}
+
+/** garment-net embeddings (L2-normalised) and colours of crops of one photo: one model call. */
 export async function embedCrops(models: CropModels, image: RgbaImage, crops: { box: Box; keep?: KeepTest }[]) {
   const s = CROP.size;
   const buf = new Float32Array(crops.length * s * s * 3);
-  const colours = crops.map((c, i) => garmentCrop(image, c.box, c.keep, buf, i * s * s * 3));
+  crops.forEach((c, i) => garmentCrop(image, c.box, c.keep, buf, i * s * s * 3));
   const batch = tf.tensor4d(buf, [crops.length, s, s, 3]);
   try {
     const vectors = await models.garmentNet.embed(batch);
-    return crops.map((_, i) => ({ vector: vectors[i], colour: colours[i] ?? [CROP.grey, CROP.grey, CROP.grey] as [number, number, number] }));
+    return crops.map((c, i) => ({ vector: vectors[i], ...garmentColours(image, c) }));
   } finally {
     batch.dispose();
   }
@@ -150,6 +166,8 @@ export async function readMask(dataDir: string, id: string): Promise<{ width: nu
   for (let i = 0; i < grey.length; i++) grey[i] = png.data[i * 4];
   return { width: png.width, data: grey };
 }
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 const cacheFiles = (dir: string) => ({ index: join(dir, 'index.json'), bin: join(dir, 'features.bin'), lookalike: join(dir, 'lookalike.bin') });
 
@@ -206,8 +224,8 @@ export async function featureCache(dataDir: string, cacheDir: string, log: (s: s
         items.push({
           photo: p.id, split: p.split, label: g.label, category: g.category, box: g.box, pixels: g.pixels,
           maskRow: rows.length, boxRow: rows.length + 1,
-          maskColour: out[2 * i].colour.map((v) => Math.round(v)) as [number, number, number],
-          boxColour: out[2 * i + 1].colour.map((v) => Math.round(v)) as [number, number, number],
+          maskColours: out[2 * i].colours, boxColours: out[2 * i + 1].colours,
+          maskHistogram: out[2 * i].histogram.map(round4), boxHistogram: out[2 * i + 1].histogram.map(round4),
         });
         rows.push(out[2 * i].vector, out[2 * i + 1].vector);
         looks.push(look[i]);
@@ -231,3 +249,4 @@ export async function featureCache(dataDir: string, cacheDir: string, log: (s: s
   await writeFile(f.index, JSON.stringify({ version: FEATURES_VERSION, dim, lookalikeDim, items }));
   return { version: FEATURES_VERSION, dim, items, vectors, lookalikeDim, lookalike };
 }
+

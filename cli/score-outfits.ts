@@ -6,7 +6,7 @@
  * Out: {"scores": {"o1": 0.73}}, 0..1, higher = more compatible.
  * Each garment is cropped exactly as in training's "box" crops (crop.ts; pixels the selfie model does
  * not call person are grey: only a box is known here, not the garment's own mask) and embedded with
- * garment-net; its input is garmentInput(embedding, mean colour of the kept pixels). An outfit with a problem (missing photo,
+ * garment-net; its input is garmentInput(embedding, named colours and colour histogram of the kept pixels). An outfit with a problem (missing photo,
  * bad box, unknown category, not 2..8 garments) is reported on stderr and left out; the rest go on.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -82,7 +82,7 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
       const vectors = await embedCrops(models, image, ok.map((r) => ({ box: r.box, keep: person })));
       ok.forEach((r, i) => {
         slotOf.set(`${r.outfit}/${r.slot}`, garments.length);
-        garments.push({ vector: garmentInput(vectors[i].vector, vectors[i].colour), category: r.category });
+        garments.push({ vector: garmentInput(vectors[i].vector, vectors[i].colours, vectors[i].histogram), category: r.category });
       });
     }
   } finally {

@@ -6,13 +6,16 @@
  *   npm run train -- teacher --data ../shared/data/ccp   teacher only (.cache/outfit-scorer/teacher/)
  *   npm run train -- student --data ../shared/data/ccp   student with FND + CL from the saved teacher
  * options: --cache DIR (default .cache), --steps N (student steps), --teacher-steps N, --seed N,
- *          --alpha A (FND weight, 0.2), --fnd-margin M (0.5), --cl-weight W (0.2),
- *          --substitute P (look-alike substitution probability, 0.8), --train-crops mask|both (both),
- *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes mobilenet|garment-net|both (both),
+ *          --alpha A (FND weight, 0.2), --fnd-margin=M (0: a negative is a false one when the teacher scores it above the positive), --cl-weight W (0.2),
+ *          --substitute P (look-alike substitution probability, 0.8),
+ *          --swap-negatives P (share of negatives that are the positive with one garment swapped, 0.5), --train-crops mask|both (both),
+ *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes colour|mobilenet|garment-net, comma-separated (colour),
  *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
  *          --no-save (do not ship the student), --no-colour (garments without colour; never shipped),
- *          --no-lightness (the colour's L constant; never shipped)
+ *          --no-lightness (the colour's L constant; never shipped), --no-embedding / --no-palette /
+ *          --no-histogram (the garment-net embedding / the palette shares / the colour histogram set to 0;
+ *          never shipped)
  *
  * Train on CCP `train` (pixel photos), evaluate on `val`, both built across photos (see
  * workers/models/outfit-scorer/train.ts). Progress goes to stderr; the table to stdout.
@@ -27,7 +30,8 @@ import { buildEval, evaluate, nearestLookalikes, poolScorer, trainScorer, TRAIN_
 import { fileHandler } from '../workers/node/fs-models';
 import { chooseBackend } from '../workers/backend';
 import { nodeWasmDir } from '../workers/node/fs-models';
-import { featureCache, type FeatureCache } from './outfit-features';
+import { featureCache, type FeatureCache, type FeatureItem } from './outfit-features';
+import { HISTOGRAM_SIZE, PALETTE } from '../workers/pipeline/colours';
 import { ROOT, STUDENT_DIR, teacherDir } from './train-paths';
 
 const DOC = join(ROOT, 'docs/outfits.md');
@@ -48,6 +52,9 @@ const BOX = 1;
  */
 const LOOKALIKE_COLOUR = 2;
 
+/** Measures whose look-alikes stand in for a training positive's garments (--train-lookalikes). */
+const TRAIN_LOOKALIKES = 'colour';
+
 /**
  * The garments of one split, each crop's row the model input (garmentInput). `colour` false (experiments
  * only: the app's garmentInput always has the colour) gives every garment the same neutral colour.
@@ -57,23 +64,27 @@ export function poolOf(cache: FeatureCache, split: string, colour = true): Pool 
   const outfits = new Map<string, number[]>();
   const inputs: Float32Array[] = [];
   const yardstick: number[] = [];
-  const row = (r: number, rgb: readonly [number, number, number]) => {
-    inputs.push(garmentInput(cache.vectors.subarray(r * cache.dim, (r + 1) * cache.dim), colour ? rgb : undefined));
+  const row = (r: number, colours: FeatureItem['maskColours'], histogram: number[]) => {
+    inputs.push(garmentInput(cache.vectors.subarray(r * cache.dim, (r + 1) * cache.dim), colour ? colours : [], colour ? histogram : histogram.map(() => 0)));
     return inputs.length - 1;
   };
   cache.items.forEach((it, i) => {
     if (it.split !== split) return;
     yardstick.push(i);
     outfits.set(it.photo, [...(outfits.get(it.photo) ?? []), garments.length]);
-    // Each crop with its own mean colour, as the app (mask crop) and score-outfits (box crop) compute it.
-    garments.push({ photo: it.photo, category: it.category, rows: [row(it.maskRow, it.maskColour), row(it.boxRow, it.boxColour)] });
+    // Each crop with its own named colours, as the app (mask crop) and score-outfits (box crop) compute them.
+    garments.push({ photo: it.photo, category: it.category, rows: [row(it.maskRow, it.maskColours, it.maskHistogram), row(it.boxRow, it.boxColours, it.boxHistogram)] });
   });
   const d = cache.lookalikeDim;
   const look = new Float32Array(yardstick.length * d);
   yardstick.forEach((i, j) => look.set(cache.lookalike.subarray(i * d, (i + 1) * d), j * d));
+  // The colour measure: each mask crop's histogram as a unit vector (the square roots of its shares).
+  const h = HISTOGRAM_SIZE;
+  const hist = new Float32Array(yardstick.length * h);
+  yardstick.forEach((i, j) => cache.items[i].maskHistogram.forEach((v, k) => (hist[j * h + k] = Math.sqrt(v))));
   const vectors = new Float32Array(inputs.length * OUTFIT.inputDim);
   inputs.forEach((v, i) => vectors.set(v, i * OUTFIT.inputDim));
-  return { dim: OUTFIT.inputDim, vectors, garments, outfits: [...outfits.values()], yardstick: { dim: d, vectors: look } };
+  return { dim: OUTFIT.inputDim, vectors, garments, outfits: [...outfits.values()], yardstick: { dim: d, vectors: look }, colour: { dim: h, vectors: hist } };
 }
 
 /** Writes tfjs artifacts to `dir` (model.json + weights.bin). */
@@ -129,6 +140,8 @@ interface Row {
   fitb: number;
   /** The same val outfits with box crops (score-outfits). */
   box: { auc: number; fitb: number };
+  /** Val outfits whose look-alikes are found by the MobileNetV2 yardstick (mask crops). */
+  yardstick: { auc: number; fitb: number };
   /** Val outfits whose look-alikes are found by garment-net + colour (mask crops). */
   own: { auc: number; fitb: number };
   params: number;
@@ -140,9 +153,9 @@ interface Row {
 
 function table(rows: Row[]): string {
   const lines = [
-    '| model | val AUC | val FITB | AUC / FITB, box crops | AUC / FITB, garment-net look-alikes | parameters | bytes (float32) | outfits/s (own garments) | 10k outfits from a wardrobe (ms) |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.auc.toFixed(3)} | ${r.fitb.toFixed(3)} | ${r.box.auc.toFixed(3)} / ${r.box.fitb.toFixed(3)} | ${r.own.auc.toFixed(3)} / ${r.own.fitb.toFixed(3)} | ${r.params.toLocaleString('en')} | ${r.bytes.toLocaleString('en')} | ${Math.round(r.speed.coldPerSecond).toLocaleString('en')} | ${r.speed.wardrobe10kMs.toFixed(0)} |`),
+    '| model | val AUC | val FITB | AUC / FITB, box crops | AUC / FITB, MobileNetV2 look-alikes | AUC / FITB, garment-net look-alikes | parameters | bytes (float32) | outfits/s (own garments) | 10k outfits from a wardrobe (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.auc.toFixed(3)} | ${r.fitb.toFixed(3)} | ${r.box.auc.toFixed(3)} / ${r.box.fitb.toFixed(3)} | ${r.yardstick.auc.toFixed(3)} / ${r.yardstick.fitb.toFixed(3)} | ${r.own.auc.toFixed(3)} / ${r.own.fitb.toFixed(3)} | ${r.params.toLocaleString('en')} | ${r.bytes.toLocaleString('en')} | ${Math.round(r.speed.coldPerSecond).toLocaleString('en')} | ${r.speed.wardrobe10kMs.toFixed(0)} |`),
   ];
   return lines.join('\n');
 }
@@ -166,7 +179,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
       alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
       substitute: { type: 'string' }, 'student-dim': { type: 'string' }, 'train-crops': { type: 'string' }, 'no-colour': { type: 'boolean' },
-      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' },
+      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' },
     },
     strict: true,
   });
@@ -186,18 +199,32 @@ async function main(argv: string[]): Promise<void> {
   if (values['no-lightness']) for (const p of [train, val]) for (let r = 0; r < p.vectors.length / p.dim; r++) p.vectors[r * p.dim + OUTFIT.embeddingDim] = 0.5;
   log(`train: ${train.outfits.length} outfits, ${train.garments.length} garments; val: ${val.outfits.length} outfits, ${val.garments.length} garments`);
   // Look-alikes by the "mask" crop (the garment itself, without any background).
-  const lookBy = values['train-lookalikes'] ?? 'both';
-  if (!['mobilenet', 'garment-net', 'both'].includes(lookBy)) throw new Error(`--train-lookalikes must be mobilenet, garment-net or both, got ${lookBy}`);
+  // Training look-alikes: a comma-separated list of measures, each garment's look-alikes the union of theirs.
+  const lookBy = values['train-lookalikes'] ?? TRAIN_LOOKALIKES;
   const colourW = Number(values['lookalike-colour'] ?? LOOKALIKE_COLOUR);
-  const byYardstick = () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, 0, true);
-  const byOwn = () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, colourW);
-  // "both": each garment's look-alikes by either measure (the val sets are built with one each).
-  const trainLook = lookBy === 'mobilenet' ? byYardstick() : lookBy === 'garment-net' ? byOwn() : ((a, b) => a.map((l, i) => [...new Set([...l, ...b[i]])]))(byYardstick(), byOwn());
-  // Val look-alikes: fixed, whatever the training uses (one val set for every model). The headline set
-  // finds them with the yardstick (MobileNetV2 vectors, not a scorer input); the second with
-  // garment-net + colour (the scorers' own input space, a friendlier construction).
-  const evalSet = buildEval(val, nearestLookalikes(val, 10, MASK, 0, true), seed + 1000);
+  const measures: Record<string, () => number[][]> = {
+    mobilenet: () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, 0, train.yardstick),
+    'garment-net': () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, colourW),
+    colour: () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, 0, train.colour),
+  };
+  const chosen = lookBy.split(',');
+  const unknown = chosen.filter((m) => !measures[m]);
+  if (unknown.length) throw new Error(`--train-lookalikes takes ${Object.keys(measures).join(', ')} (comma-separated), got ${unknown.join(', ')}`);
+  const lists = chosen.map((m) => measures[m]());
+  const trainLook = train.garments.map((_, g) => [...new Set(lists.flatMap((l) => l[g]))]);
+  // Val look-alikes: fixed, whatever the training uses (one val set for every model), by three measures
+  // (docs/outfits.md): the colour histograms (the headline: the construction under which the issue's
+  // colour-histogram baseline has the figures the issue gives), the MobileNetV2 yardstick, garment-net +
+  // colour (the scorers' own input space).
+  const evalSet = buildEval(val, nearestLookalikes(val, 10, MASK, 0, val.colour), seed + 1000);
+  const evalYardstick = buildEval(val, nearestLookalikes(val, 10, MASK, 0, val.yardstick), seed + 1000);
   const evalOwn = buildEval(val, nearestLookalikes(val, 10, MASK, LOOKALIKE_COLOUR), seed + 1000);
+  // Experiments (after the look-alikes are found, so that every run is evaluated on the same outfits):
+  // the garment-net embedding or the palette shares left out of the model input (set to 0).
+  const zero = (from: number, to: number) => { for (const p of [train, val]) for (let r = 0; r < p.vectors.length / p.dim; r++) p.vectors.fill(0, r * p.dim + from, r * p.dim + to); };
+  if (values['no-embedding']) zero(0, OUTFIT.embeddingDim);
+  if (values['no-palette']) zero(OUTFIT.embeddingDim + 4, OUTFIT.embeddingDim + 4 + PALETTE.length);
+  if (values['no-histogram']) zero(OUTFIT.inputDim - HISTOGRAM_SIZE, OUTFIT.inputDim);
   log(`val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions`);
 
   const studentSteps = Number(values.steps ?? 400);
@@ -207,6 +234,7 @@ async function main(argv: string[]): Promise<void> {
     fndMargin: Number(values['fnd-margin'] ?? TRAIN_DEFAULTS.fndMargin),
     clWeight: Number(values['cl-weight'] ?? 0.2),
     substitute: Number(values.substitute ?? TRAIN_DEFAULTS.substitute),
+    swapNegatives: Number(values['swap-negatives'] ?? TRAIN_DEFAULTS.swapNegatives),
     crops: values['train-crops'] === 'mask' ? [MASK] : [MASK, BOX],
   };
   const studentConfig: ScorerConfig = values['student-dim'] ? { ...STUDENT_CONFIG, dim: Number(values['student-dim']), hidden: Number(values['student-dim']) } : STUDENT_CONFIG;
@@ -216,11 +244,12 @@ async function main(argv: string[]): Promise<void> {
   const measure = async (name: string, config: ScorerConfig, weights: Record<string, tf.Tensor>, curve: number[], flagged?: number) => {
     const m = await evaluate(poolScorer(config, weights, val, MASK), evalSet);
     const box = await evaluate(poolScorer(config, weights, val, BOX), evalSet);
+    const yardstick = await evaluate(poolScorer(config, weights, val, MASK), evalYardstick);
     const own = await evaluate(poolScorer(config, weights, val, MASK), evalOwn);
     const speed = await throughput(config, weights, val);
     const params = parameterCount(config);
-    const row = { name, ...m, box, own, params, bytes: params * 4, speed, flagged, curve };
-    log(`${name}: AUC ${m.auc.toFixed(3)} FITB ${m.fitb.toFixed(3)} (box crops ${box.auc.toFixed(3)} / ${box.fitb.toFixed(3)}; garment-net look-alikes ${own.auc.toFixed(3)} / ${own.fitb.toFixed(3)}) params ${params} cold ${speed.coldPerSecond.toFixed(0)}/s 10k ${speed.wardrobe10kMs.toFixed(0)} ms${flagged !== undefined ? ` flagged ${(flagged * 100).toFixed(1)}%` : ''}`);
+    const row = { name, ...m, box, yardstick, own, params, bytes: params * 4, speed, flagged, curve };
+    log(`${name}: AUC ${m.auc.toFixed(3)} FITB ${m.fitb.toFixed(3)} (box crops ${box.auc.toFixed(3)} / ${box.fitb.toFixed(3)}; MobileNetV2 look-alikes ${yardstick.auc.toFixed(3)} / ${yardstick.fitb.toFixed(3)}; garment-net look-alikes ${own.auc.toFixed(3)} / ${own.fitb.toFixed(3)}) params ${params} cold ${speed.coldPerSecond.toFixed(0)}/s 10k ${speed.wardrobe10kMs.toFixed(0)} ms${flagged !== undefined ? ` flagged ${(flagged * 100).toFixed(1)}%` : ''}`);
     rows.push(row);
     return row;
   };
@@ -270,25 +299,26 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${text}\n`);
   if (!values['no-doc']) await writeDoc(text);
   // A student trained without colours would get them from garmentInput in the app: never shipped.
-  if (shipped && (values['no-colour'] || values['no-lightness'] || values['no-save'])) log('the student is not saved (--no-colour / --no-lightness / --no-save)');
+  if (shipped && (values['no-colour'] || values['no-lightness'] || values['no-embedding'] || values['no-palette'] || values['no-histogram'] || values['no-save'])) log('the student is not saved (an experiment flag or --no-save)');
   else if (shipped) {
     const cmd = commandLine;
     await save(studentConfig, shipped.weights, dirSaver(STUDENT_DIR));
     const r = shipped.row;
     const card = {
       name: 'outfit-student',
-      use: 'outfit compatibility score (0..1) of 2..8 garments from garmentInput (garment-net 128-d embedding of the grey-background garment crop + Lab of its mean colour) and categories',
-      input: { embedding: 'garment-net garment_embed, L2-normalised (public/models/trained/garment-net)', dim: OUTFIT.inputDim, colour_features: 'Lab of the mean colour of the kept crop pixels: L/100, a/64, b/64, chroma/64' },
+      use: 'outfit compatibility score (0..1) of 2..8 garments from garmentInput (garment-net 128-d embedding of the grey-background garment crop + its named colours + its colour histogram) and categories',
+      input: { embedding: 'garment-net garment_embed, L2-normalised (public/models/trained/garment-net)', dim: OUTFIT.inputDim, colour_features: `from the garment's named dominant colours (workers/pipeline/colours.ts): Lab of their fraction-weighted mean (L/100, a/64, b/64, chroma/64), then the share of each of the ${PALETTE.length} palette names, then the square roots of the ${HISTOGRAM_SIZE} shares of its colour histogram (colourHistogram: 4 x 4 x 4 sRGB cells)` },
       format: 'mirror-outfit-scorer',
-      version: '2',
+      version: '3',
       source: `trained by Mirror: ${cmd}`,
       license: 'MIT (weights trained by this project)',
       training_data: `Clothing Co-Parsing (Yang et al., CVPR 2014) train split: ${train.outfits.length} pixel-annotated outfit photos, ${train.garments.length} garments; positives rebuilt across photos with same-category look-alikes (${lookBy}); FND alpha ${base.alpha}, margin ${base.fndMargin}; CL weight ${base.clWeight}`,
       date: new Date().toISOString().slice(0, 10),
       metrics: {
-        split: `CCP val (${val.outfits.length} photos), outfits built across photos (look-alikes by the MobileNetV2 yardstick), mask crops`,
+        split: `CCP val (${val.outfits.length} photos), outfits built across photos (look-alikes by colour histogram), mask crops`,
         auc: Number(r.auc.toFixed(4)), fitb: Number(r.fitb.toFixed(4)), parameters: r.params,
         box_crops: { auc: Number(r.box.auc.toFixed(4)), fitb: Number(r.box.fitb.toFixed(4)) },
+        mobilenet_lookalikes: { auc: Number(r.yardstick.auc.toFixed(4)), fitb: Number(r.yardstick.fitb.toFixed(4)) },
         garment_net_lookalikes: { auc: Number(r.own.auc.toFixed(4)), fitb: Number(r.own.fitb.toFixed(4)) },
         outfits_per_second_own_garments: Math.round(r.speed.coldPerSecond), ms_10k_outfits_wardrobe: Number(r.speed.wardrobe10kMs.toFixed(1)),
         teacher_auc: Number(rows[0].auc.toFixed(4)), teacher_fitb: Number(rows[0].fitb.toFixed(4)),

@@ -37,6 +37,12 @@ export interface GarmentRecord {
   box: Box;
   score: number;
   colours: GarmentColour[];
+  /**
+   * Colour histogram of the garment's pixels (DetectedGarment.histogram), what the outfit scorer reads.
+   * Optional and not indexed: a record analysed before it existed gets it from the re-embedding migration
+   * (MODEL_VERSION changed with it) and is left out of outfits until then.
+   */
+  histogram?: number[];
   /** true when the person corrected the category. */
   corrected?: boolean;
   /**

@@ -33,6 +33,8 @@ export interface DetectedGarment {
   /** 0..1 confidence. */
   score: number;
   colours: GarmentColour[];
+  /** Colour histogram of the garment's pixels (workers/pipeline/colours.ts colourHistogram: 64 shares). */
+  histogram: number[];
   /** The fine type from garment-net (one of categories.json's clothing_fine_labels that fits the category); absent where none fits (bag, accessory). */
   type?: GarmentTypeGuess;
   /** L2-normalised item embedding (EMBEDDING_DIM). */
@@ -47,7 +49,7 @@ export interface GarmentTypeGuess {
 
 /** What re-embedding a stored look gives (boxes and categories kept): one entry per garment asked for, in order. */
 export interface Reembedding {
-  garments: { type?: GarmentTypeGuess; embedding: Float32Array }[];
+  garments: { type?: GarmentTypeGuess; embedding: Float32Array; histogram: number[] }[];
   lookEmbedding: Float32Array;
   modelVersion: string;
 }

@@ -15,8 +15,8 @@ export function analysis(modelVersion: string, dim: number): Analysis {
     height: 200,
     people: [],
     garments: [
-      { category: 'top', box: [10, 20, 50, 60], score: 0.9, colours: [], type: { label: 'T-Shirt', score: 0.7 }, embedding: unit(dim, 1) },
-      { category: 'bottom', box: [15, 90, 40, 80], score: 0.8, colours: [], type: { label: 'Pants', score: 0.6 }, embedding: unit(dim, 2) },
+      { category: 'top', box: [10, 20, 50, 60], score: 0.9, colours: [], histogram: [], type: { label: 'T-Shirt', score: 0.7 }, embedding: unit(dim, 1) },
+      { category: 'bottom', box: [15, 90, 40, 80], score: 0.8, colours: [], histogram: [], type: { label: 'Pants', score: 0.6 }, embedding: unit(dim, 2) },
     ],
     lookEmbedding: unit(dim),
     modelVersion,

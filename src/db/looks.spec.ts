@@ -12,8 +12,8 @@ const analysis: Analysis = {
   height: 20,
   people: [],
   garments: [
-    { category: 'top', box: [0, 0, 5, 5], score: 0.8, colours: [{ name: 'navy', rgb: [0, 0, 80], fraction: 1 }], embedding: v() },
-    { category: 'shoes', box: [0, 15, 5, 5], score: 0.7, colours: [{ name: 'white', rgb: [255, 255, 255], fraction: 1 }], embedding: v() },
+    { category: 'top', box: [0, 0, 5, 5], score: 0.8, colours: [{ name: 'navy', rgb: [0, 0, 80], fraction: 1 }], histogram: [], embedding: v() },
+    { category: 'shoes', box: [0, 15, 5, 5], score: 0.7, colours: [{ name: 'white', rgb: [255, 255, 255], fraction: 1 }], histogram: [], embedding: v() },
   ],
   lookEmbedding: v(),
   modelVersion: 'm1',

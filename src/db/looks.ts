@@ -105,6 +105,7 @@ export async function saveAnalysis(db: MirrorDb, lookId: string, analysis: Analy
       box: g.box,
       score: g.score,
       colours: g.colours,
+      histogram: g.histogram,
     };
     if (old?.corrected) record.corrected = true;
     // The model's type was chosen for the model's category: it goes when the person's category differs.

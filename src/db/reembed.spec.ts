@@ -29,6 +29,7 @@ function fakeReembed(garments: { category: string }[], modelVersion = 'new'): Re
     garments: garments.map((g, i) => ({
       type: g.category === 'top' ? { label: 'Longsleeve', score: 0.8 } : g.category === 'bottom' ? { label: 'Shorts', score: 0.7 } : undefined,
       embedding: unit(NEW_DIM, i + 1),
+      histogram: [i, 1 - i],
     })),
     lookEmbedding: unit(NEW_DIM),
     modelVersion,
@@ -77,7 +78,7 @@ describe('re-embedding migration (storage)', () => {
     }
   });
 
-  it('keeps what the person corrected: chosen types, and the type of a garment whose category changed meanwhile', async () => {
+  it('keeps what the person corrected (chosen types, and the type of a garment whose category changed meanwhile); colour histograms are always new', async () => {
     const db = await withLooks(1);
     const [top, bottom] = await garmentsOfLook(db, 'L0');
     await setGarmentType(db, top.id, 'Shirt');
@@ -89,6 +90,9 @@ describe('re-embedding migration (storage)', () => {
     expect(after.find((g) => g.id === top.id)).toMatchObject({ type: { label: 'Shirt', score: 1 }, typeCorrected: true });
     expect(after.find((g) => g.id === bottom.id)).toMatchObject({ category: 'dress', corrected: true, type: { label: 'Dress' } });
     expect((await db.get('vectors', `garment:${top.id}`))?.modelVersion).toBe('new');
+    const asked = request.garments.map((g) => g.id);
+    expect(after.find((g) => g.id === top.id)?.histogram).toEqual([asked.indexOf(top.id), 1 - asked.indexOf(top.id)]);
+    expect(after.find((g) => g.id === bottom.id)?.histogram).toEqual([asked.indexOf(bottom.id), 1 - asked.indexOf(bottom.id)]);
   });
 
   it('skips garments deleted meanwhile and writes nothing for a look deleted or analysed again meanwhile', async () => {

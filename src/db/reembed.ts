@@ -54,7 +54,7 @@ export async function reembedRequest(db: MirrorDb, lookId: string): Promise<Reem
 }
 
 /**
- * Writes a look's new vectors, and its garments' new types, in one transaction. Returns the vectors written
+ * Writes a look's new vectors, and its garments' new types and colour histograms, in one transaction. Returns the vectors written
  * (for the search index), or null when the look changed while it was being re-embedded (deleted, analysed
  * again, or already on this version), in which case nothing is written.
  *
@@ -88,9 +88,13 @@ export async function saveReembedding(db: MirrorDb, request: ReembedRequest, res
     if (!garment) return;
     const fresh = result.garments[i];
     vectors.push({ id: vectorId('garment', garment.id), kind: 'garment', lookId, vector: fresh.embedding, modelVersion });
-    if (garment.typeCorrected || garment.category !== asked.category) return;
+    // The colour histogram always comes from the new analysis; the type only where the person left it.
+    if (garment.typeCorrected || garment.category !== asked.category) {
+      garments.push({ ...garment, histogram: fresh.histogram });
+      return;
+    }
     const { type: _old, ...rest } = garment;
-    garments.push(fresh.type ? { ...rest, type: fresh.type } : rest);
+    garments.push(fresh.type ? { ...rest, type: fresh.type, histogram: fresh.histogram } : { ...rest, histogram: fresh.histogram });
   });
   const written = new Set(vectors.map((v) => v.id));
   await Promise.all([

@@ -22,7 +22,7 @@ async function collection(looks: number): Promise<MirrorDb> {
     });
     const analysis: Analysis = {
       width: 100, height: 200, people: [], timings: {}, modelVersion: 'v1', lookEmbedding: unit(12),
-      garments: [{ category: 'top', box: [10, 10, 50, 50], score: 0.9, colours: [], type: { label: 'T-Shirt', score: 0.6 }, embedding: unit(12, 1) }],
+      garments: [{ category: 'top', box: [10, 10, 50, 50], score: 0.9, colours: [], histogram: [], type: { label: 'T-Shirt', score: 0.6 }, embedding: unit(12, 1) }],
     };
     await saveAnalysis(db, `L${i}`, analysis);
   }
@@ -43,7 +43,7 @@ function harness(db: MirrorDb, version = 'v2', fail: (photo: Blob, call: number)
       const e = fail(photo, ++calls);
       if (e) throw e;
       return {
-        garments: garments.map((g, i) => ({ type: g.category === 'top' ? { label: 'Shirt', score: 0.9 } : undefined, embedding: unit(4, i + 1) })),
+        garments: garments.map((g, i) => ({ type: g.category === 'top' ? { label: 'Shirt', score: 0.9 } : undefined, embedding: unit(4, i + 1), histogram: [] })),
         lookEmbedding: unit(4),
         modelVersion: version,
       };

@@ -24,7 +24,7 @@ interface Seed {
 const DAY = 24 * 60 * 60 * 1000;
 
 /**
- * Replaces every garment with the seeded ones (ids seeded-<i>), each with an item vector mixed from the
+ * Replaces every garment with the seeded ones (ids seeded-<i>), each with its colour and colour histogram and an item vector mixed from the
  * vectors the analysis stored (so it has the app's current size and model version), and dates the looks:
  * look i was worn `daysAgo[i]` days ago. Returns the look ids in name order.
  */
@@ -59,7 +59,10 @@ async function seedWardrobe(page: Page, seeds: Seed[], daysAgo: number[]): Promi
       // Where makeFigureJpeg draws that part of the figure (fractions of the photo's height).
       const [top, bottom] = ({ top: [0.17, 0.5], outerwear: [0.15, 0.6], bottom: [0.5, 0.88], dress: [0.17, 0.88], shoes: [0.86, 0.96] } as Record<string, number[]>)[g.category] ?? [0.1, 0.95];
       const box = [look.width * 0.28, look.height * top, look.width * 0.44, look.height * (bottom - top)];
-      tx.objectStore('garments').put({ id, lookId: look.id, category: g.category, box, score: 0.9, colours: [{ name: g.colour, rgb: g.rgb, fraction: 1 }] });
+      // Its colour histogram (4 x 4 x 4 sRGB cells, red-major): all of it in the cell of its one colour.
+      const histogram = new Array(64).fill(0);
+      histogram[(Math.floor(g.rgb[0] / 64) * 4 + Math.floor(g.rgb[1] / 64)) * 4 + Math.floor(g.rgb[2] / 64)] = 1;
+      tx.objectStore('garments').put({ id, lookId: look.id, category: g.category, box, score: 0.9, colours: [{ name: g.colour, rgb: g.rgb, fraction: 1 }], histogram });
       tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: v.map((x) => x / n), modelVersion: look.modelVersion });
     });
     await new Promise((resolve, reject) => {

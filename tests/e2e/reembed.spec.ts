@@ -15,7 +15,7 @@ const OLD_DIM = 1280;
 
 interface StoredState {
   looks: { id: string; name: string; modelVersion: string }[];
-  garments: { id: string; lookId: string; category: string; box: number[]; type?: { label: string; score: number }; typeCorrected?: boolean; corrected?: boolean }[];
+  garments: { id: string; lookId: string; category: string; box: number[]; type?: { label: string; score: number }; typeCorrected?: boolean; corrected?: boolean; histogram?: number[] }[];
   vectors: { id: string; lookId: string; modelVersion: string; dim: number }[];
 }
 
@@ -118,8 +118,13 @@ test('looks of an older model are re-embedded in the background, keeping garment
   expect(after.vectors).toHaveLength(6);
   for (const v of after.vectors) expect([v.id, v.modelVersion, v.dim]).toEqual([v.id, version, EMBEDDING_DIM]);
 
-  // The same garments (ids, boxes); the person's type kept; the model's type for the bottom is a bottom's.
+  // The same garments (ids, boxes); the person's type kept; the model's type for the bottom is a bottom's;
+  // every garment now has the colour histogram the older model did not make (the outfit scorer reads it).
   expect(after.garments.map((g) => g.id).sort()).toEqual(['bottom-0', 'bottom-1', 'top-0', 'top-1']);
+  for (const g of after.garments) {
+    expect(g.histogram, g.id).toHaveLength(64);
+    expect(g.histogram!.reduce((s, v) => s + v, 0), g.id).toBeCloseTo(1, 4);
+  }
   for (const g of after.garments.filter((g) => g.category === 'top')) {
     expect(g).toMatchObject({ box: [80, 62, 80, 115], type: { label: 'Shirt', score: 1 }, typeCorrected: true });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deltaE, dominantColours, nearestColourName, samplePixels } from './colours';
+import { colourHistogram, deltaE, dominantColours, HISTOGRAM_SIZE, nearestColourName, samplePixels } from './colours';
 
 describe('colours', () => {
   it('names typical garment colours', () => {
@@ -23,6 +23,18 @@ describe('colours', () => {
     const image = { width: 4, height: 4, data };
     expect(samplePixels(image, [0, 0, 4, 4])).toHaveLength(16);
     expect(samplePixels(image, [0, 0, 4, 4], (x) => (x < 2 ? 1 : 0))).toHaveLength(8);
+  });
+
+  it('makes a 4 x 4 x 4 colour histogram of shares, red-major', () => {
+    const pixels = [...Array(3).fill([255, 0, 0]), [0, 0, 255], [70, 130, 200], [63, 64, 127]];
+    const h = colourHistogram(pixels);
+    expect(h).toHaveLength(HISTOGRAM_SIZE);
+    expect(h[3 * 16]).toBeCloseTo(0.5); // red: r bin 3, g 0, b 0
+    expect(h[3]).toBeCloseTo(1 / 6); // blue
+    expect(h[1 * 16 + 2 * 4 + 3]).toBeCloseTo(1 / 6); // 70 -> 1, 130 -> 2, 200 -> 3
+    expect(h[0 * 16 + 1 * 4 + 1]).toBeCloseTo(1 / 6); // 63 -> 0, 64 -> 1, 127 -> 1
+    expect(h.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(colourHistogram([]).every((v) => v === 0)).toBe(true);
   });
 
   it('measures colour difference', () => {

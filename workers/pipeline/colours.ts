@@ -163,3 +163,20 @@ export function deltaE(a: readonly number[], b: readonly number[]): number {
   const [la, lb] = [toLab(a), toLab(b)];
   return Math.hypot(la[0] - lb[0], la[1] - lb[1], la[2] - lb[2]);
 }
+
+/** Bins per sRGB channel of a colour histogram (4 x 4 x 4 = 64 bins of 64 levels each). */
+export const HISTOGRAM_BINS = 4;
+export const HISTOGRAM_SIZE = HISTOGRAM_BINS ** 3;
+
+/**
+ * The share (0..1, summing to 1) of the pixels in each bin of a coarse sRGB grid, red-major
+ * (bin = r * 16 + g * 4 + b, each channel cut into 4 equal ranges). All zeros when there are no pixels.
+ * A finer description of a garment's colours than its few named ones: what the outfit scorer compares.
+ */
+export function colourHistogram(pixels: readonly (readonly number[])[]): number[] {
+  const out = new Array<number>(HISTOGRAM_SIZE).fill(0);
+  if (pixels.length === 0) return out;
+  const q = (v: number) => Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((v * HISTOGRAM_BINS) / 256)));
+  for (const [r, g, b] of pixels) out[(q(r) * HISTOGRAM_BINS + q(g)) * HISTOGRAM_BINS + q(b)] += 1;
+  return out.map((c) => c / pixels.length);
+}

@@ -8,6 +8,7 @@ import { syntheticPerson, useWasm } from '../node/test-support';
 import { createAnalyzer, MODEL_VERSION, typeFor, type Analyzer, type Models } from './index';
 import { lookVector } from './look-vector';
 import { rng } from '../../common/random';
+import { HISTOGRAM_SIZE } from './colours';
 
 describe('analysis pipeline', () => {
   let models: Models;
@@ -48,6 +49,8 @@ describe('analysis pipeline', () => {
       expect(g.score).toBeGreaterThanOrEqual(0);
       expect(g.score).toBeLessThanOrEqual(1);
       for (const c of g.colours) expect(c.fraction).toBeGreaterThan(0);
+      expect(g.histogram).toHaveLength(HISTOGRAM_SIZE);
+      expect(g.histogram.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
     }
     for (const g of a.garments) if (g.type) expect(FINE_LABEL_CATEGORY[g.type.label]).toBe(g.category);
     for (const stage of ['detector', 'regions', 'garmentNet', 'total']) expect(a.timings[stage]).toBeGreaterThanOrEqual(0);
@@ -66,6 +69,8 @@ describe('analysis pipeline', () => {
     expect(FINE_LABEL_CATEGORY[r.garments[0].type!.label]).toBe('top');
     expect(r.garments[1].type).toBeUndefined(); // no fine label is a bag
     expect(r.garments[2].embedding.every((v) => v === 0)).toBe(true); // too small to crop
+    expect(r.garments[0].histogram.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5); // the colours of its pixels
+    expect(r.garments[2].histogram.every((v) => v === 0)).toBe(true);
     expect(Math.hypot(...r.lookEmbedding)).toBeCloseTo(1, 4);
   });
 

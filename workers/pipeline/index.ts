@@ -14,12 +14,12 @@ import type { ModelLocator } from '../models/io';
 import * as movenet from '../models/movenet';
 import { CROP, garmentCrop, type KeepTest } from '../models/outfit-scorer/crop';
 import { rgbTensor, type Square } from '../models/tensor';
-import { dominantColours, samplePixels } from './colours';
+import { colourHistogram, dominantColours, HISTOGRAM_SIZE, samplePixels } from './colours';
 import { lookVector } from './look-vector';
 import { argmaxMap, garmentRegions, personBoxes } from './regions';
 
 /** Identifies pipeline + weights; bump it whenever either changes (stored vectors are then re-embedded). */
-export const MODEL_VERSION = 'mirror-vision-2:garment-detector-1,garment-net-1,look-bound-1,movenet-lightning@human-models-3.0.4';
+export const MODEL_VERSION = 'mirror-vision-3:garment-detector-1,garment-net-1,look-bound-1,colour-histogram-4,movenet-lightning@human-models-3.0.4';
 
 export const PIPELINE = {
   /** The person square for MoveNet is the person's box grown by this fraction of its long side on every side. */
@@ -133,7 +133,7 @@ export function createAnalyzer(models: Models): Analyzer {
           .map((r) => ({ ...r, box: clip(r.box, width, height) }))
           .filter((r) => r.box[2] >= 2 && r.box[3] >= 2);
         const persons = personBoxes(map, best).map((p) => ({ ...p, box: clip(p.box, width, height) }));
-        const colours = regions.map((r) => dominantColours(samplePixels(image, r.box, (x, y) => (r.contains(x, y) ? 1 : 0))));
+        const pixels = regions.map((r) => samplePixels(image, r.box, (x, y) => (r.contains(x, y) ? 1 : 0)));
         timings.regions = performance.now() - t;
 
         // Keypoints are left out here (people() adds them when a face must be found): MoveNet is not on the path
@@ -153,7 +153,8 @@ export function createAnalyzer(models: Models): Analyzer {
           category: r.category,
           box: r.box,
           score: Math.round(r.score * 1000) / 1000,
-          colours: colours[i],
+          colours: dominantColours(pixels[i]),
+          histogram: colourHistogram(pixels[i]),
           type: typeFor(r.category, types[i].probabilities),
           embedding: vectors[i],
         }));
@@ -199,9 +200,11 @@ export function createAnalyzer(models: Models): Analyzer {
       const { types, vectors } = await embedCrops(image, chosen.length ? chosen : [{ box: [0, 0, width, height] }]);
       let j = 0;
       const out = garments.map((g, i) => {
-        if (!usable[i]) return { embedding: new Float32Array(models.garments.dim) };
+        if (!usable[i]) return { embedding: new Float32Array(models.garments.dim), histogram: new Array<number>(HISTOGRAM_SIZE).fill(0) };
         const k = j++;
-        return { type: typeFor(g.category, types[k].probabilities), embedding: vectors[k] };
+        const { box, keep } = crops[i];
+        const histogram = colourHistogram(samplePixels(image, box, keep && ((x, y) => (keep(x, y) ? 1 : 0))));
+        return { type: typeFor(g.category, types[k].probabilities), embedding: vectors[k], histogram };
       });
       const bound = garments.map((g, i) => ({ category: g.category, embedding: out[i].embedding })).filter((_, i) => usable[i]);
       return { garments: out, lookEmbedding: lookVector(bound.length ? bound : [{ embedding: vectors[0] }]), modelVersion: MODEL_VERSION };

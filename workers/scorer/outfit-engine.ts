@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Category } from '../../common/categories';
+import type { GarmentColour } from '../../common/types';
 import { rng } from '../../common/random';
 import { avoidRecent, candidateOutfits, coreOf, DAY_MS, outfitKey, pickDiverse, representatives, type WardrobeGarment } from './combine';
 import { encodeGarments, scoreOutfits, studentInput, type Student } from './student';
@@ -15,7 +16,7 @@ export type Verdict = 'like' | 'dislike';
 /** The person's wardrobe as read from IndexedDB (plain data). */
 export interface WardrobeSnapshot {
   looks: { id: string; wornAt: number }[];
-  garments: { id: string; lookId: string; category: Category; vector?: Float32Array; modelVersion?: string; rgb?: [number, number, number] }[];
+  garments: { id: string; lookId: string; category: Category; vector?: Float32Array; modelVersion?: string; colours: GarmentColour[]; histogram?: number[] }[];
   pieces: { id: string; garmentIds: string[] }[];
   feedback: { garmentIds: string[]; verdict: Verdict }[];
 }
@@ -122,7 +123,7 @@ export class OutfitEngine {
     for (const g of snap.garments) {
       if (!g.vector || !wornAt.has(g.lookId)) continue;
       const current = g.modelVersion === this.modelVersion;
-      const input = current ? studentInput(this.student, g.vector, g.rgb) : null;
+      const input = current ? studentInput(this.student, g.vector, g.colours, g.histogram) : null;
       if (!input) {
         this.stale.add(g.id);
         if (current) mismatched++;

@@ -18,7 +18,7 @@ import { workerConnection, type MirrorDatabase } from '../../common/db-open';
 import { chooseBackend, type BackendOptions } from '../backend';
 import { MODEL_VERSION } from '../pipeline';
 import { OutfitEngine, type SuggestionResult, type TasteSummary, type WardrobeSnapshot } from './outfit-engine';
-import { encodeGarments, loadStudent, meanRgb, scoreOutfits, type Student } from './student';
+import { encodeGarments, loadStudent, scoreOutfits, type Student } from './student';
 
 const BACKEND_OPTIONS: BackendOptions = {
   wasmPaths: {
@@ -60,7 +60,7 @@ async function readWardrobe(): Promise<WardrobeSnapshot> {
     looks: looks.filter((l) => l.status === 'analysed').map((l) => ({ id: l.id, wornAt: l.takenAt ?? l.addedAt })),
     garments: garments.map((g) => {
       const v = vectorOf.get(g.id);
-      return { id: g.id, lookId: g.lookId, category: g.category, vector: v?.vector, modelVersion: v?.modelVersion, rgb: meanRgb(g.colours) };
+      return { id: g.id, lookId: g.lookId, category: g.category, vector: v?.vector, modelVersion: v?.modelVersion, colours: g.colours, histogram: g.histogram };
     }),
     pieces: pieces.map((p) => ({ id: p.id, garmentIds: p.garmentIds })),
     feedback: feedback.map((f) => ({ garmentIds: f.garmentIds, verdict: f.verdict })),

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../common/categories';
 import { encodeItems, garmentInput, scoreSlots, type ScorerConfig, OUTFIT } from '../models/outfit-scorer';
 import type { ModelSource } from '../models/io';
+import type { GarmentColour } from '../../common/types';
 
 export interface Student {
   config: ScorerConfig;
@@ -51,25 +52,19 @@ export async function loadStudent(source: ModelSource): Promise<Student> {
 }
 
 /**
- * The model input of a stored garment (garmentInput: its item vector and mean colour), or null when it
- * cannot be one: a vector of another embedding model (waiting to be analysed again), or a student trained
+ * The model input of a stored garment (garmentInput: its item vector, named colours and colour histogram),
+ * or null when it cannot be one: a vector of another embedding model or no histogram (waiting to be
+ * analysed again), or a student trained
  * on another input size than garmentInput now makes.
  */
-export function studentInput(student: Student, vector: Float32Array, rgb?: readonly [number, number, number]): Float32Array | null {
+export function studentInput(student: Student, vector: Float32Array, colours: readonly GarmentColour[], histogram?: readonly number[]): Float32Array | null {
+  if (!histogram) return null; // analysed before colour histograms: the re-embedding migration adds it
   try {
-    const input = garmentInput(vector, rgb);
+    const input = garmentInput(vector, colours, histogram);
     return input.length === student.inputDim ? input : null;
   } catch {
     return null; // garmentInput refuses a vector of another size than the current embedding model's
   }
-}
-
-/** A garment's mean colour (sRGB 0..255) from its named colours, weighted by their shares; undefined if none. */
-export function meanRgb(colours: readonly { rgb: readonly [number, number, number]; fraction: number }[]): [number, number, number] | undefined {
-  const total = colours.reduce((s, c) => s + c.fraction, 0);
-  if (!(total > 0)) return undefined;
-  const m = [0, 1, 2].map((k) => colours.reduce((s, c) => s + c.rgb[k] * c.fraction, 0) / total);
-  return [m[0], m[1], m[2]];
 }
 
 /** Encodes garments once: [N, D] inputs + categories -> [N, d] (kept until disposed by the caller). */

@@ -21,6 +21,7 @@ function garment(category: DetectedGarment['category'], colour: string, seed: nu
     box: [10 * seed, 20, 50, 60],
     score: 0.9,
     colours: [{ name: colour, rgb: [1, 2, 3], fraction: 0.8 }],
+    histogram: [],
     embedding: vec(seed),
   };
 }

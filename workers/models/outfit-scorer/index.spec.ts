@@ -3,11 +3,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES, type Category } from '../../../common/categories';
 import { useWasm } from '../../node/test-support';
 import { CROP, checkBox, garmentCrop } from './crop';
-import { colourFeatures, fromWeights, garmentInput, initWeights, load, loadWeights, OUTFIT, parameterCount, rng, save, STUDENT_CONFIG, TEACHER_CONFIG, weightShapes, type ScorerConfig } from './index';
+import { colourFeatures, fromWeights, garmentInput, meanRgb, initWeights, load, loadWeights, OUTFIT, parameterCount, rng, save, STUDENT_CONFIG, TEACHER_CONFIG, weightShapes, type ScorerConfig } from './index';
 import {
   auc, buildEval, erase, evaluate, fndWeights, infoNce, nearestLookalikes, poolScorer, rankLoss, replace, substitute, trainScorer,
   TRAIN_DEFAULTS, type Pool,
 } from './train';
+import { HISTOGRAM_SIZE, PALETTE } from '../../pipeline/colours';
+
+const NO_HISTOGRAM = new Array<number>(HISTOGRAM_SIZE).fill(0);
+import type { GarmentColour } from '../../../common/types';
+
+/** A garment made of one named colour. */
+const named = (name: string, rgb: [number, number, number]): GarmentColour => ({ name, rgb, fraction: 1 });
 
 /**
  * A generated wardrobe: `photos` outfits, each with a hidden style vector; a garment's vector is its
@@ -91,7 +98,7 @@ describe('outfit scorer', () => {
 
   it('augmentations: erase drops one garment, replace swaps one for a same-category look-alike of another photo', () => {
     const pool = generatedPool(12, 3);
-    const look = nearestLookalikes(pool, 3);
+    const look = nearestLookalikes(pool, 5);
     const r = rng(1);
     for (const o of pool.outfits) {
       const e = erase(r, o);
@@ -125,7 +132,8 @@ describe('outfit scorer', () => {
       const n = Math.hypot(1, w);
       return v.map((x) => x / n);
     };
-    const inputs = [garmentInput(unit(0, 1, 0), [200, 30, 30]), garmentInput(unit(0, 1, 0), [30, 30, 200]), garmentInput(unit(0, 1, 0.5), [200, 30, 30])];
+    const [red, blue] = [[named('red', [200, 30, 30])], [named('blue', [30, 30, 200])]];
+    const inputs = [garmentInput(unit(0, 1, 0), red, NO_HISTOGRAM), garmentInput(unit(0, 1, 0), blue, NO_HISTOGRAM), garmentInput(unit(0, 1, 0.5), red, NO_HISTOGRAM)];
     const vectors = new Float32Array(3 * OUTFIT.inputDim);
     inputs.forEach((v, i) => vectors.set(v, i * OUTFIT.inputDim));
     const pool: Pool = {
@@ -136,9 +144,8 @@ describe('outfit scorer', () => {
     };
     expect(nearestLookalikes(pool, 1)[0]).toEqual([1]); // embedding only: the same embedding wins
     expect(nearestLookalikes(pool, 1, 0, 2)[0]).toEqual([2]); // colour counts: same colour, near embedding
-    expect(nearestLookalikes(pool, 1, 0, 0, true)[0]).toEqual([1]);
-    expect(nearestLookalikes(pool, 1, 0, 0, true)[2]).toEqual([1]);
-    expect(() => nearestLookalikes({ ...pool, yardstick: undefined }, 1, 0, 0, true)).toThrow(/no look-alike yardstick/);
+    expect(nearestLookalikes(pool, 1, 0, 0, pool.yardstick)[0]).toEqual([1]);
+    expect(nearestLookalikes(pool, 1, 0, 0, pool.yardstick)[2]).toEqual([1]);
   });
 
   it('evaluation sets are built across photos and AUC is computed right', () => {
@@ -200,23 +207,43 @@ describe('outfit scorer', () => {
     loaded.dispose();
   });
 
-  it('garmentInput: the garment-net embedding as it is, then the Lab of the mean colour; other widths refused', () => {
+  it('garmentInput: the garment-net embedding as it is, then the Lab of the mean colour and the palette shares; other widths refused', () => {
     const r = rng(4);
     const embedding = Float32Array.from({ length: OUTFIT.embeddingDim }, () => r() - 0.5);
-    const red = garmentInput(embedding, [200, 30, 30]);
-    const blue = garmentInput(embedding, [30, 30, 200]);
+    const red = garmentInput(embedding, [named('red', [200, 30, 30])], NO_HISTOGRAM);
+    const blue = garmentInput(embedding, [named('blue', [30, 30, 200])], NO_HISTOGRAM);
     expect(red).toHaveLength(OUTFIT.inputDim);
     expect(Array.from(red.subarray(0, OUTFIT.embeddingDim))).toEqual(Array.from(embedding));
     const colour = (v: Float32Array) => Array.from(v.subarray(OUTFIT.embeddingDim));
-    expect(colour(red)).toEqual(colourFeatures([200, 30, 30]).map(Math.fround));
+    expect(colour(red)).toEqual(colourFeatures([named('red', [200, 30, 30])], NO_HISTOGRAM).map(Math.fround));
     expect(colour(red)[1]).toBeGreaterThan(0.5); // a* of red: strongly positive
     expect(colour(blue)[2]).toBeLessThan(-0.5); // b* of blue: strongly negative
-    // No colour known: neutral grey, L about 0.54 and no chroma.
-    const grey = colour(garmentInput(embedding));
+    // Palette shares: one per PALETTE name, of the named colours' fractions (scaled to sum 1).
+    const shares = (v: Float32Array) => colour(v).slice(4, 4 + PALETTE.length);
+    expect(shares(red)).toHaveLength(PALETTE.length);
+    expect(shares(red)[PALETTE.findIndex((p) => p.name === 'red')]).toBeCloseTo(1, 5);
+    const stripes = shares(garmentInput(embedding, [{ ...named('navy', [25, 35, 80]), fraction: 0.45 }, { ...named('white', [245, 245, 245]), fraction: 0.45 }], NO_HISTOGRAM));
+    expect(stripes[PALETTE.findIndex((p) => p.name === 'navy')]).toBeCloseTo(0.5, 5);
+    expect(stripes[PALETTE.findIndex((p) => p.name === 'white')]).toBeCloseTo(0.5, 5);
+    expect(stripes.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // The mean colour is the fraction-weighted mean of the named colours.
+    expect(meanRgb([{ rgb: [0, 0, 0], fraction: 0.25 }, { rgb: [200, 100, 40], fraction: 0.75 }])).toEqual([150, 75, 30]);
+    // No colour known: neutral grey, L about 0.54, no chroma and no palette share.
+    const grey = colour(garmentInput(embedding, [], NO_HISTOGRAM));
     expect(grey[0]).toBeCloseTo(0.54, 2);
     expect(grey[3]).toBeCloseTo(0, 3);
+    expect(grey.slice(4).every((v) => v === 0)).toBe(true);
+    // The colour histogram: the square root of each share, after the palette; other lengths refused.
+    const hist = new Array<number>(HISTOGRAM_SIZE).fill(0);
+    hist[0] = 0.25;
+    hist[63] = 0.75;
+    const h = colour(garmentInput(embedding, [], hist)).slice(4 + PALETTE.length);
+    expect(h).toHaveLength(HISTOGRAM_SIZE);
+    expect(h[0]).toBeCloseTo(0.5, 6);
+    expect(h[63]).toBeCloseTo(Math.sqrt(0.75), 6);
+    expect(() => garmentInput(embedding, [], [1])).toThrow(/histogram has 1 values, expected 64/);
     // The old backbone's 1280-d vectors (or anything but garment-net's width) are refused, by name.
-    expect(() => garmentInput(new Float32Array(1280))).toThrow(/1280 values, expected 128 \(garment-net\)/);
+    expect(() => garmentInput(new Float32Array(1280), [], NO_HISTOGRAM)).toThrow(/1280 values, expected 128 \(garment-net\)/);
   });
 
   it("a model's input width comes from its own weights: configs without inputDim load, wrong garment widths are refused", async () => {

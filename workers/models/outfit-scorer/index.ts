@@ -20,14 +20,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
-import { toLab } from '../../pipeline/colours';
+import { HISTOGRAM_SIZE, PALETTE, toLab } from '../../pipeline/colours';
+import type { GarmentColour } from '../../../common/types';
 import type { ModelSource } from '../io';
 import { rng } from '../../../common/random';
 
 /** Width of a garment's stored embedding: garment-net's `garment_embed` output (GarmentNet.dim). */
 export const GARMENT_EMBEDDING_DIM = 128;
-/** Numbers garmentInput appends for the garment's mean colour (see colourFeatures). */
-export const COLOUR_FEATURES = 4;
+/**
+ * Numbers garmentInput appends for the garment's colours (see colourFeatures): mean colour (4), palette
+ * shares (16) and the square roots of its colour histogram's shares (64).
+ */
+export const COLOUR_FEATURES = 4 + PALETTE.length + HISTOGRAM_SIZE;
 
 export const OUTFIT = {
   /** Garments per outfit at most (CCP outfits have 2..8 after dropping tiny ones). */
@@ -238,26 +242,50 @@ export function parameterCount(c: ScorerConfig): number {
 }
 
 /**
- * The colour part of a garment input: CIE Lab of the garment's mean colour (sRGB 0..255, the mean of the
- * kept pixels of its crop: garmentCrop's return value), scaled to about -1..1: [L / 100, a / 64, b / 64,
- * chroma / 64]. garment-net was trained with colour jitter, so its embedding says little about colour.
- * No colour known: neutral grey (CROP.grey), as a crop with nothing kept.
+ * A garment's mean colour (sRGB 0..255) from its named dominant colours (dominantColours: cluster centres
+ * and shares), weighted by their shares; undefined if it has none.
  */
-export function colourFeatures(rgb?: readonly [number, number, number]): [number, number, number, number] {
-  const [l, a, b] = toLab(rgb ?? [128, 128, 128]);
-  return [l / 100, a / 64, b / 64, Math.hypot(a, b) / 64];
+export function meanRgb(colours: readonly { rgb: readonly [number, number, number]; fraction: number }[]): [number, number, number] | undefined {
+  const total = colours.reduce((s, c) => s + c.fraction, 0);
+  if (!(total > 0)) return undefined;
+  const m = [0, 1, 2].map((k) => colours.reduce((s, c) => s + c.rgb[k] * c.fraction, 0) / total);
+  return [m[0], m[1], m[2]];
+}
+
+/**
+ * The colour part of a garment input, from the garment's named dominant colours (workers/pipeline/colours.ts
+ * dominantColours, what the app stores for every garment):
+ *  - CIE Lab of their mean colour (meanRgb), scaled to about -1..1: [L / 100, a / 64, b / 64, chroma / 64];
+ *  - the share of each PALETTE name (16 numbers, summing to 1): which colours the garment is made of, so
+ *    that "navy + white" and "grey" are told apart although their means are close;
+ *  - the square root of each share of its colour histogram (colourHistogram, 64 numbers: the Hellinger
+ *    embedding, where a dot product compares two distributions). Outfit compatibility is largely colour:
+ *    docs/outfits.md measures the histogram well ahead of the named colours.
+ * garment-net was trained with colour jitter, so its embedding says little about colour.
+ * No colour known: neutral grey (CROP.grey), no palette share, a histogram of zeros.
+ */
+export function colourFeatures(colours: readonly GarmentColour[], histogram: ArrayLike<number>): number[] {
+  if (histogram.length !== HISTOGRAM_SIZE) throw new Error(`colour histogram has ${histogram.length} values, expected ${HISTOGRAM_SIZE}`);
+  const [l, a, b] = toLab(meanRgb(colours) ?? [128, 128, 128]);
+  const shares = new Array<number>(PALETTE.length).fill(0);
+  const total = colours.reduce((s, c) => s + c.fraction, 0);
+  for (const c of colours) {
+    const k = PALETTE.findIndex((p) => p.name === c.name);
+    if (k >= 0 && total > 0) shares[k] += c.fraction / total;
+  }
+  return [l / 100, a / 64, b / 64, Math.hypot(a, b) / 64, ...shares, ...Array.from(histogram, (v) => Math.sqrt(Math.max(0, v)))];
 }
 
 /**
  * A stored garment's model input [OUTFIT.inputDim]: its garment-net embedding (128-d, L2-normalised, of
- * crop.ts' crop) followed by colourFeatures of its mean colour. The one place that defines it, in
- * training and at inference (the app's scorer worker, score-outfits).
+ * crop.ts' crop) followed by colourFeatures of its named colours and colour histogram. The one place that
+ * defines it, in training and at inference (the app's scorer worker, score-outfits).
  */
-export function garmentInput(embedding: ArrayLike<number>, rgb?: readonly [number, number, number]): Float32Array {
+export function garmentInput(embedding: ArrayLike<number>, colours: readonly GarmentColour[], histogram: ArrayLike<number>): Float32Array {
   if (embedding.length !== OUTFIT.embeddingDim) throw new Error(`garment embedding has ${embedding.length} values, expected ${OUTFIT.embeddingDim} (garment-net)`);
   const out = new Float32Array(OUTFIT.inputDim);
   out.set(Array.from(embedding));
-  out.set(colourFeatures(rgb), OUTFIT.embeddingDim);
+  out.set(colourFeatures(colours, histogram), OUTFIT.embeddingDim);
   return out;
 }
 

@@ -8,8 +8,8 @@
  * and each garment's vector is its "mask" crop or its "box" crop at random.
  *
  * FND (False Negative Distillation, Kim et al. 2021, arXiv 2110.06483): the trained teacher scores the
- * student's sampled negatives; those it scores above or within `fndMargin` of the positive are false
- * negatives, whose term in the softmax denominator is weighted by `alpha` instead of 1.
+ * student's sampled negatives; those it scores above the positive's score minus `fndMargin` (with the
+ * default 0: above the positive) are false negatives, whose term in the softmax denominator is weighted by `alpha` instead of 1.
  * CL: two views of each positive, "erase" (one garment dropped) and "replace" (one garment swapped for a
  * same-category look-alike from another photo), pulled together by InfoNCE against the other outfits of
  * the batch (temperature `tau`), added to the ranking loss with weight `clWeight`.
@@ -36,7 +36,15 @@ export interface Pool {
    * Optional look-alike yardstick: one vector per garment (garments x dim, L2-normalised) from another
    * model than the scorers' inputs, to find look-alikes independently of the features being scored.
    */
-  yardstick?: { dim: number; vectors: Float32Array };
+  yardstick?: Measure;
+  /** Optional: each garment's colour histogram as a unit vector (square roots of its shares), a second measure. */
+  colour?: Measure;
+}
+
+/** Vectors (garments x dim, L2-normalised) whose cosine says which garments look alike. */
+export interface Measure {
+  dim: number;
+  vectors: Float32Array;
 }
 
 /** An outfit as it is fed to the model: one vector row and category per garment. */
@@ -67,12 +75,18 @@ export interface TrainOptions {
   tau: number;
   /** Crop kinds (rows of a pool garment) training draws from, at random per garment. */
   crops: number[];
+  /**
+   * Share of the negatives that are the positive with one garment swapped for a random garment of its
+   * category from another photo (the question fill-in-the-blank asks); the others are type-matched
+   * random outfits.
+   */
+  swapNegatives: number;
   log?: (s: string) => void;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
   seed: 7, steps: 300, batch: 24, negatives: 7, lr: 1e-3, substitute: 0.8, lookalikes: 5, maxGarments: 6,
-  alpha: 0.2, fndMargin: 0.5, clWeight: 0, tau: 0.2, crops: [0, 1],
+  alpha: 0.2, fndMargin: 0, clWeight: 0, tau: 0.2, crops: [0, 1], swapNegatives: 0.5,
 };
 
 /** Mean and 1 / standard deviation of every input dimension over all of the pool's garment vectors. */
@@ -103,12 +117,13 @@ export function inputStats(pool: Pool): InputStats {
  * For every garment, its `k` nearest same-category garments of other photos: cosine of crop kind `row`'s
  * garment-net embedding (the first OUTFIT.embeddingDim values of the input: look-alike means looks alike
  * to garment-net), minus `colourWeight` x the squared distance of the colour values after it (0 =
- * embedding only). With `yardstick`, the cosine of the pool's yardstick vectors instead (colour unused).
+ * embedding only). With `measure` (the pool's yardstick or colour vectors), the cosine of its vectors
+ * instead (colour weight unused).
  */
-export function nearestLookalikes(pool: Pool, k: number, row = 0, colourWeight = 0, yardstick = false): number[][] {
+export function nearestLookalikes(pool: Pool, k: number, row = 0, colourWeight = 0, measure?: Measure): number[][] {
   const out: number[][] = pool.garments.map(() => []);
-  if (yardstick && !pool.yardstick) throw new Error('this pool has no look-alike yardstick vectors');
-  const e = yardstick ? pool.yardstick!.dim : OUTFIT.embeddingDim;
+  const yardstick = measure !== undefined;
+  const e = yardstick ? measure.dim : OUTFIT.embeddingDim;
   const c = yardstick ? 0 : pool.dim - e;
   for (const cat of CATEGORIES) {
     const ids = pool.garments.map((g, i) => (g.category === cat ? i : -1)).filter((i) => i >= 0);
@@ -118,7 +133,7 @@ export function nearestLookalikes(pool: Pool, k: number, row = 0, colourWeight =
       const col = new Float32Array(ids.length * Math.max(c, 1));
       ids.forEach((id, j) => {
         if (yardstick) {
-          emb.set(pool.yardstick!.vectors.subarray(id * e, (id + 1) * e), j * e);
+          emb.set(measure.vectors.subarray(id * e, (id + 1) * e), j * e);
           return;
         }
         const at = pool.garments[id].rows[row] * pool.dim;
@@ -173,6 +188,13 @@ export function randomOutfit(r: () => number, pool: Pool, cats: Category[], inde
     }
     return pick(r, options);
   });
+}
+
+/** The outfit with one garment swapped for a random garment of its category from a photo not in the outfit. */
+export function swapOne(r: () => number, pool: Pool, outfit: number[], index: Map<Category, number[]>): number[] {
+  const at = Math.floor(r() * outfit.length);
+  const [other] = randomOutfit(r, pool, [pool.garments[outfit[at]].category], index, new Set(outfit.map((g) => pool.garments[g].photo)));
+  return outfit.map((g, i) => (i === at ? other : g));
 }
 
 /** Replaces each garment with probability p by one of its look-alikes (a photo not used yet). */
@@ -308,7 +330,9 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
     const negatives: number[][] = [];
     for (const p of positives) {
       const avoid = new Set(p.map((g) => pool.garments[g].photo));
-      for (let k = 0; k < opts.negatives; k++) negatives.push(randomOutfit(r, pool, p.map((g) => pool.garments[g].category), index, avoid));
+      for (let k = 0; k < opts.negatives; k++) {
+        negatives.push(r() < opts.swapNegatives ? swapOne(r, pool, p, index) : randomOutfit(r, pool, p.map((g) => pool.garments[g].category), index, avoid));
+      }
     }
     const posS = positives.map((p) => toSample(r, pool, p, opts.crops));
     const negS = negatives.map((n) => toSample(r, pool, n, opts.crops));
