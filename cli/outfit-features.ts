@@ -20,7 +20,7 @@ import * as backbone from '../workers/models/backbone';
 import * as garmentNet from '../workers/models/garment-net';
 import * as selfie from '../workers/models/selfie';
 import { CROP, garmentCrop, type KeepTest } from '../workers/models/outfit-scorer/crop';
-import { colourHistogram, dominantColours, samplePixels } from '../workers/pipeline/colours';
+import { garmentColours } from '../workers/pipeline/colours';
 import { DEFAULT_MODELS_DIR, fileHandler } from '../workers/node/fs-models';
 import { ccpPhotoPath, readCcp, type CcpPhoto } from './datasets';
 import { readImage } from './image';
@@ -123,15 +123,6 @@ export async function personTest(models: CropModels, image: RgbaImage): Promise<
   }
 }
 
-/**
- * The named colours and colour histogram the app stores for a garment: the pipeline's dominantColours and
- * colourHistogram of the same sampled pixels (its kept pixels in its box).
- */
-export function garmentColours(image: RgbaImage, crop: { box: Box; keep?: KeepTest }): { colours: GarmentColour[]; histogram: number[] } {
-  const pixels = samplePixels(image, crop.box, crop.keep && ((x, y) => (crop.keep!(x, y) ? 1 : 0)));
-  return { colours: dominantColours(pixels), histogram: colourHistogram(pixels) };
-}
-
 /** garment-net embeddings (L2-normalised) and colours of crops of one photo: one model call. */
 export async function embedCrops(models: CropModels, image: RgbaImage, crops: { box: Box; keep?: KeepTest }[]) {
   const s = CROP.size;
@@ -140,7 +131,7 @@ export async function embedCrops(models: CropModels, image: RgbaImage, crops: { 
   const batch = tf.tensor4d(buf, [crops.length, s, s, 3]);
   try {
     const vectors = await models.garmentNet.embed(batch);
-    return crops.map((c, i) => ({ vector: vectors[i], ...garmentColours(image, c) }));
+    return crops.map((c, i) => ({ vector: vectors[i], ...garmentColours(image, c.box, c.keep) }));
   } finally {
     batch.dispose();
   }

@@ -23,6 +23,7 @@ describe('colours', () => {
     const image = { width: 4, height: 4, data };
     expect(samplePixels(image, [0, 0, 4, 4])).toHaveLength(16);
     expect(samplePixels(image, [0, 0, 4, 4], (x) => (x < 2 ? 1 : 0))).toHaveLength(8);
+    expect(samplePixels(image, [0, 0, 4, 4], (x) => x < 2)).toHaveLength(8);
   });
 
   it('makes a 4 x 4 x 4 colour histogram of shares, red-major', () => {

@@ -66,8 +66,8 @@ export function nearestColourName(rgb: readonly number[]): string {
   return PALETTE[best].name;
 }
 
-/** RGB samples of `box` where `maskAt(x, y) >= minMask` (all pixels when no mask is given). */
-export function samplePixels(image: RgbaImage, box: Box, maskAt?: (x: number, y: number) => number): number[][] {
+/** RGB samples of `box` where `maskAt(x, y) >= minMask` or is true (all pixels when no mask is given). */
+export function samplePixels(image: RgbaImage, box: Box, maskAt?: (x: number, y: number) => number | boolean): number[][] {
   const [bx, by, bw, bh] = box;
   const x0 = Math.max(0, Math.floor(bx));
   const y0 = Math.max(0, Math.floor(by));
@@ -78,7 +78,7 @@ export function samplePixels(image: RgbaImage, box: Box, maskAt?: (x: number, y:
   const out: number[][] = [];
   for (let y = y0; y < y1; y += step) {
     for (let x = x0; x < x1; x += step) {
-      if (maskAt && maskAt(x, y) < COLOUR_RULES.minMask) continue;
+      if (maskAt && Number(maskAt(x, y)) < COLOUR_RULES.minMask) continue;
       const i = (y * image.width + x) * 4;
       out.push([image.data[i], image.data[i + 1], image.data[i + 2]]);
     }
@@ -179,4 +179,13 @@ export function colourHistogram(pixels: readonly (readonly number[])[]): number[
   const q = (v: number) => Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((v * HISTOGRAM_BINS) / 256)));
   for (const [r, g, b] of pixels) out[(q(r) * HISTOGRAM_BINS + q(g)) * HISTOGRAM_BINS + q(b)] += 1;
   return out.map((c) => c / pixels.length);
+}
+
+/**
+ * What the app stores about a garment's colours: its named dominant colours and its colour histogram, both
+ * from the same sampled pixels of `box` that `keep` accepts (all of the box without it).
+ */
+export function garmentColours(image: RgbaImage, box: Box, keep?: (x: number, y: number) => boolean): { colours: GarmentColour[]; histogram: number[] } {
+  const pixels = samplePixels(image, box, keep);
+  return { colours: dominantColours(pixels), histogram: colourHistogram(pixels) };
 }

@@ -14,7 +14,7 @@ import type { ModelLocator } from '../models/io';
 import * as movenet from '../models/movenet';
 import { CROP, garmentCrop, type KeepTest } from '../models/outfit-scorer/crop';
 import { rgbTensor, type Square } from '../models/tensor';
-import { colourHistogram, dominantColours, HISTOGRAM_SIZE, samplePixels } from './colours';
+import { colourHistogram, garmentColours, HISTOGRAM_SIZE, samplePixels } from './colours';
 import { lookVector } from './look-vector';
 import { argmaxMap, garmentRegions, personBoxes } from './regions';
 
@@ -133,7 +133,7 @@ export function createAnalyzer(models: Models): Analyzer {
           .map((r) => ({ ...r, box: clip(r.box, width, height) }))
           .filter((r) => r.box[2] >= 2 && r.box[3] >= 2);
         const persons = personBoxes(map, best).map((p) => ({ ...p, box: clip(p.box, width, height) }));
-        const pixels = regions.map((r) => samplePixels(image, r.box, (x, y) => (r.contains(x, y) ? 1 : 0)));
+        const described = regions.map((r) => garmentColours(image, r.box, r.contains));
         timings.regions = performance.now() - t;
 
         // Keypoints are left out here (people() adds them when a face must be found): MoveNet is not on the path
@@ -153,8 +153,8 @@ export function createAnalyzer(models: Models): Analyzer {
           category: r.category,
           box: r.box,
           score: Math.round(r.score * 1000) / 1000,
-          colours: dominantColours(pixels[i]),
-          histogram: colourHistogram(pixels[i]),
+          colours: described[i].colours,
+          histogram: described[i].histogram,
           type: typeFor(r.category, types[i].probabilities),
           embedding: vectors[i],
         }));
@@ -203,7 +203,7 @@ export function createAnalyzer(models: Models): Analyzer {
         if (!usable[i]) return { embedding: new Float32Array(models.garments.dim), histogram: new Array<number>(HISTOGRAM_SIZE).fill(0) };
         const k = j++;
         const { box, keep } = crops[i];
-        const histogram = colourHistogram(samplePixels(image, box, keep && ((x, y) => (keep(x, y) ? 1 : 0))));
+        const histogram = colourHistogram(samplePixels(image, box, keep));
         return { type: typeFor(g.category, types[k].probabilities), embedding: vectors[k], histogram };
       });
       const bound = garments.map((g, i) => ({ category: g.category, embedding: out[i].embedding })).filter((_, i) => usable[i]);

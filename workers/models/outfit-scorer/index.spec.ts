@@ -9,9 +9,9 @@ import {
   TRAIN_DEFAULTS, type Pool,
 } from './train';
 import { HISTOGRAM_SIZE, PALETTE } from '../../pipeline/colours';
+import type { GarmentColour } from '../../../common/types';
 
 const NO_HISTOGRAM = new Array<number>(HISTOGRAM_SIZE).fill(0);
-import type { GarmentColour } from '../../../common/types';
 
 /** A garment made of one named colour. */
 const named = (name: string, rgb: [number, number, number]): GarmentColour => ({ name, rgb, fraction: 1 });
