@@ -3,23 +3,26 @@
   nice -n 10 /usr/bin/python3 training/garments/detector.py --data ../shared/data/ccp [--epochs 12]
   (npm run train:detector -- --data ../shared/data/ccp)
 
-The model labels every cell of a 256 x 384 (w x h) letterboxed photo, at stride 8, with one of CLASSES; the app
-(workers/models/garment-detector, workers/pipeline/regions.ts) turns the class map into garments: connected
-cells of one category, near ones merged, each with a box, a score and its mask.
+The model labels every cell of a 320 x 480 (w x h, --size) letterboxed photo, at stride 8, with one of CLASSES;
+the app (workers/models/garment-detector, workers/pipeline/regions.ts) turns the class map into garments:
+connected cells of one category, near ones merged, each with a box, a score and its mask.
 
 Deterministic given --seed (fixed augmentation draws and batch order, torch on --threads threads).
 Steps, each cached under .cache/detector/ (gitignored; nothing derived from the data is committed):
  1. views: every pixel-annotated `train` photo gives --views letterboxed views (the first plain, the others
-    zoomed out 0.6-1x at a random place, flipped half the time, colour-jittered); `val` gives the plain view.
-    Letterboxing is the app's: halve by 2 x 2 average pooling while the photo is at least twice the target,
-    then bilinear (half-pixel centres) to the target size, grey 128 around. The frozen trunk (stem and blocks
-    0..12, nsfwjs weights, BatchNorm folded) runs once per view; block_5's output [32, 48, 32] (stride 8) and
-    block_12's [96, 24, 16] (stride 16) are stored as float16 with the labels at stride 4 [96, 64].
- 2. training: blocks 13..16 (from nsfwjs) + the decoder, cross-entropy on the logits upsampled to stride 4
-    (weights 1/sqrt(class frequency)), ignored CCP labels (socks, tights, ...) left out of the loss;
+    zoomed out 0.6-1x at a random place, flipped half the time, colour-jittered); `val` gives the plain view;
+    every tag-only `train` photo gives --weak views made the same way. Letterboxing is the app's: halve by
+    2 x 2 average pooling while the photo is at least twice the target, then bilinear (half-pixel centres) to
+    the target size, grey 128 around. The frozen trunk (stem and blocks 0..5, nsfwjs weights, BatchNorm folded)
+    runs once per view; block_5's output (stride 8) and block_12's (stride 16, used with --no-unfreeze) are
+    stored as float16 with the labels at stride 4.
+ 2. training: blocks 6..16 (from nsfwjs; 6..12 at 0.1x the rate, 13..16 at 0.3x) + the decoder. Each step has
+    a batch of pixel views, cross-entropy on the logits upsampled to stride 4 (weights 1/sqrt(class
+    frequency), ignored CCP labels such as socks and tights left out), and a batch of tag-only views with the
+    presence loss (presence_loss(): a category's k most probable cells against whether a tag names it).
     AdamW, one warm-up epoch then cosine decay. A checkpoint per epoch.
- 3. evaluation on `val` with the app's post-processing and the scoring of `cli evaluate` (union boxes per
-    category, IoU >= 0.5): written to .cache/detector/metrics.json.
+ 3. thresholds per category tuned on the train photos, then evaluation on `val` with the app's post-processing
+    and the scoring of `cli evaluate` (union boxes per category, IoU >= 0.5): .cache/detector/metrics.json.
 Then export_detector.py writes the tfjs model (run at the end unless --no-export).
 """
 import argparse
@@ -44,7 +47,19 @@ CACHE = os.path.join(os.environ.get('MIRROR_TRAIN_CACHE') or os.path.join(ROOT, 
 # Keep in step with workers/models/garment-detector/index.ts (DETECTOR).
 CLASSES = ['background', 'skin', 'hair', 'top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag', 'hat', 'accessory']
 GARMENTS = CLASSES[3:]
-WIDTH, HEIGHT = 256, 384
+WIDTH, HEIGHT = 320, 480  # the model input (--size); the checkpoint records it, export_detector.py reads it back
+
+
+def set_size(size):
+    """'WxH' (multiples of 32) -> the module's WIDTH, HEIGHT, used by letterbox() and the export."""
+    global WIDTH, HEIGHT
+    w, h = (int(v) for v in size.split('x'))
+    assert w % 32 == 0 and h % 32 == 0, f'--size {size}: both sides must be multiples of 32'
+    WIDTH, HEIGHT = w, h
+
+
+def size_tag():
+    return f'-{WIDTH}x{HEIGHT}'
 GREY = 128
 IGNORE = 255
 LOW, MID = 6, 13  # blocks[6] starts stride 16 (its input is block_5_add); blocks[13] starts stride 32
@@ -153,60 +168,91 @@ def pixel_photos(data, split):
     return ann, [p for p in ann['photos'] if p['split'] == split and p.get('kind') == 'pixel']
 
 
-def build_cache(args, net, lut, ann, split, views):
-    tag = f'{split}-v{views}-s{args.seed}' + (f'-l{args.limit}' if args.limit else '')
+def presence_of(tags, categories):
+    """CCP tags -> [len(GARMENTS)] 1 where a tag maps to the category, else 0."""
+    y = np.zeros(len(GARMENTS), np.float32)
+    for k, c in enumerate(GARMENTS):
+        if any(t in categories['ccp'].get(c, []) for t in tags):
+            y[k] = 1
+    return y
+
+
+def make_view(rgb, mask=None, rng=None):
+    """The plain letterboxed view (rng None) or a random one: flipped half the time, zoomed out 0.6-1x at a random
+    place (every garment stays in view), colour-jittered. -> (canvas, geom, labels at stride 4 or None)."""
+    if rng is None:
+        px, geom = letterbox(rgb)
+    else:
+        if rng.random() < 0.5:
+            rgb, mask = rgb[:, ::-1], None if mask is None else mask[:, ::-1]
+        px, geom = letterbox(np.ascontiguousarray(rgb), zoom=rng.uniform(0.6, 1.0), place=(rng.random(), rng.random()))
+        ox, oy, _, nw, nh = geom
+        px[:, oy:oy + nh, ox:ox + nw] = torch.from_numpy(
+            colour_jitter(px[:, oy:oy + nh, ox:ox + nw].permute(1, 2, 0).numpy(), rng)).permute(2, 0, 1)
+    return px, geom, None if mask is None else letterbox_labels(np.ascontiguousarray(mask), geom)
+
+
+def build_cache(args, net, ann, split, views, lut=None, categories=None):
+    """--views views of every photo of `split` (the first plain, the others make_view()'s random ones) through the
+    frozen trunk. With `lut` the pixel-annotated photos, with their labels (`lab`) and letterbox (`geom`); with
+    `categories` the tag-only photos, with which garment categories their tags name (`present`)."""
+    kind = 'pixel' if lut is not None else 'tags'
+    name = split if kind == 'pixel' else 'weak'
+    tag = f'{name}-v{views}-s{args.seed}{size_tag()}' + (f'-l{args.limit}' if args.limit else '')
     path = os.path.join(CACHE, f'views-{tag}.npz')
     if os.path.exists(path):
         d = np.load(path)
         log('views: cached', path)
         return {k: d[k] for k in d.files}
-    _, photos = pixel_photos(args.data, split)
+    photos = [p for p in ann['photos'] if p['split'] == split and p.get('kind') == kind]
     if args.limit:
         photos = photos[:args.limit]
-    rng = np.random.default_rng(args.seed)
-    f8s, f16s, labs, ids, geoms = [], [], [], [], []
-    batch = []
+    rng = np.random.default_rng(args.seed if kind == 'pixel' else args.seed + 7919)
+    f8s, f16s, batch, ids, extra = [], [], [], [], {'lab': [], 'geom': []} if kind == 'pixel' else {'present': []}
     t0 = time.time()
 
     def flush():
         with torch.no_grad():
-            x = (torch.stack([b[0] for b in batch]) / 255.0).contiguous(memory_format=torch.channels_last)
-            f8, f16 = net.lower(x)
+            f8, f16 = net.lower((torch.stack(batch) / 255.0).contiguous(memory_format=torch.channels_last))
         f8s.append(f8.contiguous().numpy().astype(np.float16))
         f16s.append(f16.contiguous().numpy().astype(np.float16))
         batch.clear()
 
     for i, p in enumerate(photos):
         rgb = np.asarray(Image.open(os.path.join(args.data, 'photos', f"{p['id']}.jpg")).convert('RGB'))
-        mask = lut[np.asarray(Image.open(os.path.join(args.data, 'masks', f"{p['id']}.png")))]
+        mask = lut[np.asarray(Image.open(os.path.join(args.data, 'masks', f"{p['id']}.png")))] if kind == 'pixel' else None
         for v in range(views):
-            if v == 0:
-                px, geom = letterbox(rgb)
-                lab = letterbox_labels(mask, geom)
-            else:
-                flip = rng.random() < 0.5
-                src, m = (rgb[:, ::-1], mask[:, ::-1]) if flip else (rgb, mask)
-                px, geom = letterbox(src, zoom=rng.uniform(0.6, 1.0), place=(rng.random(), rng.random()))
-                lab = letterbox_labels(np.ascontiguousarray(m), geom)
-                ox, oy, _, nw, nh = geom
-                px[:, oy:oy + nh, ox:ox + nw] = torch.from_numpy(
-                    colour_jitter(px[:, oy:oy + nh, ox:ox + nw].permute(1, 2, 0).numpy(), rng)).permute(2, 0, 1)
-            batch.append((px,))
-            labs.append(lab)
+            px, geom, lab = make_view(rgb, mask, rng if v else None)
+            batch.append(px)
             ids.append(i)
-            geoms.append(geom[:3])
+            if kind == 'pixel':
+                extra['lab'].append(lab)
+                extra['geom'].append(geom[:3])
+            else:
+                extra['present'].append(presence_of(p['tags'], categories))
             if len(batch) == 16:
                 flush()
         if (i + 1) % 100 == 0:
-            log(f'views {split} {i + 1}/{len(photos)} ({time.time() - t0:.0f} s)')
+            log(f'views {name} {i + 1}/{len(photos)} ({time.time() - t0:.0f} s)')
     if batch:
         flush()
-    out = {'f8': np.concatenate(f8s), 'f16': np.concatenate(f16s), 'lab': np.stack(labs),
-           'img': np.array(ids, np.int64), 'geom': np.array(geoms, np.float64)}
+    if not ids:
+        return {'img': np.zeros(0, np.int64)}
+    out = {'f8': np.concatenate(f8s), 'f16': np.concatenate(f16s), 'img': np.array(ids, np.int64),
+           **{k: np.stack(v) if k != 'geom' else np.array(v, np.float64) for k, v in extra.items()}}
     os.makedirs(CACHE, exist_ok=True)
     np.savez(path, **out)
     log('views: wrote', path, {k: v.shape for k, v in out.items()})
     return out
+
+
+def presence_loss(logits, present, k):
+    """Multiple-instance loss for photos with tags only: a garment category's photo-level score is the mean of its
+    k most probable cells (stride 4); binary cross-entropy against whether a tag names it. An absent category
+    pushes its most probable cells down everywhere; a present one needs only k cells somewhere."""
+    probs = F.softmax(logits, 1)[:, 3:].flatten(2)  # [n, len(GARMENTS), cells]
+    top = probs.topk(k, dim=2).values.mean(2).clamp(1e-4, 1 - 1e-4)
+    return F.binary_cross_entropy(top, present)
 
 
 # --- post-processing: the same steps as workers/pipeline/regions.ts -----------------------------------------
@@ -351,14 +397,15 @@ def evaluate(model, d, photos, categories, post=POST, probs=None):
     return m, probs
 
 
-def tune(model, d, photos, categories):
+def tune(model, d, photos, categories, probs=None):
     """Per category, the (min_prob, min_cells, min_score) with the best F1 of union-box recall and precision on the
-    plain view of every train photo (thresholds only: the model is not changed)."""
+    plain view of every train photo (thresholds only: the model is not changed). `probs`: those views' class
+    probabilities when already made (e.g. with the mirror view averaged in)."""
     first = {}
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    probs = predict(model, {'f8': d['f8'][rows]})
+    probs = predict(model, {'f8': d['f8'][rows]}) if probs is None else probs
     bests = [p.argmax(0) for p in probs]
     post = {'merge_grow': POST['merge_grow']}
     label_cat = {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
@@ -411,10 +458,17 @@ def main():
     ap.add_argument('--no-export', action='store_true')
     ap.add_argument('--eval-only', action='store_true', help='load the checkpoint, tune the thresholds, evaluate, export')
     ap.add_argument('--init', help='start from this checkpoint (a second schedule of --epochs on the same views)')
-    ap.add_argument('--unfreeze', action='store_true', help='also train blocks 6-12 (lr 0.1x), from the cached stride-8 features')
+    ap.add_argument('--unfreeze', action=argparse.BooleanOptionalAction, default=True,
+                    help='also train blocks 6-12 (lr 0.1x), from the cached stride-8 features (--no-unfreeze: blocks 13-16 only)')
     ap.add_argument('--holdout', type=int, default=0,
                     help='leave the last N train photos out of training and tune the thresholds on them (not on photos the model fits)')
+    ap.add_argument('--weak', type=int, default=2,
+                    help='views per tag-only train photo for the presence loss (0: pixel photos only)')
+    ap.add_argument('--weak-weight', type=float, default=1.0, help='weight of the presence loss')
+    ap.add_argument('--weak-k', type=int, default=16, help='cells (stride 4) whose mean probability is a category\'s presence score')
+    ap.add_argument('--size', default='320x480', help='model input WxH (multiples of 32)')
     args = ap.parse_args()
+    set_size(args.size)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     categories = json.load(open(args.categories or os.path.join(os.path.dirname(os.path.abspath(args.data)), 'categories.json')))
@@ -424,11 +478,15 @@ def main():
     model = Detector()
     load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
     model.eval()
-    train = build_cache(args, model, lut, ann, 'train', args.views)
+    train = build_cache(args, model, ann, 'train', args.views, lut=lut)
     if args.init:
         model.load_state_dict(torch.load(args.init)['model'])
         log('initialised from', args.init)
-    val = build_cache(args, model, lut, ann, 'val', 1)
+    val = build_cache(args, model, ann, 'val', 1, lut=lut)
+    weak = build_cache(args, model, ann, 'train', args.weak, categories=categories) if args.weak else None
+    if weak is not None and not len(weak['img']):
+        log('no tag-only train photos: pixel photos only')
+        weak = None
     if args.limit:
         val_photos = val_photos[:args.limit]
 
@@ -461,6 +519,7 @@ def main():
     for epoch in range(0 if not args.eval_only else args.epochs, args.epochs):
         rng = np.random.default_rng(args.seed * 1000 + epoch)
         rows = epoch_rows(by_img, n_img, rng)
+        wrng = np.random.default_rng(args.seed * 1000 + epoch + 500)
         model.train()
         t0, seen, loss_sum = time.time(), 0, 0.0
         for s in range(steps):
@@ -472,6 +531,12 @@ def main():
             y = torch.from_numpy(train['lab'][idx].astype(np.int64))
             logits = F.interpolate(model.upper(f8, f16), scale_factor=2, mode='bilinear', align_corners=False)
             loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)
+            if weak is not None:
+                widx = np.sort(wrng.choice(len(weak['img']), min(args.batch, len(weak['img'])), replace=False))
+                wl = F.interpolate(model.upper(torch.from_numpy(weak['f8'][widx].astype(np.float32)),
+                                               None if args.unfreeze else torch.from_numpy(weak['f16'][widx].astype(np.float32))),
+                                   scale_factor=2, mode='bilinear', align_corners=False)
+                loss = loss + args.weak_weight * presence_loss(wl, torch.from_numpy(weak['present'][widx]), args.weak_k)
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -3,9 +3,9 @@
   /usr/bin/python3 training/garments/export_detector.py [--ckpt .cache/detector/detector-seed1.pt]
 
 The topology is the nsfwjs Keras graph up to `block_16_project` with every BatchNormalization removed (folded
-into the convolutions, which therefore get a bias) and a fixed input of [n, 384, 256, 3] (RGB / 255), plus the
+into the convolutions, which therefore get a bias) and a fixed input of [n, H, W, 3] (RGB / 255; the checkpoint's --size: 320 x 480 by default, 256 x 384 before it existed), plus the
 decoder of detector.py in Keras layers (Conv2D / DepthwiseConv2D with ReLU6, UpSampling2D nearest, Add).
-Output `dec_logits`: [n, 48, 32, len(CLASSES)] class logits at stride 8 (the app upsamples and takes softmax).
+Output `dec_logits`: [n, H / 8, W / 8, len(CLASSES)] class logits at stride 8 (the app upsamples and takes softmax).
 Writes public/models/trained/garment-detector/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
@@ -16,7 +16,8 @@ import os
 import numpy as np
 import torch
 
-from detector import CACHE, CLASSES, HEIGHT, ROOT, WIDTH, Detector
+import detector
+from detector import CACHE, CLASSES, ROOT, Detector
 from export import conv_weights, folded_topology, write_weights
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
@@ -49,7 +50,7 @@ def add_layer(name, a, b):
 
 
 def topology(model):
-    top, out = folded_topology(LAST, (HEIGHT, WIDTH, 3))
+    top, out = folded_topology(LAST, (detector.HEIGHT, detector.WIDTH, 3))
     d = model.decoder
     out += [
         conv_layer('dec_lat32', LAST, d.lat32.conv.out_channels),
@@ -80,6 +81,9 @@ def weights(model):
 
 def export(ckpt, metrics_path, command):
     s = torch.load(ckpt)
+    detector.set_size(s['args'].get('size', '256x384'))  # checkpoints from before --size were 256 x 384
+    WIDTH, HEIGHT = detector.WIDTH, detector.HEIGHT
+    args = s['args']
     model = Detector()
     model.load_state_dict(s['model'])
     model.eval()
@@ -98,9 +102,11 @@ def export(ckpt, metrics_path, command):
         'format': 'layers',
         'version': 1,
         'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
-        'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): stem and blocks 0-12 frozen, blocks 13-16 fine-tuned, new decoder',
+        'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + ('stem and blocks 0-5 frozen, blocks 6-16 fine-tuned' if args.get('unfreeze')
+                                                               else 'stem and blocks 0-12 frozen, blocks 13-16 fine-tuned') + ', new decoder',
         'license': 'MIT (base weights); training data Clothing Co-Parsing (Apache-2.0 repository), research use',
-        'training_data': 'ccp/ (Clothing Co-Parsing), split "train", the 704 photos with pixel masks',
+        'training_data': 'ccp/ (Clothing Co-Parsing), split "train": the 704 photos with pixel masks'
+                         + (' (per-pixel loss) and the 1,094 tag-only photos (presence loss on the tags)' if args.get('weak') else ''),
         'classes': CLASSES,
         'outputs': {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits'},
         'date': datetime.date.today().isoformat(),
@@ -109,7 +115,7 @@ def export(ckpt, metrics_path, command):
                     'pixel_accuracy': val['pixel_accuracy'],
                     'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},
         'post_processing': post,
-        'training': {k: s['args'][k] for k in ('epochs', 'views', 'batch', 'lr', 'seed') if k in s['args']},
+        'training': {k: args[k] for k in ('epochs', 'views', 'batch', 'lr', 'seed', 'size', 'unfreeze', 'weak', 'weak_weight', 'weak_k') if k in args},
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

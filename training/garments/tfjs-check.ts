@@ -7,7 +7,7 @@
  *   tsx training/garments/tfjs-check.ts garment-detector IN.f32 N OUT.f32   class probabilities [N, 96, 64, C]
  *
  * IN.f32: N x 224 x 224 x 3 float32 RGB in 0..255 (little-endian), the layout the app feeds its models;
- * for the detector N x 384 x 256 x 3, already letterboxed (so segment()'s own letterbox is the identity).
+ * for the detector N x H x W x 3 (the model's input size), already letterboxed (so segment()'s own letterbox is the identity).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

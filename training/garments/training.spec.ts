@@ -83,6 +83,13 @@ async function makeCcp(dir: string): Promise<void> {
     });
     photos.push({ id, width: w, height: h, split: i < 4 ? 'train' : 'val', kind: 'pixel', tags: items.map((t) => t.label), items });
   }
+  // Tag-only train photos (no mask): the presence loss's data.
+  for (let i = 0; i < 3; i++) {
+    const id = String(colours.length + i + 1).padStart(4, '0');
+    const [w, h] = [130 + 6 * i, 190];
+    await writeFile(join(dir, 'photos', `${id}.jpg`), jpegOf(syntheticPerson(w, h, colours[i + 1], colours[(i + 4) % colours.length])));
+    photos.push({ id, width: w, height: h, split: 'train', kind: 'tags', tags: ['t-shirt', 'jeans', 'shoes'] });
+  }
   await writeFile(join(dir, 'annotations.json'), JSON.stringify({ labels: LABELS, non_garment: ['hair', 'null', 'skin'], photos }));
 }
 
@@ -126,6 +133,8 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '2', '--views', '2', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
     const metrics = JSON.parse(await readFile(join(dir, 'cache', 'detector', 'metrics.json'), 'utf8'));
     expect(metrics.history).toHaveLength(2);
+    expect(metrics.args).toMatchObject({ weak: 2, unfreeze: true, size: '320x480' }); // the shipped recipe's defaults
+    expect(existsSync(join(dir, 'cache', 'detector', 'views-weak-v2-s1-320x480.npz'))).toBe(true);
     expect(metrics.val.macro.recall).toBeGreaterThanOrEqual(0);
     expect(metrics.val.pixel_accuracy).toBeGreaterThan(0);
     expect(metrics.post.top.min_cells).toBeGreaterThan(0);
@@ -138,8 +147,9 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     const rgb = tf.tensor3d(Float32Array.from(person.data.filter((_, i) => i % 4 !== 3)), [220, 150, 3]);
     const map = await model.segment(rgb);
     rgb.dispose();
-    expect([map.height, map.width]).toEqual([96, 64]);
-    expect(map.probs).toHaveLength(96 * 64 * model.metadata.classes.length);
+    expect(model.metadata.input).toEqual([480, 320]);
+    expect([map.height, map.width]).toEqual([120, 80]);
+    expect(map.probs).toHaveLength(120 * 80 * model.metadata.classes.length);
     expect(map.probs[0] + map.probs.subarray(1, model.metadata.classes.length).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     model.dispose();
   }, 240_000);
