@@ -1,11 +1,12 @@
 /**
  * Garment detector: Mirror's own garment segmentation (trained by training/garments/detector.py, see
- * docs/garment-models.md). A MobileNetV2 (nsfwjs weights, blocks 13-16 fine-tuned) with a light decoder labels
- * every cell of the letterboxed photo with one of DETECTOR.classes; workers/pipeline/regions.ts turns the class
+ * docs/garment-models.md). A MobileNetV2 (nsfwjs weights, blocks 6-16 fine-tuned) with a light decoder labels
+ * every cell of the letterboxed photo with one of its classes; workers/pipeline/regions.ts turns the class
  * map into garments.
  *
- * Input  `input_1`     float [1, 384, 256, 3], RGB / 255: the photo letterboxed (see letterbox()).
- * Output `dec_logits`  float [1, 48, 32, C] class logits at stride 8. segment() upsamples them x2 (bilinear,
+ * Input  `input_1`     float [1, H, W, 3], RGB / 255: the photo letterboxed (see letterbox()) to the metadata's
+ *                      `input` (480 x 320 for the shipped model).
+ * Output `dec_logits`  float [1, H / 8, W / 8, C] class logits at stride 8. segment() upsamples them x2 (bilinear,
  *                      half-pixel centres: what training scored) and takes the softmax per cell.
  * The model's userDefinedMetadata carries the classes, the input size and the post-processing thresholds
  * tuned with it, so the weights and the thresholds cannot drift apart.
