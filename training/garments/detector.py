@@ -221,6 +221,7 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
     for i, p in enumerate(photos):
         rgb = np.asarray(Image.open(os.path.join(args.data, 'photos', f"{p['id']}.jpg")).convert('RGB'))
         mask = lut[np.asarray(Image.open(os.path.join(args.data, 'masks', f"{p['id']}.png")))] if kind == 'pixel' else None
+        present = presence_of(p['tags'], categories) if kind == 'tags' else None
         for v in range(views):
             px, geom, lab = make_view(rgb, mask, rng if v else None)
             batch.append(px)
@@ -229,7 +230,7 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
                 extra['lab'].append(lab)
                 extra['geom'].append(geom[:3])
             else:
-                extra['present'].append(presence_of(p['tags'], categories))
+                extra['present'].append(present)
             if len(batch) == 16:
                 flush()
         if (i + 1) % 100 == 0:
@@ -367,16 +368,22 @@ def score(photos, preds, categories):
     return out
 
 
+def stride4_logits(model, d, rows, f16=False):
+    """Logits at stride 4 of cached views `rows` of `d`: the upper network on their stride-8 features (and, with
+    f16, their cached stride-16 ones: blocks 6-12 frozen), upsampled x2 (bilinear, half-pixel centres)."""
+    f8 = torch.from_numpy(d['f8'][rows].astype(np.float32))
+    logits = model.upper(f8, torch.from_numpy(d['f16'][rows].astype(np.float32)) if f16 else None)
+    return F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
+
+
 def predict(model, d, batch=32):
-    """Class probabilities at stride 4 [n, C, 96, 64]: logits upsampled x2 (bilinear, half-pixel centres), softmax."""
+    """Class probabilities at stride 4 [n, C, H / 4, W / 4], the softmax of stride4_logits()."""
     model.eval()
     out = []
     with torch.no_grad():
         for i in range(0, len(d['f8']), batch):
             # Blocks 6-12 run on the cached stride-8 features: exact whether or not they were trained.
-            logits = model.upper(torch.from_numpy(d['f8'][i:i + batch].astype(np.float32)))
-            logits = F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
-            out.append(F.softmax(logits, 1).numpy().astype(np.float16))
+            out.append(F.softmax(stride4_logits(model, d, slice(i, i + batch)), 1).numpy().astype(np.float16))
     return np.concatenate(out)
 
 
@@ -397,15 +404,14 @@ def evaluate(model, d, photos, categories, post=POST, probs=None):
     return m, probs
 
 
-def tune(model, d, photos, categories, probs=None):
+def tune(model, d, photos, categories):
     """Per category, the (min_prob, min_cells, min_score) with the best F1 of union-box recall and precision on the
-    plain view of every train photo (thresholds only: the model is not changed). `probs`: those views' class
-    probabilities when already made (e.g. with the mirror view averaged in)."""
+    plain view of every train photo (thresholds only: the model is not changed)."""
     first = {}
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    probs = predict(model, {'f8': d['f8'][rows]}) if probs is None else probs
+    probs = predict(model, {'f8': d['f8'][rows]})
     bests = [p.argmax(0) for p in probs]
     post = {'merge_grow': POST['merge_grow']}
     label_cat = {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
@@ -526,16 +532,12 @@ def main():
             step = epoch * steps + s
             set_lr(opt, base, step, steps, total)
             idx = np.sort(rows[s * args.batch:(s + 1) * args.batch])
-            f8 = torch.from_numpy(train['f8'][idx].astype(np.float32))
-            f16 = None if args.unfreeze else torch.from_numpy(train['f16'][idx].astype(np.float32))
             y = torch.from_numpy(train['lab'][idx].astype(np.int64))
-            logits = F.interpolate(model.upper(f8, f16), scale_factor=2, mode='bilinear', align_corners=False)
+            logits = stride4_logits(model, train, idx, f16=not args.unfreeze)
             loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)
             if weak is not None:
                 widx = np.sort(wrng.choice(len(weak['img']), min(args.batch, len(weak['img'])), replace=False))
-                wl = F.interpolate(model.upper(torch.from_numpy(weak['f8'][widx].astype(np.float32)),
-                                               None if args.unfreeze else torch.from_numpy(weak['f16'][widx].astype(np.float32))),
-                                   scale_factor=2, mode='bilinear', align_corners=False)
+                wl = stride4_logits(model, weak, widx, f16=not args.unfreeze)
                 loss = loss + args.weak_weight * presence_loss(wl, torch.from_numpy(weak['present'][widx]), args.weak_k)
             opt.zero_grad()
             loss.backward()
