@@ -1,0 +1,74 @@
+"""Where the garment detector's box metric loses: per category, how the photos where it is present split by the IoU
+of the predicted union box (none predicted, < 0.3, 0.3-0.5, a hit), and in how many photos without it one is predicted.
+
+  /usr/bin/python3 training/garments/detector_errors.py --data ../shared/data/ccp [--ckpt .cache/detector/detector-seed1.pt]
+      [--split val|train] [--tune-here]
+
+Uses the cached views of detector.py (the plain view of each photo) and the thresholds in the checkpoint's metrics
+(--metrics, default the metrics.json beside it). --tune-here tunes the thresholds on the photos being scored: on `val`
+a diagnostic upper bound of what threshold tuning alone can give, never a figure to report as the model's.
+"""
+import argparse
+import json
+import os
+import re
+
+import numpy as np
+import torch
+
+import detector as D
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--ckpt', default=os.path.join(D.CACHE, 'detector-seed1.pt'))
+    ap.add_argument('--metrics', help='default: metrics{tag}.json of the checkpoint')
+    ap.add_argument('--split', default='val', choices=['val', 'train'])
+    ap.add_argument('--tune-here', action='store_true')
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    s = torch.load(a.ckpt)
+    D.set_size(s['args'].get('size', '256x384'))
+    model = D.Detector()
+    model.load_state_dict(s['model'])
+    categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
+    _, photos = D.pixel_photos(a.data, a.split)
+    views = s['args'].get('views', 3) if a.split == 'train' else 1
+    path = os.path.join(D.CACHE, f'views-{a.split}-v{views}-s{s["args"].get("seed", 1)}{D.size_tag()}.npz')
+    d = np.load(path)
+    first = {}
+    for row, img in enumerate(d['img']):
+        first.setdefault(int(img), row)
+    rows = [first[i] for i in sorted(first)]
+    d = {k: d[k][rows] for k in ('f8', 'img', 'geom', 'lab')}
+    if a.tune_here:
+        post = D.tune(model, d, photos, categories)
+    else:
+        # detector.py writes detector-seed{N}{tag}.pt beside metrics{tag}.json.
+        tag = re.sub(r'^detector-seed\d+', '', os.path.splitext(os.path.basename(a.ckpt))[0])
+        post = json.load(open(a.metrics or os.path.join(os.path.dirname(a.ckpt), f'metrics{tag}.json')))['post']
+    m, probs = D.evaluate(model, d, photos, categories, post)
+    label_cat = {l: c for c in D.SCORED for l in categories['ccp'].get(c, [])}
+    preds = [D.to_photo(D.regions(probs[k], post), d['geom'][k]) for k in range(len(probs))]
+    print(f'{a.split}: macro recall {m["macro"]["recall"]:.4f} precision {m["macro"]["precision"]:.4f}, pixel accuracy {m["pixel_accuracy"]:.4f}'
+          + (' (thresholds tuned on these photos)' if a.tune_here else ''))
+    print('category   present  none  <0.3  0.3-0.5  hit  | predicted where absent')
+    for c in D.SCORED:
+        ious, absent = [], 0
+        for k in range(len(probs)):
+            p = photos[int(d['img'][k])]
+            gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
+            present = sum(i['pixels'] for i in gt) >= D.MIN_COVER * p['width'] * p['height']
+            pb = D.union([b for cc, b, _ in preds[k] if cc == c])
+            if not present:
+                absent += bool(pb is not None and not gt)
+                continue
+            ious.append(-1 if pb is None else D.iou(D.union([i['box'] for i in gt]), pb))
+        v = np.array(ious)
+        print(f'{c:10s} {len(v):7d} {int((v < 0).sum()):5d} {int(((v >= 0) & (v < .3)).sum()):5d} '
+              f'{int(((v >= .3) & (v < .5)).sum()):8d} {int((v >= .5).sum()):4d}  | {absent}')
+
+
+if __name__ == '__main__':
+    main()
