@@ -7,8 +7,9 @@
  *   npm run train -- student --data ../shared/data/ccp   student with FND + CL from the saved teacher
  * options: --cache DIR (default .cache), --steps N (student steps), --teacher-steps N, --seed N,
  *          --alpha A (FND weight, 0.2), --fnd-margin=M (0: a negative is a false one when the teacher scores it above the positive), --cl-weight W (0.2),
- *          --substitute P (look-alike substitution probability, 0.8),
- *          --swap-negatives P (share of negatives that are the positive with one garment swapped, 0.5), --train-crops mask|both (both),
+ *          --substitute P (look-alike substitution probability, 0.8), --lookalikes K (a training garment's K nearest look-alikes
+ *          stand in for it, 5),
+ *          --negatives N (sampled negatives per positive, 7), --swap-negatives P (share of negatives that are the positive with one garment swapped, 0.5), --train-crops mask|both (both),
  *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes colour|mobilenet|garment-net, comma-separated (colour),
  *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
@@ -179,7 +180,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
       alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
       substitute: { type: 'string' }, 'student-dim': { type: 'string' }, 'train-crops': { type: 'string' }, 'no-colour': { type: 'boolean' },
-      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' },
+      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' }, lookalikes: { type: 'string' }, negatives: { type: 'string' },
     },
     strict: true,
   });
@@ -202,10 +203,12 @@ async function main(argv: string[]): Promise<void> {
   // Training look-alikes: a comma-separated list of measures, each garment's look-alikes the union of theirs.
   const lookBy = values['train-lookalikes'] ?? TRAIN_LOOKALIKES;
   const colourW = Number(values['lookalike-colour'] ?? LOOKALIKE_COLOUR);
+  const k = Number(values.lookalikes ?? TRAIN_DEFAULTS.lookalikes);
+  if (!Number.isInteger(k) || k < 1) throw new Error(`--lookalikes takes a whole number >= 1, got ${values.lookalikes}`);
   const measures: Record<string, () => number[][]> = {
-    mobilenet: () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, 0, train.yardstick),
-    'garment-net': () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, colourW),
-    colour: () => nearestLookalikes(train, TRAIN_DEFAULTS.lookalikes, MASK, 0, train.colour),
+    mobilenet: () => nearestLookalikes(train, k, MASK, 0, train.yardstick),
+    'garment-net': () => nearestLookalikes(train, k, MASK, colourW),
+    colour: () => nearestLookalikes(train, k, MASK, 0, train.colour),
   };
   const chosen = lookBy.split(',');
   const unknown = chosen.filter((m) => !measures[m]);
@@ -235,6 +238,7 @@ async function main(argv: string[]): Promise<void> {
     clWeight: Number(values['cl-weight'] ?? 0.2),
     substitute: Number(values.substitute ?? TRAIN_DEFAULTS.substitute),
     swapNegatives: Number(values['swap-negatives'] ?? TRAIN_DEFAULTS.swapNegatives),
+    negatives: Number(values.negatives ?? TRAIN_DEFAULTS.negatives),
     crops: values['train-crops'] === 'mask' ? [MASK] : [MASK, BOX],
   };
   const studentConfig: ScorerConfig = values['student-dim'] ? { ...STUDENT_CONFIG, dim: Number(values['student-dim']), hidden: Number(values['student-dim']) } : STUDENT_CONFIG;
