@@ -343,24 +343,35 @@ def union(boxes):
     return [x1, y1, x2 - x1, y2 - y1]
 
 
+def label_categories(categories):
+    """CCP label -> scored category."""
+    return {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
+
+
+def truth(photo, category, label_cat):
+    """The scored truth of one category in one photo: the union of its true boxes where it covers at least
+    MIN_COVER of the photo, False where the photo has none of it, None where it has some but less (not scored)."""
+    gt = [i for i in photo['items'] if label_cat.get(i['label']) == category]
+    if sum(i['pixels'] for i in gt) >= MIN_COVER * photo['width'] * photo['height']:
+        return union([i['box'] for i in gt])
+    return None if gt else False
+
+
 def score(photos, preds, categories):
     """cli/evaluate.ts scorePhotos, on photo-pixel boxes: {category: recall, precision}."""
-    label_cat = {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
+    label_cat = label_categories(categories)
     acc = {c: [0, 0, 0] for c in SCORED}  # present, predicted, hits
     for p in photos:
-        area = p['width'] * p['height']
         pred = preds.get(p['id'], [])
         for c in SCORED:
-            gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
-            pixels = sum(i['pixels'] for i in gt)
-            present = pixels >= MIN_COVER * area
-            if not present and gt:
+            t = truth(p, c, label_cat)
+            if t is None:
                 continue
             pb = union([b for cat, b, _ in pred if cat == c])
             a = acc[c]
-            a[0] += present
+            a[0] += t is not False
             a[1] += pb is not None
-            if present and pb is not None and iou(union([i['box'] for i in gt]), pb) >= MIN_IOU:
+            if t and pb is not None and iou(t, pb) >= MIN_IOU:
                 a[2] += 1
     out = {c: {'recall': round(a[2] / max(1, a[0]), 4), 'precision': round(a[2] / max(1, a[1]), 4), 'present': a[0],
                'predicted': a[1]} for c, a in acc.items()}
@@ -414,17 +425,12 @@ def tune(model, d, photos, categories):
     probs = predict(model, {'f8': d['f8'][rows]})
     bests = [p.argmax(0) for p in probs]
     post = {'merge_grow': POST['merge_grow']}
-    label_cat = {l: c for c in SCORED for l in categories['ccp'].get(c, [])}
+    label_cat = label_categories(categories)
     for c in GARMENTS:
         if c not in SCORED:
             post[c] = dict(POST[c])
             continue
-        truth = []
-        for row in rows:
-            p = photos[int(d['img'][row])]
-            gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
-            is_present = sum(i['pixels'] for i in gt) >= MIN_COVER * p['width'] * p['height']
-            truth.append(None if gt and not is_present else (union([i['box'] for i in gt]) if is_present else False))
+        truths = [truth(photos[int(d['img'][row])], c, label_cat) for row in rows]
         best = None
         for min_prob in (None, 0.2, 0.3, 0.4):
             found = [category_parts(probs[k], CLASSES.index(c), min_prob, bests[k]) for k in range(len(rows))]
@@ -432,14 +438,14 @@ def tune(model, d, photos, categories):
                 for min_score in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
                     present = predicted = hits = 0
                     for k, row in enumerate(rows):
-                        if truth[k] is None:
+                        if truths[k] is None:
                             continue
                         ox, oy, s = d['geom'][row]
                         pb = union([[(b[0] - ox) / s, (b[1] - oy) / s, (b[2] - b[0]) / s, (b[3] - b[1]) / s]
                                     for b, sc, n in found[k] if n >= min_cells and sc >= min_score])
-                        present += truth[k] is not False
+                        present += truths[k] is not False
                         predicted += pb is not None
-                        hits += bool(truth[k] and pb is not None and iou(truth[k], pb) >= MIN_IOU)
+                        hits += bool(truths[k] and pb is not None and iou(truths[k], pb) >= MIN_IOU)
                     r, pr = hits / max(1, present), hits / max(1, predicted)
                     f1 = 2 * r * pr / max(1e-9, r + pr)
                     if best is None or f1 > best[0]:

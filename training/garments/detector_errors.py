@@ -49,7 +49,7 @@ def main():
         tag = re.sub(r'^detector-seed\d+', '', os.path.splitext(os.path.basename(a.ckpt))[0])
         post = json.load(open(a.metrics or os.path.join(os.path.dirname(a.ckpt), f'metrics{tag}.json')))['post']
     m, probs = D.evaluate(model, d, photos, categories, post)
-    label_cat = {l: c for c in D.SCORED for l in categories['ccp'].get(c, [])}
+    label_cat = D.label_categories(categories)
     preds = [D.to_photo(D.regions(probs[k], post), d['geom'][k]) for k in range(len(probs))]
     print(f'{a.split}: macro recall {m["macro"]["recall"]:.4f} precision {m["macro"]["precision"]:.4f}, pixel accuracy {m["pixel_accuracy"]:.4f}'
           + (' (thresholds tuned on these photos)' if a.tune_here else ''))
@@ -57,14 +57,12 @@ def main():
     for c in D.SCORED:
         ious, absent = [], 0
         for k in range(len(probs)):
-            p = photos[int(d['img'][k])]
-            gt = [i for i in p['items'] if label_cat.get(i['label']) == c]
-            present = sum(i['pixels'] for i in gt) >= D.MIN_COVER * p['width'] * p['height']
+            t = D.truth(photos[int(d['img'][k])], c, label_cat)
             pb = D.union([b for cc, b, _ in preds[k] if cc == c])
-            if not present:
-                absent += bool(pb is not None and not gt)
+            if not t:
+                absent += t is False and pb is not None
                 continue
-            ious.append(-1 if pb is None else D.iou(D.union([i['box'] for i in gt]), pb))
+            ious.append(-1 if pb is None else D.iou(t, pb))
         v = np.array(ious)
         print(f'{c:10s} {len(v):7d} {int((v < 0).sum()):5d} {int(((v >= 0) & (v < .3)).sum()):5d} '
               f'{int(((v >= .3) & (v < .5)).sum()):8d} {int((v >= .5).sum()):4d}  | {absent}')
