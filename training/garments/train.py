@@ -35,7 +35,7 @@ from schedule import epoch_rows, log, set_lr, views_by_image
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 # MIRROR_TRAIN_CACHE / MIRROR_TRAIN_OUT: the spec (training.spec.ts) trains on tiny data away from the real cache and models.
 CACHE = os.path.join(os.environ.get('MIRROR_TRAIN_CACHE') or os.path.join(ROOT, '.cache'), 'garments')
-CUT = 13  # blocks[13] = block_13: its input is block_12_add, [96, 14, 14] at 224 px
+CUT = 13  # default --cut: blocks[13] = block_13, whose input is block_12_add, [96, 14, 14] at 224 px
 EMBED_DIM = 128
 
 
@@ -56,8 +56,8 @@ class GarmentNet(nn.Module):
     def forward_from(self, x, start):
         return self.heads(self.backbone.forward_from(x, start))
 
-    def forward(self, pixels01):
-        return self.forward_from(self.backbone.trunk(pixels01, CUT), CUT)
+    def forward(self, pixels01, cut=CUT):
+        return self.forward_from(self.backbone.trunk(pixels01, cut), cut)
 
 
 def supcon(z, y, tau=0.1):
@@ -82,7 +82,7 @@ def to_input(px_uint8_or_float):
 
 
 def build_cache(args, net, labels):
-    path = os.path.join(CACHE, f'trunk-cut{CUT}-views{args.views}-seed{args.seed}.npz')
+    path = os.path.join(CACHE, f'trunk-cut{args.cut}-views{args.views}-seed{args.seed}.npz')
     if os.path.exists(path):
         log('crops: cached', path)
         d = np.load(path)
@@ -101,7 +101,7 @@ def build_cache(args, net, labels):
             with torch.no_grad():
                 # channels-last is ~30 % faster for the frozen trunk on CPU.
                 x = to_input(np.stack([b[0] for b in batch])).contiguous(memory_format=torch.channels_last)
-                f = net.backbone.trunk(x, CUT).contiguous()
+                f = net.backbone.trunk(x, args.cut).contiguous()
             feats.append(f.numpy().astype(np.float16))
             ys.extend(b[1] for b in batch)
             ids.extend(b[2] for b in batch)
@@ -142,12 +142,12 @@ def precision_at_k(vectors, y, k=10):
     return (y[nn_idx] == y[:, None]).float().mean().item()
 
 
-def evaluate(model, x, y, batch=64):
+def evaluate(model, x, y, cut=CUT, batch=64):
     model.eval()
     logits, embs, pooled = [], [], []
     with torch.no_grad():
         for i in range(0, len(x), batch):
-            p = model.backbone.forward_from(torch.from_numpy(x[i:i + batch].astype(np.float32)), CUT)
+            p = model.backbone.forward_from(torch.from_numpy(x[i:i + batch].astype(np.float32)), cut)
             lg, e = model.heads(p)
             logits.append(lg); embs.append(e); pooled.append(p)
     logits, embs, pooled = torch.cat(logits), torch.cat(embs), torch.cat(pooled)
@@ -169,6 +169,8 @@ def main():
     ap.add_argument('--limit', type=int, default=0, help='first N images per split (smoke test)')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--dropout', type=float, default=0.4, help='before the type head')
+    ap.add_argument('--cut', type=int, default=CUT, choices=range(7, 14),
+                    help='first trained block: blocks 0..cut-1 are frozen and cached (7..13 all run at 14 x 14)')
     ap.add_argument('--cutout', type=float, default=0.5, help='probability of zeroing a random 5 x 5 patch of the cached 14 x 14 map')
     ap.add_argument('--tag', default='', help='checkpoint and metrics name suffix (experiments)')
     ap.add_argument('--resume', action='store_true', help='continue from the last epoch checkpoint')
@@ -186,7 +188,7 @@ def main():
     xs, ys, vx, vy = d['train_x'], d['train_y'], d['val_x'], d['val_y']
     log(f'train crops {xs.shape}, val {vx.shape}')
 
-    trunk_params = [p for b in model.backbone.blocks[CUT:] for p in b.parameters()] + list(model.backbone.head.parameters())
+    trunk_params = [p for b in model.backbone.blocks[args.cut:] for p in b.parameters()] + list(model.backbone.head.parameters())
     head_params = [p for m in (model.type_head, model.embed_hidden, model.embed_out) for p in m.parameters()]
     for p in model.backbone.parameters():
         p.requires_grad_(False)
@@ -224,7 +226,7 @@ def main():
                     r, c = rng.integers(0, 10, size=2)
                     x[j, :, r:r + 5, c:c + 5] = 0
             y = torch.from_numpy(ys[idx])
-            logits, emb = model.forward_from(x, CUT)
+            logits, emb = model.forward_from(x, args.cut)
             loss = F.cross_entropy(logits, y, label_smoothing=0.1) + args.supcon * supcon(emb, y)
             opt.zero_grad()
             loss.backward()
@@ -232,14 +234,14 @@ def main():
             seen += len(idx); loss_sum += loss.item() * len(idx); correct += (logits.argmax(1) == y).sum().item()
             if (s + 1) % 10 == 0:
                 log(f'epoch {epoch + 1} step {s + 1}/{steps_per_epoch} loss {loss_sum / seen:.3f} acc {correct / seen:.3f} ({time.time() - t0:.0f} s)')
-        m = evaluate(model, vx, vy)
+        m = evaluate(model, vx, vy, args.cut)
         m.update(epoch=epoch + 1, train_loss=round(loss_sum / seen, 4), train_accuracy=round(correct / seen, 4),
                  seconds=round(time.time() - t0))
         history.append(m)
         log('val', json.dumps(m))
         torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch + 1, 'labels': labels,
                     'args': vars(args), 'val': m}, ckpt)
-    final = evaluate(model, vx, vy)
+    final = evaluate(model, vx, vy, args.cut)
     metrics = os.path.join(CACHE, f'metrics{args.tag}.json')
     with open(metrics, 'w') as f:
         json.dump({'val': final, 'history': history, 'args': vars(args), 'labels': labels}, f, indent=2)
