@@ -125,6 +125,39 @@ class Detector(nn.Module):
         return self.upper(*self.lower(x))
 
 
+class Ensemble(nn.Module):
+    """Detectors trained with different seeds on the same frozen stem and blocks 0..5: one lower pass, each member's
+    upper network on it, their logits averaged (export_detector.py writes the same graph)."""
+
+    def __init__(self, members):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+        self.backbone = members[0].backbone
+
+    def upper(self, f8, f16=None):
+        return torch.stack([m.upper(f8, f16) for m in self.members]).mean(0)
+
+    def lower(self, x):
+        return self.members[0].lower(x)
+
+    def forward(self, x):
+        return self.upper(*self.lower(x))
+
+
+def load_detector(path):
+    """A checkpoint of detector.py (one Detector, or an ensemble of them: 'members'), in eval mode, with its input size set."""
+    s = torch.load(path)
+    set_size(s['args'].get('size', '256x384'))  # checkpoints from before --size were 256 x 384
+
+    def one(state):
+        m = Detector()
+        m.load_state_dict(state)
+        return m
+    model = Ensemble([one(m) for m in s['members']]) if 'members' in s else one(s['model'])
+    model.eval()
+    return model, s
+
+
 def label_lut(annotations, categories):
     """CCP label index -> class index (IGNORE for the data set's ignored labels)."""
     lut = np.full(256, IGNORE, np.uint8)
@@ -247,13 +280,22 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
     return out
 
 
+# Categories whose tags only count when absent: an earring or a ring covers fewer than k cells, and a "present"
+# target taught the model to put accessory on a fixed spot of background (the bottom-left edge of 35 of 100 val photos).
+PRESENCE_ABSENT_ONLY = ['accessory']
+
+
 def presence_loss(logits, present, k):
     """Multiple-instance loss for photos with tags only: a garment category's photo-level score is the mean of its
     k most probable cells (stride 4); binary cross-entropy against whether a tag names it. An absent category
-    pushes its most probable cells down everywhere; a present one needs only k cells somewhere."""
+    pushes its most probable cells down everywhere; a present one needs only k cells somewhere (not for
+    PRESENCE_ABSENT_ONLY)."""
     probs = F.softmax(logits, 1)[:, 3:].flatten(2)  # [n, len(GARMENTS), cells]
     top = probs.topk(k, dim=2).values.mean(2).clamp(1e-4, 1 - 1e-4)
-    return F.binary_cross_entropy(top, present)
+    weight = torch.ones_like(present)
+    for c in PRESENCE_ABSENT_ONLY:
+        weight[:, GARMENTS.index(c)] = 1 - present[:, GARMENTS.index(c)]
+    return F.binary_cross_entropy(top, present, weight=weight)
 
 
 # --- post-processing: the same steps as workers/pipeline/regions.ts -----------------------------------------
@@ -470,6 +512,8 @@ def main():
     ap.add_argument('--no-export', action='store_true')
     ap.add_argument('--eval-only', action='store_true', help='load the checkpoint, tune the thresholds, evaluate, export')
     ap.add_argument('--init', help='start from this checkpoint (a second schedule of --epochs on the same views)')
+    ap.add_argument('--ensemble', help='comma-separated checkpoints of this recipe with other seeds: no training; their average '
+                    '(logits of one shared lower pass) is tuned, evaluated and exported as detector-ensemble<tag>.pt')
     ap.add_argument('--unfreeze', action=argparse.BooleanOptionalAction, default=True,
                     help='also train blocks 6-12 (lr 0.1x), from the cached stride-8 features (--no-unfreeze: blocks 13-16 only)')
     ap.add_argument('--holdout', type=int, default=0,
@@ -528,7 +572,17 @@ def main():
     base = [g['lr'] for g in opt.param_groups]
     ckpt = os.path.join(CACHE, f'detector-seed{args.seed}{args.tag}.pt')
     history = []
-    for epoch in range(0 if not args.eval_only else args.epochs, args.epochs):
+    if args.ensemble:
+        paths = args.ensemble.split(',')
+        members = [torch.load(p) for p in paths]
+        for p, m in zip(paths, members):
+            assert m['args'].get('size', '256x384') == args.size and m['args'].get('unfreeze'), f'{p}: not this recipe'
+        ckpt = os.path.join(CACHE, f'detector-ensemble{args.tag}.pt')
+        torch.save({'members': [m['model'] for m in members], 'paths': paths, 'classes': CLASSES,
+                    'args': {**members[0]['args'], 'seeds': [m['args']['seed'] for m in members]}}, ckpt)
+        model, _ = load_detector(ckpt)
+        log('ensemble of', paths)
+    for epoch in range(0 if not (args.eval_only or args.ensemble) else args.epochs, args.epochs):
         rng = np.random.default_rng(args.seed * 1000 + epoch)
         rows = epoch_rows(by_img, n_img, rng)
         wrng = np.random.default_rng(args.seed * 1000 + epoch + 500)
@@ -555,8 +609,7 @@ def main():
         log('val', json.dumps({k: m[k] for k in ('epoch', 'train_loss', 'pixel_accuracy', 'macro', 'seconds')}))
         torch.save({'model': model.state_dict(), 'epoch': epoch + 1, 'args': vars(args), 'val': m, 'classes': CLASSES}, ckpt)
     if args.eval_only:
-        s = torch.load(ckpt)
-        model.load_state_dict(s['model'])
+        model, _ = load_detector(ckpt)
     _, train_photos = pixel_photos(args.data, 'train')
     tune_rows = train if not args.holdout else {k: v[train['img'] >= n_img] for k, v in train.items()}
     post = tune(model, tune_rows, train_photos[:args.limit] if args.limit else train_photos, categories)

@@ -28,10 +28,7 @@ def main():
     ap.add_argument('--tune-here', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(2)
-    s = torch.load(a.ckpt)
-    D.set_size(s['args'].get('size', '256x384'))
-    model = D.Detector()
-    model.load_state_dict(s['model'])
+    model, s = D.load_detector(a.ckpt)
     categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
     _, photos = D.pixel_photos(a.data, a.split)
     views = s['args'].get('views', 3) if a.split == 'train' else 1
@@ -45,8 +42,8 @@ def main():
     if a.tune_here:
         post = D.tune(model, d, photos, categories)
     else:
-        # detector.py writes detector-seed{N}{tag}.pt beside metrics{tag}.json.
-        tag = re.sub(r'^detector-seed\d+', '', os.path.splitext(os.path.basename(a.ckpt))[0])
+        # detector.py writes detector-seed{N}{tag}.pt (or detector-ensemble{tag}.pt) beside metrics{tag}.json.
+        tag = re.sub(r'^detector-(seed\d+|ensemble)', '', os.path.splitext(os.path.basename(a.ckpt))[0])
         post = json.load(open(a.metrics or os.path.join(os.path.dirname(a.ckpt), f'metrics{tag}.json')))['post']
     m, probs = D.evaluate(model, d, photos, categories, post)
     label_cat = D.label_categories(categories)

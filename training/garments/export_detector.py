@@ -6,9 +6,12 @@ The topology is the nsfwjs Keras graph up to `block_16_project` with every Batch
 into the convolutions, which therefore get a bias) and a fixed input of [n, H, W, 3] (RGB / 255; the checkpoint's --size: 320 x 480 by default, 256 x 384 before it existed), plus the
 decoder of detector.py in Keras layers (Conv2D / DepthwiseConv2D with ReLU6, UpSampling2D nearest, Add).
 Output `dec_logits`: [n, H / 8, W / 8, len(CLASSES)] class logits at stride 8 (the app upsamples and takes softmax).
+An ensemble checkpoint (detector.py --ensemble) keeps the frozen layers up to block_5_add once and gives every member
+its own blocks 6-16 and decoder (layer names m0_..., m1_...); `dec_logits` is then the Average of their logits.
 Writes public/models/trained/garment-detector/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
+import copy
 import datetime
 import json
 import os
@@ -17,11 +20,12 @@ import numpy as np
 import torch
 
 import detector
-from detector import CACHE, CLASSES, ROOT, Detector
+from detector import CACHE, CLASSES, ROOT
 from export import conv_weights, folded_topology, write_weights
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
+SHARED = 'block_5_add'  # the frozen stem and blocks 0..5, the same in every member of an ensemble
 
 
 def conv_layer(name, inbound, filters=None, k=1, depthwise=False, activation='relu6'):
@@ -50,6 +54,25 @@ def add_layer(name, a, b):
 
 
 def topology(model):
+    """One detector; for an Ensemble, the shared layers up to SHARED once, then each member's layers after it
+    under the prefix m<i>_, and `dec_logits` the Average of the members' logits."""
+    if isinstance(model, detector.Ensemble):
+        one = topology(model.members[0])
+        layers = one['model_config']['config']['layers']
+        cut = [l['name'] for l in layers].index(SHARED) + 1
+        shared = {l['name'] for l in layers[:cut]}
+        out = layers[:cut]
+        for i in range(len(model.members)):
+            for l in copy.deepcopy(layers[cut:]):
+                l['name'] = l['config']['name'] = f'm{i}_' + l['name']
+                for node in l['inbound_nodes']:
+                    for ref in node:
+                        ref[0] = ref[0] if ref[0] in shared else f'm{i}_' + ref[0]
+                out.append(l)
+        out.append({'class_name': 'Average', 'name': 'dec_logits', 'config': {'name': 'dec_logits', 'trainable': True},
+                    'inbound_nodes': [[[f'm{i}_dec_logits', 0, 0, {}] for i in range(len(model.members))]]})
+        one['model_config']['config']['layers'] = out
+        return one
     top, out = folded_topology(LAST, (detector.HEIGHT, detector.WIDTH, 3))
     d = model.decoder
     out += [
@@ -75,18 +98,21 @@ def topology(model):
 
 def weights(model):
     """(name, array) in Keras layouts, for every conv in the topology (Conv_1 is not in it)."""
+    if isinstance(model, detector.Ensemble):
+        names = [l['name'] for l in topology(model.members[0])['model_config']['config']['layers']]
+        shared = set(names[:names.index(SHARED) + 1])
+        out = [(n, a) for n, a in weights(model.members[0]) if n.split('/')[0] in shared]
+        for i, m in enumerate(model.members):
+            out += [(f'm{i}_{n}', a) for n, a in weights(m) if n.split('/')[0] not in shared]
+        return out
     convs = [model.backbone.stem] + [c for b in model.backbone.blocks for c in (b.expand, b.depthwise, b.project) if c is not None]
     return conv_weights(convs + model.decoder.convs())
 
 
 def export(ckpt, metrics_path, command):
-    s = torch.load(ckpt)
-    detector.set_size(s['args'].get('size', '256x384'))  # checkpoints from before --size were 256 x 384
+    model, s = detector.load_detector(ckpt)
     WIDTH, HEIGHT = detector.WIDTH, detector.HEIGHT
     args = s['args']
-    model = Detector()
-    model.load_state_dict(s['model'])
-    model.eval()
     os.makedirs(OUT, exist_ok=True)
     manifest, nbytes = write_weights(OUT, weights(model))
     mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
@@ -98,7 +124,9 @@ def export(ckpt, metrics_path, command):
         json.dump(mj, f)
     card = {
         'name': 'garment-detector',
-        'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride 8',
+        'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride 8'
+               + (f' (the average of {len(args["seeds"])} detectors trained with seeds {args["seeds"]} on one shared frozen trunk)'
+                  if 'seeds' in args else ''),
         'format': 'layers',
         'version': 1,
         'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
@@ -115,7 +143,7 @@ def export(ckpt, metrics_path, command):
                     'pixel_accuracy': val['pixel_accuracy'],
                     'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},
         'post_processing': post,
-        'training': {k: args[k] for k in ('epochs', 'views', 'batch', 'lr', 'seed', 'size', 'unfreeze', 'weak', 'weak_weight', 'weak_k') if k in args},
+        'training': {k: args[k] for k in ('epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'weak', 'weak_weight', 'weak_k') if k in args},
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

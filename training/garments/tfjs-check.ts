@@ -8,6 +8,7 @@
  *
  * IN.f32: N x 224 x 224 x 3 float32 RGB in 0..255 (little-endian), the layout the app feeds its models;
  * for the detector N x H x W x 3 (the model's input size), already letterboxed (so segment()'s own letterbox is the identity).
+ * The trained models are read from $MIRROR_TRAIN_OUT when set (where the exports of training.spec.ts go), else public/models/trained.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ import * as garmentNet from '../../workers/models/garment-net';
 import { fileHandler, DEFAULT_MODELS_DIR } from '../../workers/node/fs-models';
 import { nodeBackend } from '../../workers/node/runtime';
 
+const TRAINED = process.env.MIRROR_TRAIN_OUT || join(DEFAULT_MODELS_DIR, 'trained');
+
 async function main() {
   const [mode, input, count, output] = process.argv.slice(2);
   await nodeBackend('wasm');
@@ -26,7 +29,7 @@ async function main() {
   const pixels = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const parts: Float32Array[] = [];
   if (mode === 'garment-detector') {
-    const model = await garmentDetector.load(fileHandler(join(DEFAULT_MODELS_DIR, 'trained', 'garment-detector', 'model.json')));
+    const model = await garmentDetector.load(fileHandler(join(TRAINED, 'garment-detector', 'model.json')));
     const [h, w] = model.metadata.input;
     for (let i = 0; i < n; i++) {
       const rgb = tf.tensor3d(pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3), [h, w, 3]);
@@ -45,7 +48,7 @@ async function main() {
     f.dispose();
     model.dispose();
   } else if (mode === 'garment-net') {
-    const model = await garmentNet.load({ source: fileHandler(join(DEFAULT_MODELS_DIR, 'trained', 'garment-net', 'model.json')) });
+    const model = await garmentNet.load({ source: fileHandler(join(TRAINED, 'garment-net', 'model.json')) });
     const classes = await model.classify(batch);
     const vectors = await model.embed(batch);
     parts.push(Float32Array.from(classes.flatMap((c) => Array.from(c.probabilities))));

@@ -158,6 +158,28 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     for (const c of ['top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag']) expect(stdout).toMatch(new RegExp(`^${c} +\\d+ +\\d+`, 'm'));
   }, 300_000);
 
+  it('averages detectors of two seeds into one exported model that the app module runs as torch does', async () => {
+    const det = join(dir, 'cache', 'detector');
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '1', '--views', '2', '--threads', '1', '--seed', '2', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const members = [join(det, 'detector-seed1.pt'), join(det, 'detector-seed2.pt')];
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--views', '2', '--threads', '1', '--ensemble', members.join(','), '--tag=-pair'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const metrics = JSON.parse(await readFile(join(det, 'metrics-pair.json'), 'utf8'));
+    expect(metrics.history).toHaveLength(0); // nothing trained: the members are averaged as they are
+    const card = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model-card.json'), 'utf8'));
+    expect(card.training.seeds).toEqual([1, 2]);
+    expect(card.metrics.recall_macro6).toBe(metrics.val.macro.recall);
+    const json = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model.json'), 'utf8'));
+    const names: string[] = json.modelTopology.model_config.config.layers.map((l: { name: string }) => l.name);
+    expect(names.filter((n) => n === 'block_5_add')).toHaveLength(1); // the frozen trunk once
+    expect(names).toContain('m0_block_6_expand');
+    expect(names).toContain('m1_dec_logits');
+    // The exported graph (float16 weights, tfjs WASM, the app's module) against the torch ensemble on the same pixels.
+    const { stdout } = await run(PYTHON, [join(here, 'verify_detector.py'), '--data', join(dir, 'ccp'), '--ckpt', join(det, 'detector-ensemble-pair.pt'), '--n', '2'], { env, cwd: here });
+    const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
+    expect(Number(diff)).toBeLessThan(0.05);
+    expect(Number(agree)).toBeGreaterThan(0.98);
+  }, 300_000);
+
   it('fine-tunes garment-net, exports it, and the app module classifies and embeds with it', async () => {
     await run(PYTHON, [join(here, 'train.py'), '--data', join(dir, 'clothing'), '--epochs', '1', '--views', '1', '--batch', '8', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
     const metrics = JSON.parse(await readFile(join(dir, 'cache', 'garments', 'metrics.json'), 'utf8'));

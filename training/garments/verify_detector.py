@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from detector import CACHE, ROOT, Detector, letterbox, pixel_photos, set_size
+from detector import CACHE, ROOT, letterbox, load_detector, pixel_photos
 
 
 def main():
@@ -24,11 +24,7 @@ def main():
     ap.add_argument('--n', type=int, default=8)
     a = ap.parse_args()
     torch.set_num_threads(2)
-    s = torch.load(a.ckpt)
-    set_size(s['args'].get('size', '256x384'))  # letterbox() at the checkpoint's input size (256 x 384 before --size)
-    model = Detector()
-    model.load_state_dict(s['model'])
-    model.eval()
+    model, _ = load_detector(a.ckpt)  # sets letterbox()'s input size to the checkpoint's
     _, photos = pixel_photos(a.data, 'val')
     canvases = [letterbox(np.asarray(Image.open(os.path.join(a.data, 'photos', f"{p['id']}.jpg")).convert('RGB')))[0]
                 for p in photos[:a.n]]
