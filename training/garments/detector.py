@@ -138,7 +138,8 @@ class Ensemble(nn.Module):
         return torch.stack([m.upper(f8, f16) for m in self.members]).mean(0)
 
     def lower(self, x):
-        return self.members[0].lower(x)
+        """(f8, None): stride-16 features are each member's own (its blocks 6..12 were trained)."""
+        return self.members[0].lower(x)[0], None
 
     def forward(self, x):
         return self.upper(*self.lower(x))

@@ -160,7 +160,7 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
 
   it('averages detectors of two seeds into one exported model that the app module runs as torch does', async () => {
     const det = join(dir, 'cache', 'detector');
-    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '1', '--views', '2', '--threads', '1', '--seed', '2', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '1', '--views', '2', '--threads', '1', '--seed', '2', '--lr', '0.01', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
     const members = [join(det, 'detector-seed1.pt'), join(det, 'detector-seed2.pt')];
     await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--views', '2', '--threads', '1', '--ensemble', members.join(','), '--tag=-pair'], { env, cwd: here, maxBuffer: 16 << 20 });
     const metrics = JSON.parse(await readFile(join(det, 'metrics-pair.json'), 'utf8'));
@@ -173,11 +173,12 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(names.filter((n) => n === 'block_5_add')).toHaveLength(1); // the frozen trunk once
     expect(names).toContain('m0_block_6_expand');
     expect(names).toContain('m1_dec_logits');
-    // The exported graph (float16 weights, tfjs WASM, the app's module) against the torch ensemble on the same pixels.
+    // The exported graph (float16 weights, tfjs WASM, the app's module) against the torch ensemble on the same pixels
+    // (seed 2 at 10x the rate, so that the members' blocks 6-12 differ and a graph mixing them up would show).
     const { stdout } = await run(PYTHON, [join(here, 'verify_detector.py'), '--data', join(dir, 'ccp'), '--ckpt', join(det, 'detector-ensemble-pair.pt'), '--n', '2'], { env, cwd: here });
     const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
-    expect(Number(diff)).toBeLessThan(0.05);
-    expect(Number(agree)).toBeGreaterThan(0.98);
+    expect(Number(diff)).toBeLessThan(0.03);
+    expect(Number(agree)).toBeGreaterThan(0.99);
   }, 300_000);
 
   it('fine-tunes garment-net, exports it, and the app module classifies and embeds with it', async () => {
