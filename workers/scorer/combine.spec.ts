@@ -113,17 +113,27 @@ describe('pickDiverse', () => {
     const categories: Category[] = ['top', 'bottom', 'shoes', 'bag', 'bottom'];
     const outfits = [[0, 1, 2], [0, 1, 2, 3], [0, 4, 2], [0, 4, 2, 3]];
     expect(pickDiverse([1, 0, 3, 2], outfits, coreOf(categories), 2)).toEqual([1, 3]);
-    // Too few different ideas: the rest is filled in order.
-    expect(pickDiverse([1, 0, 3, 2], outfits, coreOf(categories), 3)).toEqual([1, 3, 0]);
+    // Too few different ideas: the rest is filled in order, and the picks are shown best first.
+    expect(pickDiverse([1, 0, 3, 2], outfits, coreOf(categories), 3)).toEqual([1, 0, 3]);
+  });
+
+  it('takes the same clothes with other shoes for the same idea', () => {
+    const categories: Category[] = ['top', 'bottom', 'shoes', 'shoes', 'bottom'];
+    // Top 0 and bottom 1 with shoes 2, the same with shoes 3, then top 0 with bottom 4.
+    const outfits = [[0, 1, 2], [0, 1, 3], [0, 4, 3]];
+    expect(pickDiverse([0, 1, 2], outfits, coreOf(categories), 2, { keep: 0 })).toEqual([0, 2]);
+    expect(coreOf(categories)([0, 1, 2])).toEqual([0, 1]);
   });
 
   it('shows one garment in at most maxRepeat outfits, except the anchor', () => {
-    const categories: Category[] = ['top', 'bottom', 'shoes', 'shoes', 'shoes', 'bottom'];
-    // Top 0 with bottom 1 and each pair of shoes, then with bottom 5.
-    const outfits = [[0, 1, 2], [0, 1, 3], [0, 1, 4], [0, 5, 2]];
-    expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { keep: 0, maxRepeat: 2 })).toEqual([0, 1, 3]);
-    // Without the anchor exception the top itself would stop at two outfits (then the rest fills in order).
-    expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { maxRepeat: 2 })).toEqual([0, 1, 2]);
+    const categories: Category[] = ['top', 'bottom', 'shoes', 'bottom', 'bottom', 'bottom'];
+    // Top 0 with bottoms 1, 3 and 4 and shoes 2, then with bottom 5 and the same shoes.
+    const outfits = [[0, 1, 2], [0, 3, 2], [0, 4, 2], [0, 5, 2]];
+    // The shoes reach maxRepeat after two outfits; the anchor (top 0) does not count.
+    expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 2, { keep: 0, maxRepeat: 2 })).toEqual([0, 1]);
+    expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { keep: 0, maxRepeat: 3 })).toEqual([0, 1, 2]);
+    // Without the anchor exception the top itself stops at two outfits too (then the rest fills in order).
+    expect(pickDiverse([0, 1, 2, 3], [[0, 1, 2], [0, 3, 2], [0, 4, 6], [7, 5, 6]], coreOf([...categories, 'shoes', 'top']), 3, { maxRepeat: 2 })).toEqual([0, 1, 3]);
     // A liked outfit is shown in its place even where the variety rules would skip it.
     expect(pickDiverse([0, 1, 2, 3], outfits, coreOf(categories), 3, { keep: 0, maxRepeat: 2, exempt: (i) => i === 2 })).toEqual([0, 1, 2]);
   });

@@ -154,10 +154,11 @@ export function avoidRecent(garments: readonly Pick<WardrobeGarment, 'category' 
 
 /**
  * The best `k` of `order` (candidate indices, best first), for variety: a candidate is skipped when its
- * required garments are all those of one already picked (the same outfit with or without a bag or
- * jacket is one idea), or when one of its garments (other than `keep`, the anchor every outfit has) is
+ * `core` (coreOf: its clothes) is that of one already picked (the same clothes with other shoes, or with or
+ * without a bag or jacket, are one idea), or when one of its garments (other than `keep`, the anchor every outfit has) is
  * already in `maxRepeat` picked outfits. `exempt` ones (outfits the person liked) are never skipped: a like
- * must not hide its outfit behind its look-alikes. When too few pass, the rest is filled in order.
+ * must not hide its outfit behind its look-alikes. When too few pass, the rest is filled in order. The picks
+ * come back in the order of `order` (best first).
  */
 export function pickDiverse(order: readonly number[], outfits: readonly number[][], core: (outfit: number[]) => number[], k: number, opts: { keep?: number; maxRepeat?: number; exempt?: (i: number) => boolean } = {}): number[] {
   const maxRepeat = opts.maxRepeat ?? 2;
@@ -179,12 +180,16 @@ export function pickDiverse(order: readonly number[], outfits: readonly number[]
     if (picked.length >= k) break;
     if (!picked.includes(i)) picked.push(i);
   }
-  return picked;
+  const rank = new Map(order.map((i, r) => [i, r]));
+  return picked.sort((a, b) => rank.get(a)! - rank.get(b)!);
 }
 
-/** The garments of an outfit in a required slot (top, bottom, dress, shoes): what makes it a different idea. */
+/**
+ * The clothes of an outfit, its garments in a required slot other than shoes (top, bottom, dress): what makes
+ * it a different idea. The same top and bottom with other shoes reads as the same outfit.
+ */
 export function coreOf(categories: readonly Category[]): (outfit: number[]) => number[] {
-  const required = new Set(TEMPLATES.flatMap((t) => t.required));
+  const required = new Set<Category>(TEMPLATES.flatMap((t) => t.required).filter((c) => c !== 'shoes'));
   return (outfit) => outfit.filter((i) => required.has(categories[i]));
 }
 
