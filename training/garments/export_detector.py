@@ -53,13 +53,18 @@ def add_layer(name, a, b):
             'inbound_nodes': [[[a, 0, 0, {}], [b, 0, 0, {}]]]}
 
 
+def shared_layers(layers):
+    """How many of a single detector's layers (in topology order) an ensemble's members share: those up to SHARED."""
+    return [l['name'] for l in layers].index(SHARED) + 1
+
+
 def topology(model):
     """One detector; for an Ensemble, the shared layers up to SHARED once, then each member's layers after it
     under the prefix m<i>_, and `dec_logits` the Average of the members' logits."""
     if isinstance(model, detector.Ensemble):
         one = topology(model.members[0])
         layers = one['model_config']['config']['layers']
-        cut = [l['name'] for l in layers].index(SHARED) + 1
+        cut = shared_layers(layers)
         shared = {l['name'] for l in layers[:cut]}
         out = layers[:cut]
         for i in range(len(model.members)):
@@ -99,8 +104,8 @@ def topology(model):
 def weights(model):
     """(name, array) in Keras layouts, for every conv in the topology (Conv_1 is not in it)."""
     if isinstance(model, detector.Ensemble):
-        names = [l['name'] for l in topology(model.members[0])['model_config']['config']['layers']]
-        shared = set(names[:names.index(SHARED) + 1])
+        layers = topology(model.members[0])['model_config']['config']['layers']
+        shared = {l['name'] for l in layers[:shared_layers(layers)]}
         out = [(n, a) for n, a in weights(model.members[0]) if n.split('/')[0] in shared]
         for i, m in enumerate(model.members):
             out += [(f'm{i}_{n}', a) for n, a in weights(m) if n.split('/')[0] not in shared]

@@ -56,8 +56,8 @@ class GarmentNet(nn.Module):
     def forward_from(self, x, start):
         return self.heads(self.backbone.forward_from(x, start))
 
-    def forward(self, pixels01, cut=CUT):
-        return self.forward_from(self.backbone.trunk(pixels01, cut), cut)
+    def forward(self, pixels01):
+        return self.forward_from(self.backbone.trunk(pixels01, CUT), CUT)
 
 
 def supcon(z, y, tau=0.1):
