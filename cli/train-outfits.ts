@@ -180,7 +180,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
       alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
       substitute: { type: 'string' }, 'student-dim': { type: 'string' }, 'train-crops': { type: 'string' }, 'no-colour': { type: 'boolean' },
-      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' }, lookalikes: { type: 'string' }, negatives: { type: 'string' },
+      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' }, lookalikes: { type: 'string' }, negatives: { type: 'string' }, members: { type: 'string' },
     },
     strict: true,
   });
@@ -291,6 +291,26 @@ async function main(argv: string[]): Promise<void> {
     const opts = { ...studentOpts, clWeight: v.cl ? base.clWeight : 0 };
     const res = await trainScorer(studentConfig, train, trainLook, opts, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined);
     log(`${v.name} trained in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
+    const members = Number(values.members ?? 1);
+    if (members > 1) {
+      const ws = [res.weights];
+      for (let m = 1; m < members; m++) {
+        ws.push((await trainScorer(studentConfig, train, trainLook, { ...opts, seed: seed + 100 * m }, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined)).weights);
+      }
+      const mean = (variant: number) => async (outfits: number[][]) => {
+        const all = await Promise.all(ws.map((w) => poolScorer(studentConfig, w, val, variant)(outfits)));
+        return all[0].map((_, i) => all.reduce((a, s) => a + s[i], 0) / all.length);
+      };
+      for (const [i, w] of ws.entries()) {
+        const e = await evaluate(poolScorer(studentConfig, w, val, MASK), evalSet);
+        log(`member ${i}: AUC ${e.auc.toFixed(3)} FITB ${e.fitb.toFixed(3)}`);
+      }
+      const e = await evaluate(mean(MASK), evalSet);
+      const eb = await evaluate(mean(BOX), evalSet);
+      const ey = await evaluate(mean(MASK), evalYardstick);
+      const eo = await evaluate(mean(MASK), evalOwn);
+      log(`mean of ${members}: AUC ${e.auc.toFixed(3)} FITB ${e.fitb.toFixed(3)} (box ${eb.auc.toFixed(3)} / ${eb.fitb.toFixed(3)}; MobileNetV2 ${ey.auc.toFixed(3)} / ${ey.fitb.toFixed(3)}; garment-net ${eo.auc.toFixed(3)} / ${eo.fitb.toFixed(3)})`);
+    }
     const row = await measure(v.name, studentConfig, res.weights, res.curve, v.fnd ? res.flagged : undefined);
     if (v.fnd && v.cl) shipped = { weights: res.weights, row };
     else tf.dispose(Object.values(res.weights));

@@ -9,6 +9,8 @@ positive; fill-in-the-blank with 3 random candidates. On each it measures:
 
 - the issue's reference: a logistic model on pairs of the garments' colour histograms (outer product of
   the square-root histograms, L2-regularised), trained on real train outfits against random pairs;
+- the garments' mean colour-histogram affinity, no model either: how much a construction rewards plain colour
+  agreement;
 - "hubness", which is no model of compatibility: a garment's score is how often it is some val garment's
   nearest look-alike under one measure. It shows how much of a construction's AUC comes from which
   garments its measure picks as look-alikes.
@@ -173,6 +175,10 @@ def main():
     print('|---' * (len(evals) + 1) + '|')
     row = lambda name, score: print(f'| {name} | ' + ' | '.join('%.3f / %.3f' % evaluate(score, ev) for ev in evals.values()) + ' |')
     row('colour-histogram pair logistic (the issue\'s reference)', pair_score)
+    # Colour agreement with no model at all: the mean Hellinger affinity (dot product of the square-root
+    # histograms) over the outfit's pairs of garments.
+    row('mean colour-histogram affinity of the garments (no model)',
+        lambda o: float(np.mean([x[o[a]] @ x[o[b]] for a in range(len(o)) for b in range(len(o)) if a != b])))
     val_ids = [i for o in outfits('val') for i in o]
     for name, vec in measures.items():
         degree = np.zeros(n)
