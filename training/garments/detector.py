@@ -286,6 +286,20 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
 PRESENCE_ABSENT_ONLY = ['accessory']
 
 
+def dice_loss(logits, y):
+    """1 - soft Dice of each garment class present in a view, averaged: every garment counts the same whatever its
+    size, where cross-entropy is dominated by large regions (a thin top under an open jacket, a small bag)."""
+    valid = (y != IGNORE)[:, None].float()
+    p = F.softmax(logits, 1) * valid
+    onehot = F.one_hot(y.masked_fill(y == IGNORE, 0), len(CLASSES)).permute(0, 3, 1, 2).float() * valid
+    first = CLASSES.index(GARMENTS[0])
+    p, onehot = p[:, first:], onehot[:, first:]
+    inter, size = (p * onehot).sum((2, 3)), onehot.sum((2, 3))
+    dice = (2 * inter + 1) / (p.sum((2, 3)) + size + 1)
+    present = size > 0
+    return (1 - dice[present]).mean() if present.any() else logits.sum() * 0
+
+
 def presence_loss(logits, present, k):
     """Multiple-instance loss for photos with tags only: a garment category's photo-level score is the mean of its
     k most probable cells (stride 4); binary cross-entropy against whether a tag names it. An absent category
@@ -458,14 +472,15 @@ def evaluate(model, d, photos, categories, post=POST, probs=None):
     return m, probs
 
 
-def tune(model, d, photos, categories):
+def tune(model, d, photos, categories, probs=None):
     """Per category, the (min_prob, min_cells, min_score) with the best F1 of union-box recall and precision on the
-    plain view of every train photo (thresholds only: the model is not changed)."""
+    plain view of every train photo (thresholds only: the model is not changed). `probs`: the model's probabilities
+    on those plain views, if already known (detector_thresholds.py)."""
     first = {}
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    probs = predict(model, {'f8': d['f8'][rows]})
+    probs = predict(model, {'f8': d['f8'][rows]}) if probs is None else probs
     bests = [p.argmax(0) for p in probs]
     post = {'merge_grow': POST['merge_grow']}
     label_cat = label_categories(categories)
@@ -524,6 +539,7 @@ def main():
     ap.add_argument('--weak-weight', type=float, default=1.0, help='weight of the presence loss')
     ap.add_argument('--weak-k', type=int, default=16, help='cells (stride 4) whose mean probability is a category\'s presence score')
     ap.add_argument('--size', default='320x480', help='model input WxH (multiples of 32)')
+    ap.add_argument('--dice', type=float, default=0.0, help='weight of a soft Dice loss on the garment classes present (0: none)')
     args = ap.parse_args()
     set_size(args.size)
     torch.set_num_threads(args.threads)
@@ -596,6 +612,8 @@ def main():
             y = torch.from_numpy(train['lab'][idx].astype(np.int64))
             logits = stride4_logits(model, train, idx, f16=not args.unfreeze)
             loss = F.cross_entropy(logits, y, weight=weights, ignore_index=IGNORE)
+            if args.dice:
+                loss = loss + args.dice * dice_loss(logits, y)
             if weak is not None:
                 widx = np.sort(wrng.choice(len(weak['img']), min(args.batch, len(weak['img'])), replace=False))
                 wl = stride4_logits(model, weak, widx, f16=not args.unfreeze)
