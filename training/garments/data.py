@@ -66,3 +66,44 @@ def colour_jitter(pixels, rng, strength=0.3):
     grey = x @ np.array([0.299, 0.587, 0.114], np.float32)
     x = (x - grey[..., None]) * rng.uniform(1 - strength, 1 + strength) + grey[..., None]
     return np.clip(x, 0, 255)
+
+
+# CCP labels with a clear counterpart among the clothing data set's fine labels (--ccp in train.py). The others
+# (blouse, top, cardigan, vest, ...) sit between two fine labels and are left out rather than guessed.
+CCP_FINE = {
+    't-shirt': 'T-Shirt', 'shirt': 'Shirt', 'sweater': 'Longsleeve', 'jumper': 'Longsleeve', 'sweatshirt': 'Longsleeve',
+    'coat': 'Outwear', 'jacket': 'Outwear', 'blazer': 'Outwear',
+    'jeans': 'Pants', 'pants': 'Pants', 'leggings': 'Pants', 'shorts': 'Shorts', 'skirt': 'Skirt', 'dress': 'Dress',
+    'hat': 'Hat', **{s: 'Shoes' for s in ('boots', 'clogs', 'flats', 'heels', 'loafers', 'pumps', 'sandals', 'shoes', 'sneakers', 'wedges')},
+}
+# A garment smaller than this share of its photo is too few pixels to name.
+CCP_MIN_SHARE = 0.01
+
+
+def ccp_garments(data_dir, split, labels):
+    """(photo id, CCP label index, box [x, y, w, h], fine label index) of the pixel-annotated photos of `split`,
+    for the garments whose CCP label has a fine label (CCP_FINE) and that cover at least CCP_MIN_SHARE."""
+    with open(os.path.join(data_dir, 'annotations.json')) as f:
+        ann = json.load(f)
+    index = {name: i for i, name in enumerate(labels)}
+    out = []
+    for p in ann['photos']:
+        if p['split'] != split or p.get('kind') != 'pixel':
+            continue
+        for it in p['items']:
+            fine = CCP_FINE.get(it['label'])
+            if fine in index and it['pixels'] >= CCP_MIN_SHARE * p['width'] * p['height']:
+                out.append((p['id'], ann['labels'].index(it['label']), it['box'], index[fine]))
+    return out
+
+
+def cut_out(im, mask, cell=8):
+    """The garment alone, as the app crops it: pixels outside `mask` (bool HxW) neutral grey. The mask is made
+    blocky first (cells of `cell` px, kept where at least half is garment), like the detector's stride-4 cells on
+    its downscaled input."""
+    h, w = mask.shape
+    small = Image.fromarray(mask.astype(np.uint8) * 255).resize((max(1, w // cell), max(1, h // cell)), Image.BOX)
+    blocky = np.asarray(small.resize((w, h), Image.NEAREST)) >= 128
+    px = np.asarray(im, dtype=np.uint8).copy()
+    px[~blocky] = GREY
+    return Image.fromarray(px)

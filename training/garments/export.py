@@ -140,12 +140,15 @@ def export(ckpt, metrics_path, command):
         'source': f'trained by Mirror: {command} (training/garments/train.py, then export.py)',
         'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT), fine-tuned (blocks 13-16, Conv_1, new heads)',
         'license': 'MIT (base weights); training data CC0 1.0',
-        'training_data': 'clothing-dataset (Alexey Grigorev, CC0 1.0), split "train", rows with one of the ten fine labels',
+        'training_data': 'clothing-dataset (Alexey Grigorev, CC0 1.0), split "train", rows with one of the ten fine labels'
+                         + ('; garments cut out of the Clothing Co-Parsing train photos (Yang et al., CVPR 2014; research use), '
+                            'CCP labels mapped to fine labels by training/garments/data.py CCP_FINE' if s['args'].get('ccp') else ''),
         'labels': labels,
         'outputs': {'garment_type': f'[n, {len(labels)}] softmax', 'garment_embed': f'[n, {model.embed_out.out_features}] (L2-normalise)'},
         'date': datetime.date.today().isoformat(),
-        'metrics': {'split': 'val (unseen contributors), torch float32', **{k: metrics[k] for k in ('accuracy', 'precision_at_10', 'n') if k in metrics}},
-        'training': {k: s['args'][k] for k in ('epochs', 'views', 'batch', 'lr', 'supcon', 'seed', 'dropout', 'cutout') if k in s['args']},
+        'metrics': {'split': 'val (unseen contributors), torch float32', **{k: metrics[k] for k in ('accuracy', 'precision_at_10', 'n') if k in metrics},
+                    **({'ccp_val': {k: metrics['ccp_val'][k] for k in ('accuracy', 'precision_at_10', 'n')}} if 'ccp_val' in metrics else {})},
+        'training': {k: s['args'][k] for k in ('epochs', 'views', 'batch', 'lr', 'supcon', 'seed', 'dropout', 'cutout', 'cut') if k in s['args']},
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

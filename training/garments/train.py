@@ -27,8 +27,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from PIL import Image
 
-from data import clothing_rows, colour_jitter, fine_labels, load_rgb, square_crop
+from data import ccp_garments, clothing_rows, colour_jitter, cut_out, fine_labels, load_rgb, square_crop
 from mobilenet import MobileNetV2, load_nsfwjs
 from schedule import epoch_rows, log, set_lr, views_by_image
 
@@ -81,6 +82,37 @@ def to_input(px_uint8_or_float):
     return x.permute(0, 3, 1, 2).contiguous()
 
 
+def augmented(im, box, rng, scale):
+    """A training view: random resized crop of the app's square crop (area share in `scale`), flip, colour jitter."""
+    px = square_crop(im, box, rng=rng, scale=scale, ratio=(3 / 4, 4 / 3))
+    if rng.random() < 0.5:
+        px = px[:, ::-1]
+    return colour_jitter(px, rng)
+
+
+def trunk_features(net, cut, crops):
+    """(pixels, label, image index) crops -> features [n, 96, 14, 14] float16, labels, image indices, through the
+    frozen lower trunk, 32 crops at a time."""
+    feats, ys, ids, batch = [], [], [], []
+
+    def flush():
+        with torch.no_grad():
+            # channels-last is ~30 % faster for the frozen trunk on CPU.
+            x = to_input(np.stack([b[0] for b in batch])).contiguous(memory_format=torch.channels_last)
+            feats.append(net.backbone.trunk(x, cut).contiguous().numpy().astype(np.float16))
+        ys.extend(b[1] for b in batch)
+        ids.extend(b[2] for b in batch)
+        batch.clear()
+
+    for crop in crops:
+        batch.append(crop)
+        if len(batch) == 32:
+            flush()
+    if batch:
+        flush()
+    return np.concatenate(feats), np.array(ys, np.int64), np.array(ids, np.int64)
+
+
 def build_cache(args, net, labels):
     path = os.path.join(CACHE, f'trunk-cut{args.cut}-views{args.views}-seed{args.seed}.npz')
     if os.path.exists(path):
@@ -93,43 +125,53 @@ def build_cache(args, net, labels):
         rows = [(u, y) for u, y in clothing_rows(args.data, split, labels) if y >= 0]
         if args.limit:
             rows = rows[: args.limit]
-        feats, ys, ids = [], [], []
-        batch = []
-        t0 = time.time()
 
-        def flush():
-            with torch.no_grad():
-                # channels-last is ~30 % faster for the frozen trunk on CPU.
-                x = to_input(np.stack([b[0] for b in batch])).contiguous(memory_format=torch.channels_last)
-                f = net.backbone.trunk(x, args.cut).contiguous()
-            feats.append(f.numpy().astype(np.float16))
-            ys.extend(b[1] for b in batch)
-            ids.extend(b[2] for b in batch)
-            batch.clear()
-
-        for i, (u, y) in enumerate(rows):
-            im = load_rgb(os.path.join(args.data, 'images', f'{u}.jpg'))
-            for v in range(views):
-                if split == 'train':
-                    px = square_crop(im, rng=rng, scale=(0.35, 1.0), ratio=(3 / 4, 4 / 3))
-                    if rng.random() < 0.5:
-                        px = px[:, ::-1]
-                    px = colour_jitter(px, rng)
-                else:
-                    px = square_crop(im)
-                batch.append((px, y, i))
-                if len(batch) == 32:
-                    flush()
-            if (i + 1) % 200 == 0:
-                log(f'crops {split} {i + 1}/{len(rows)} ({time.time() - t0:.0f} s)')
-        if batch:
-            flush()
-        out[f'{split}_x'] = np.concatenate(feats)
-        out[f'{split}_y'] = np.array(ys, np.int64)
-        out[f'{split}_img'] = np.array(ids, np.int64)
+        def crops():
+            t0 = time.time()
+            for i, (u, y) in enumerate(rows):
+                im = load_rgb(os.path.join(args.data, 'images', f'{u}.jpg'))
+                for _ in range(views):
+                    yield (augmented(im, None, rng, (0.35, 1.0)) if split == 'train' else square_crop(im)), y, i
+                if (i + 1) % 200 == 0:
+                    log(f'crops {split} {i + 1}/{len(rows)} ({time.time() - t0:.0f} s)')
+        out[f'{split}_x'], out[f'{split}_y'], out[f'{split}_img'] = trunk_features(net, args.cut, crops())
     os.makedirs(CACHE, exist_ok=True)
     np.savez(path, **out)
     log('crops: wrote', path, {k: v.shape for k, v in out.items()})
+    return out
+
+
+def build_ccp_cache(args, net, labels):
+    """--ccp: garments cut out of CCP's pixel-annotated outfit photos (data.ccp_garments, data.cut_out) through the
+    frozen trunk, --views augmented crops each from `train`, one plain crop each from `val`."""
+    path = os.path.join(CACHE, f'trunk-ccp-cut{args.cut}-views{args.views}-seed{args.seed}.npz')
+    if os.path.exists(path):
+        log('ccp crops: cached', path)
+        d = np.load(path)
+        return {k: d[k] for k in d.files}
+    rng = np.random.default_rng(args.seed + 7)
+    out = {}
+    for split, views in (('train', args.views), ('val', 1)):
+        rows = ccp_garments(args.ccp, split, labels)
+        if args.limit:
+            rows = rows[: args.limit]
+
+        def crops():
+            t0, loaded = time.time(), {}
+            for i, (photo, label, box, y) in enumerate(rows):
+                if photo not in loaded:  # a photo's garments are consecutive
+                    loaded = {photo: (load_rgb(os.path.join(args.ccp, 'photos', f'{photo}.jpg')),
+                                      np.asarray(Image.open(os.path.join(args.ccp, 'masks', f'{photo}.png'))))}
+                im, mask = loaded[photo]
+                garment = cut_out(im, mask == label)
+                for _ in range(views):
+                    yield (augmented(garment, box, rng, (0.5, 1.0)) if split == 'train' else square_crop(garment, box)), y, i
+                if (i + 1) % 500 == 0:
+                    log(f'ccp crops {split} {i + 1}/{len(rows)} ({time.time() - t0:.0f} s)')
+        out[f'{split}_x'], out[f'{split}_y'], out[f'{split}_img'] = trunk_features(net, args.cut, crops())
+    os.makedirs(CACHE, exist_ok=True)
+    np.savez(path, **out)
+    log('ccp crops: wrote', path, {k: v.shape for k, v in out.items()})
     return out
 
 
@@ -137,7 +179,7 @@ def precision_at_k(vectors, y, k=10):
     v = F.normalize(torch.as_tensor(vectors, dtype=torch.float32), dim=1)
     sim = v @ v.t()
     sim.fill_diagonal_(-2)
-    nn_idx = sim.topk(k, dim=1).indices
+    nn_idx = sim.topk(min(k, len(sim) - 1), dim=1).indices  # fewer than k + 1 vectors: tiny test data
     y = torch.as_tensor(y)
     return (y[nn_idx] == y[:, None]).float().mean().item()
 
@@ -174,6 +216,11 @@ def main():
     ap.add_argument('--cutout', type=float, default=0.5, help='probability of zeroing a random 5 x 5 patch of the cached 14 x 14 map')
     ap.add_argument('--tag', default='', help='checkpoint and metrics name suffix (experiments)')
     ap.add_argument('--resume', action='store_true', help='continue from the last epoch checkpoint')
+    ap.add_argument('--ccp', help='CCP data folder: its garments cut out of the train outfit photos join the training '
+                    'images (labels through data.CCP_FINE), and its val garments are scored as well')
+    ap.add_argument('--ccp-types', action=argparse.BooleanOptionalAction, default=True,
+                    help='--no-ccp-types: the CCP garments train the embedding (contrastive loss) but not the type head')
+    ap.add_argument('--ccp-share', type=float, default=1.0, help='share of the CCP garments drawn each epoch (--ccp)')
     ap.add_argument('--no-export', action='store_true', help='do not write public/models/trained/garment-net')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -186,6 +233,12 @@ def main():
     model.eval()
     d = build_cache(args, model, labels)
     xs, ys, vx, vy = d['train_x'], d['train_y'], d['val_x'], d['val_y']
+    ccp = build_ccp_cache(args, model, labels) if args.ccp else None
+    n_clothing = int(d['train_img'].max()) + 1
+    if ccp is not None:
+        # CCP garments join the training images (their own image ids after the clothing ones).
+        d = {'train_img': np.concatenate([d['train_img'], ccp['train_img'] + n_clothing])}
+        xs, ys = np.concatenate([xs, ccp['train_x']]), np.concatenate([ys, ccp['train_y']])
     log(f'train crops {xs.shape}, val {vx.shape}')
 
     trunk_params = [p for b in model.backbone.blocks[args.cut:] for p in b.parameters()] + list(model.backbone.head.parameters())
@@ -198,7 +251,9 @@ def main():
                             weight_decay=1e-4)
     n_img = int(d['train_img'].max()) + 1
     by_img = views_by_image(d['train_img'], n_img)
-    steps_per_epoch = math.ceil(n_img / args.batch)
+    # --ccp-share: each epoch draws that share of the CCP garments (all clothing images every epoch).
+    n_epoch = n_clothing + round(args.ccp_share * (n_img - n_clothing))
+    steps_per_epoch = math.ceil(n_epoch / args.batch)
     total = steps_per_epoch * args.epochs
     base = [g['lr'] for g in opt.param_groups]
     ckpt = os.path.join(CACHE, f'ckpt-seed{args.seed}{args.tag}.pt')
@@ -212,6 +267,10 @@ def main():
         rng = np.random.default_rng(args.seed * 1000 + epoch)
         torch.manual_seed(args.seed * 1000 + epoch)
         rows = epoch_rows(by_img, n_img, rng)
+        if n_epoch < n_img:
+            ccp_rows = rows[np.isin(rows, np.nonzero(d['train_img'] >= n_clothing)[0])]
+            rows = np.concatenate([rows[d['train_img'][rows] < n_clothing], ccp_rows[: n_epoch - n_clothing]])
+            rows = rows[rng.permutation(len(rows))]
         model.train()
         t0, seen, loss_sum, correct = time.time(), 0, 0.0, 0
         for s in range(steps_per_epoch):
@@ -227,7 +286,12 @@ def main():
                     x[j, :, r:r + 5, c:c + 5] = 0
             y = torch.from_numpy(ys[idx])
             logits, emb = model.forward_from(x, args.cut)
-            loss = F.cross_entropy(logits, y, label_smoothing=0.1) + args.supcon * supcon(emb, y)
+            if args.ccp_types:
+                ce = F.cross_entropy(logits, y, label_smoothing=0.1)
+            else:  # CCP garments teach the embedding only; the type head learns from the clothing images
+                own = torch.from_numpy(d['train_img'][idx] < n_clothing)
+                ce = F.cross_entropy(logits[own], y[own], label_smoothing=0.1) if own.any() else logits.sum() * 0
+            loss = ce + args.supcon * supcon(emb, y)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -235,6 +299,8 @@ def main():
             if (s + 1) % 10 == 0:
                 log(f'epoch {epoch + 1} step {s + 1}/{steps_per_epoch} loss {loss_sum / seen:.3f} acc {correct / seen:.3f} ({time.time() - t0:.0f} s)')
         m = evaluate(model, vx, vy, args.cut)
+        if ccp is not None:
+            m['ccp_val'] = evaluate(model, ccp['val_x'], ccp['val_y'], args.cut)
         m.update(epoch=epoch + 1, train_loss=round(loss_sum / seen, 4), train_accuracy=round(correct / seen, 4),
                  seconds=round(time.time() - t0))
         history.append(m)
@@ -242,6 +308,8 @@ def main():
         torch.save({'model': model.state_dict(), 'opt': opt.state_dict(), 'epoch': epoch + 1, 'labels': labels,
                     'args': vars(args), 'val': m}, ckpt)
     final = evaluate(model, vx, vy, args.cut)
+    if ccp is not None:
+        final['ccp_val'] = evaluate(model, ccp['val_x'], ccp['val_y'], args.cut)
     metrics = os.path.join(CACHE, f'metrics{args.tag}.json')
     with open(metrics, 'w') as f:
         json.dump({'val': final, 'history': history, 'args': vars(args), 'labels': labels}, f, indent=2)

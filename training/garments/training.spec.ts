@@ -181,10 +181,12 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(Number(agree)).toBeGreaterThan(0.99);
   }, 300_000);
 
-  it('fine-tunes garment-net, exports it, and the app module classifies and embeds with it', async () => {
-    await run(PYTHON, [join(here, 'train.py'), '--data', join(dir, 'clothing'), '--epochs', '1', '--views', '1', '--batch', '8', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
+  it('fine-tunes garment-net on clothing images and CCP cut-outs, exports it, and the app module classifies and embeds with it', async () => {
+    await run(PYTHON, [join(here, 'train.py'), '--data', join(dir, 'clothing'), '--ccp', join(dir, 'ccp'), '--epochs', '1', '--views', '1', '--batch', '8', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
     const metrics = JSON.parse(await readFile(join(dir, 'cache', 'garments', 'metrics.json'), 'utf8'));
     expect(metrics.val.n).toBe(10);
+    // The two val photos' t-shirt, jeans and shoes (CCP labels with a fine label), scored on their own.
+    expect(metrics.val.ccp_val.n).toBe(6);
     const model = await garmentNet.load({ source: fileHandler(join(dir, 'models', 'garment-net', 'model.json')) });
     const crops = tf.zeros([2, 224, 224, 3]) as tf.Tensor4D;
     const { types, vectors } = await model.analyze(crops);
