@@ -13,7 +13,8 @@
  *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes colour|mobilenet|garment-net, comma-separated (colour),
  *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
- *          --no-save (do not ship the student), --no-colour (garments without colour; never shipped),
+ *          --no-save (do not ship the student), --members N (each variant also trained with seeds seed + 100,
+ *          seed + 200, ...: the members' and their mean logit's val figures are logged), --no-colour (garments without colour; never shipped),
  *          --no-lightness (the colour's L constant; never shipped), --no-embedding / --no-palette /
  *          --no-histogram (the garment-net embedding / the palette shares / the colour histogram set to 0;
  *          never shipped)
