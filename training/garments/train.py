@@ -113,12 +113,25 @@ def trunk_features(net, cut, crops):
     return np.concatenate(feats), np.array(ys, np.int64), np.array(ids, np.int64)
 
 
-def build_cache(args, net, labels):
-    path = os.path.join(CACHE, f'trunk-cut{args.cut}-views{args.views}-seed{args.seed}.npz')
+def cached(path, build):
+    """The arrays saved at `path` (.npz), or build() -> {name: array}, saved there first."""
     if os.path.exists(path):
         log('crops: cached', path)
         d = np.load(path)
         return {k: d[k] for k in d.files}
+    out = build()
+    os.makedirs(CACHE, exist_ok=True)
+    np.savez(path, **out)
+    log('crops: wrote', path, {k: v.shape for k, v in out.items()})
+    return out
+
+
+def build_cache(args, net, labels):
+    return cached(os.path.join(CACHE, f'trunk-cut{args.cut}-views{args.views}-seed{args.seed}.npz'),
+                  lambda: clothing_crops(args, net, labels))
+
+
+def clothing_crops(args, net, labels):
     rng = np.random.default_rng(args.seed)
     out = {}
     for split, views in (('train', args.views), ('val', 1)):
@@ -135,20 +148,17 @@ def build_cache(args, net, labels):
                 if (i + 1) % 200 == 0:
                     log(f'crops {split} {i + 1}/{len(rows)} ({time.time() - t0:.0f} s)')
         out[f'{split}_x'], out[f'{split}_y'], out[f'{split}_img'] = trunk_features(net, args.cut, crops())
-    os.makedirs(CACHE, exist_ok=True)
-    np.savez(path, **out)
-    log('crops: wrote', path, {k: v.shape for k, v in out.items()})
     return out
 
 
 def build_ccp_cache(args, net, labels):
     """--ccp: garments cut out of CCP's pixel-annotated outfit photos (data.ccp_garments, data.cut_out) through the
     frozen trunk, --views augmented crops each from `train`, one plain crop each from `val`."""
-    path = os.path.join(CACHE, f'trunk-ccp-cut{args.cut}-views{args.views}-seed{args.seed}.npz')
-    if os.path.exists(path):
-        log('ccp crops: cached', path)
-        d = np.load(path)
-        return {k: d[k] for k in d.files}
+    return cached(os.path.join(CACHE, f'trunk-ccp-cut{args.cut}-views{args.views}-seed{args.seed}.npz'),
+                  lambda: ccp_crops(args, net, labels))
+
+
+def ccp_crops(args, net, labels):
     rng = np.random.default_rng(args.seed + 7)
     out = {}
     for split, views in (('train', args.views), ('val', 1)):
@@ -169,9 +179,6 @@ def build_ccp_cache(args, net, labels):
                 if (i + 1) % 500 == 0:
                     log(f'ccp crops {split} {i + 1}/{len(rows)} ({time.time() - t0:.0f} s)')
         out[f'{split}_x'], out[f'{split}_y'], out[f'{split}_img'] = trunk_features(net, args.cut, crops())
-    os.makedirs(CACHE, exist_ok=True)
-    np.savez(path, **out)
-    log('ccp crops: wrote', path, {k: v.shape for k, v in out.items()})
     return out
 
 
@@ -232,12 +239,12 @@ def main():
     load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
     model.eval()
     d = build_cache(args, model, labels)
-    xs, ys, vx, vy = d['train_x'], d['train_y'], d['val_x'], d['val_y']
+    xs, ys, vx, vy, train_img = d['train_x'], d['train_y'], d['val_x'], d['val_y'], d['train_img']
     ccp = build_ccp_cache(args, model, labels) if args.ccp else None
-    n_clothing = int(d['train_img'].max()) + 1
+    n_clothing = int(train_img.max()) + 1
     if ccp is not None:
         # CCP garments join the training images (their own image ids after the clothing ones).
-        d = {'train_img': np.concatenate([d['train_img'], ccp['train_img'] + n_clothing])}
+        train_img = np.concatenate([train_img, ccp['train_img'] + n_clothing])
         xs, ys = np.concatenate([xs, ccp['train_x']]), np.concatenate([ys, ccp['train_y']])
     log(f'train crops {xs.shape}, val {vx.shape}')
 
@@ -249,8 +256,8 @@ def main():
         p.requires_grad_(True)
     opt = torch.optim.AdamW([{'params': trunk_params, 'lr': args.lr}, {'params': head_params, 'lr': args.lr * 10}],
                             weight_decay=1e-4)
-    n_img = int(d['train_img'].max()) + 1
-    by_img = views_by_image(d['train_img'], n_img)
+    n_img = int(train_img.max()) + 1
+    by_img = views_by_image(train_img, n_img)
     # --ccp-share: each epoch draws that share of the CCP garments (all clothing images every epoch).
     n_epoch = n_clothing + round(args.ccp_share * (n_img - n_clothing))
     steps_per_epoch = math.ceil(n_epoch / args.batch)
@@ -268,8 +275,8 @@ def main():
         torch.manual_seed(args.seed * 1000 + epoch)
         rows = epoch_rows(by_img, n_img, rng)
         if n_epoch < n_img:
-            ccp_rows = rows[np.isin(rows, np.nonzero(d['train_img'] >= n_clothing)[0])]
-            rows = np.concatenate([rows[d['train_img'][rows] < n_clothing], ccp_rows[: n_epoch - n_clothing]])
+            ccp_rows = rows[np.isin(rows, np.nonzero(train_img >= n_clothing)[0])]
+            rows = np.concatenate([rows[train_img[rows] < n_clothing], ccp_rows[: n_epoch - n_clothing]])
             rows = rows[rng.permutation(len(rows))]
         model.train()
         t0, seen, loss_sum, correct = time.time(), 0, 0.0, 0
@@ -289,7 +296,7 @@ def main():
             if args.ccp_types:
                 ce = F.cross_entropy(logits, y, label_smoothing=0.1)
             else:  # CCP garments teach the embedding only; the type head learns from the clothing images
-                own = torch.from_numpy(d['train_img'][idx] < n_clothing)
+                own = torch.from_numpy(train_img[idx] < n_clothing)
                 ce = F.cross_entropy(logits[own], y[own], label_smoothing=0.1) if own.any() else logits.sum() * 0
             loss = ce + args.supcon * supcon(emb, y)
             opt.zero_grad()
