@@ -23,6 +23,7 @@ from mobilenet import MobileNetV2
 from train import CACHE, ROOT, GarmentNet
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-net')
+VERSION = 2  # garment-net 2: clothing + CCP cut-outs, 24 epochs (1: clothing only, 16 epochs)
 NSFWJS = os.path.join(ROOT, 'public', 'models', 'mobilenet-v2', 'model.json')
 
 
@@ -113,7 +114,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--ckpt', default=os.path.join(CACHE, 'ckpt-seed1.pt'))
     ap.add_argument('--metrics', default=os.path.join(CACHE, 'metrics.json'))
-    ap.add_argument('--command', default='npm run train:garments -- --data ../shared/data/clothing', help='for the model card')
+    ap.add_argument('--command', default='npm run train:garments -- --data ../shared/data/clothing --ccp ../shared/data/ccp --epochs 24', help='for the model card')
     a = ap.parse_args()
     export(a.ckpt, a.metrics, a.command)
 
@@ -136,10 +137,12 @@ def export(ckpt, metrics_path, command):
         'name': 'garment-net',
         'use': 'garment type (10 clothing_fine_labels) and 128-d garment embedding from a 224 x 224 square crop',
         'format': 'layers',
-        'version': s['args'].get('version', 1),
+        'version': VERSION,
         'source': f'trained by Mirror: {command} (training/garments/train.py, then export.py)',
         'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT), fine-tuned (blocks 13-16, Conv_1, new heads)',
-        'license': 'MIT (base weights); training data CC0 1.0',
+        'license': 'MIT (base weights); training data: clothing-dataset CC0 1.0'
+                   + ('; Clothing Co-Parsing photos (repository Apache-2.0, street-fashion posts: research and training use, '
+                      'never shipped)' if s['args'].get('ccp') else ''),
         'training_data': 'clothing-dataset (Alexey Grigorev, CC0 1.0), split "train", rows with one of the ten fine labels'
                          + ('; garments cut out of the Clothing Co-Parsing train photos (Yang et al., CVPR 2014; research use), '
                             'CCP labels mapped to fine labels by training/garments/data.py CCP_FINE' if s['args'].get('ccp') else ''),

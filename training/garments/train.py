@@ -323,7 +323,9 @@ def main():
     log('final val', json.dumps(final))
     if not args.no_export and not args.limit:
         import export  # noqa: E402 (imports this module)
-        export.export(ckpt, metrics, f'npm run train:garments -- --data {args.data}')
+        command = f'npm run train:garments -- --data {args.data}' + (f' --ccp {args.ccp}' if args.ccp else '') \
+            + (f' --epochs {args.epochs}' if args.epochs != ap.get_default('epochs') else '')
+        export.export(ckpt, metrics, command)
 
 
 if __name__ == '__main__':
