@@ -16,7 +16,7 @@ import { CROP, garmentCrop, type KeepTest } from '../models/outfit-scorer/crop';
 import { rgbTensor, type Square } from '../models/tensor';
 import { colourHistogram, garmentColours, HISTOGRAM_SIZE, samplePixels } from './colours';
 import { lookVector } from './look-vector';
-import { argmaxMap, garmentRegions, personBoxes } from './regions';
+import { argmaxMap, boxCutOut, garmentRegions, personBoxes } from './regions';
 
 /** Identifies pipeline + weights; bump it whenever either changes (stored vectors are then re-embedded). */
 export const MODEL_VERSION = 'mirror-vision-6:garment-detector-3,garment-net-2,look-bound-1,colour-histogram-4,movenet-lightning@human-models-3.0.4';
@@ -182,18 +182,12 @@ export function createAnalyzer(models: Models): Analyzer {
     async reembed(image, garments) {
       const { rgb, map, best } = await segment(image, {});
       rgb.dispose();
-      // Each garment keeps the detector's cells of its own category inside its box; none found: the whole box.
+      // Each garment keeps the detector's cells of its own category inside its box (boxCutOut).
       const { width, height } = image;
-      // Every cell where the category is the most likely class, once per category however many garments share it.
-      const cells = new Map<Category, KeepTest | undefined>();
-      const keepOf = (category: Category): KeepTest | undefined => {
-        if (!cells.has(category)) {
-          const own = garmentRegions(map, { merge_grow: 0, [category]: { min_prob: null, min_cells: 1, min_score: 0 } }, best);
-          cells.set(category, own.length ? (x, y) => own.some((r) => r.contains(x, y)) : undefined);
-        }
-        return cells.get(category);
-      };
-      const crops = garments.map((g) => ({ box: clip(g.box, width, height), keep: keepOf(g.category) }));
+      const crops = garments.map((g) => {
+        const box = clip(g.box, width, height);
+        return { box, keep: boxCutOut(map, g.category, box, best) };
+      });
       const usable = crops.map((c) => c.box[2] >= 2 && c.box[3] >= 2);
       const chosen = crops.filter((_, i) => usable[i]);
       // No usable garment: the whole photo gives the look vector (as analyze() does).

@@ -156,6 +156,41 @@ export function garmentRegions(map: ClassMap, post: PostProcessing, best = argma
   return out;
 }
 
+/** Share of a box's cells that must be of the garment's category for those cells to be its cut-out (boxCutOut). */
+export const MIN_CATEGORY_SHARE = 0.1;
+
+/**
+ * The cut-out of a garment known only by its box and category (re-embedding, after a new model or a corrected
+ * category), as a test on photo pixels: the cells where the category is the most likely class;
+ * where fewer than MIN_CATEGORY_SHARE of the box's cells are (the detector saw another garment there), every cell
+ * that is not background (the person); where the box has none of those either, undefined (the whole box).
+ */
+export function boxCutOut(map: ClassMap, category: Category, box: Box, best = argmaxMap(map)): ((x: number, y: number) => boolean) | undefined {
+  const { cellAt } = geometry(map);
+  const cls = map.classes.indexOf(category);
+  const background = map.classes.indexOf('background');
+  const step = map.stride / map.letterbox.scale; // photo pixels per cell
+  const seen = new Set<number>();
+  let own = 0;
+  let person = 0;
+  for (let y = box[1] + step / 2; y < box[1] + box[3]; y += step) {
+    for (let x = box[0] + step / 2; x < box[0] + box[2]; x += step) {
+      const i = cellAt(x, y);
+      if (i < 0 || seen.has(i)) continue;
+      seen.add(i);
+      if (best[i] === cls) own++;
+      else if (best[i] !== background) person++;
+    }
+  }
+  const test = (keep: (c: number) => boolean) => (x: number, y: number) => {
+    const i = cellAt(x, y);
+    return i >= 0 && keep(best[i]);
+  };
+  if (own > 0 && own >= MIN_CATEGORY_SHARE * seen.size) return test((c) => c === cls);
+  if (own + person > 0) return test((c) => c !== background);
+  return undefined;
+}
+
 /** People: components of all non-background cells with at least `minCells` cells, largest first, as photo boxes. */
 export function personBoxes(map: ClassMap, best = argmaxMap(map), minCells = 64): { box: Box; score: number }[] {
   const { toBox } = geometry(map);

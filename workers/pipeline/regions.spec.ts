@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassMap, PostProcessing } from '../models/garment-detector';
+import { boxCutOut, garmentRegions, MIN_CATEGORY_SHARE, personBoxes } from './regions';
+
+const CLASSES = ['background', 'skin', 'hair', 'top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag', 'hat', 'accessory'];
+
+/**
+ * A 10 x 10 class map of a 40 x 40 photo (4 photo pixels per cell): a top in rows 2-4, columns 3-7, and a
+ * bottom in rows 5-9, columns 3-6, the rest background; each cell's class at probability 0.9.
+ */
+function fixture(): ClassMap {
+  const width = 10;
+  const height = 10;
+  const k = CLASSES.length;
+  const probs = new Float32Array(width * height * k);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const cls = r >= 2 && r <= 4 && c >= 3 && c <= 7 ? 'top' : r >= 5 && c >= 3 && c <= 6 ? 'bottom' : 'background';
+      const i = (r * width + c) * k;
+      probs.fill(0.1 / (k - 1), i, i + k);
+      probs[i + CLASSES.indexOf(cls)] = 0.9;
+    }
+  }
+  return { width, height, classes: CLASSES, probs, letterbox: { offsetX: 0, offsetY: 0, scale: 1 }, stride: 4 };
+}
+
+const ANY = { min_prob: null, min_cells: 1, min_score: 0 };
+
+describe('regions', () => {
+  it('finds each category\'s garment with its box in photo pixels and its own cells', () => {
+    const post: PostProcessing = { merge_grow: 0, top: ANY, bottom: ANY };
+    const found = garmentRegions(fixture(), post);
+    expect(found.map((g) => g.category)).toEqual(['top', 'bottom']);
+    const top = found[0];
+    expect(top.box).toEqual([12, 8, 20, 12]);
+    expect(top.score).toBeCloseTo(0.9, 5);
+    expect(top.contains(14, 10)).toBe(true);
+    expect(top.contains(14, 30)).toBe(false); // the bottom's cell
+  });
+
+  it('drops components under the category\'s min_cells', () => {
+    const found = garmentRegions(fixture(), { merge_grow: 0, top: { ...ANY, min_cells: 16 }, bottom: ANY });
+    expect(found.map((g) => g.category)).toEqual(['bottom']); // the top has 15 cells
+  });
+
+  it('gives the person as every non-background cell', () => {
+    const [person] = personBoxes(fixture(), undefined, 1);
+    expect(person.box).toEqual([12, 8, 20, 32]);
+  });
+
+  describe('boxCutOut', () => {
+    it('keeps the category\'s cells inside a garment\'s box', () => {
+      const keep = boxCutOut(fixture(), 'top', [12, 8, 20, 12])!;
+      expect(keep(14, 10)).toBe(true);
+      expect(keep(2, 2)).toBe(false); // background
+      expect(keep(14, 30)).toBe(false); // bottom
+    });
+
+    it('keeps the person where the box has too few of the category\'s cells', () => {
+      // Rows 4-9, all columns: 60 cells, 5 of them top (row 4), under MIN_CATEGORY_SHARE.
+      expect(5 / 60).toBeLessThan(MIN_CATEGORY_SHARE);
+      const keep = boxCutOut(fixture(), 'top', [0, 16, 40, 24])!;
+      expect(keep(14, 18)).toBe(true); // top
+      expect(keep(14, 30)).toBe(true); // bottom: the person
+      expect(keep(2, 30)).toBe(false); // background
+      // A category with no cell at all in the box: the person too.
+      const dress = boxCutOut(fixture(), 'dress', [12, 8, 20, 12])!;
+      expect(dress(14, 10)).toBe(true);
+      expect(dress(2, 2)).toBe(false);
+    });
+
+    it('keeps the whole box where it has no person cell', () => {
+      expect(boxCutOut(fixture(), 'top', [32, 32, 8, 8])).toBeUndefined();
+    });
+  });
+});
