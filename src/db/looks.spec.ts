@@ -3,17 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { openMirrorDB } from '../../common/db-open';
 import { EMBEDDING_DIM } from '../../common/constants';
 import type { Analysis } from '../../common/types';
+import { lookVector } from '../../workers/pipeline/look-vector';
 import { deleteGarment, deleteLook, garmentsOfLook, putPendingLook, saveAnalysis, setGarmentCategory, clearAll } from './looks';
 
 let n = 0;
 const v = () => new Float32Array(EMBEDDING_DIM).fill(1 / Math.sqrt(EMBEDDING_DIM));
+/** A unit vector along axis `k`. */
+const axis = (k: number) => Float32Array.from({ length: EMBEDDING_DIM }, (_, i) => (i === k ? 1 : 0));
 const analysis: Analysis = {
   width: 10,
   height: 20,
   people: [],
   garments: [
-    { category: 'top', box: [0, 0, 5, 5], score: 0.8, colours: [{ name: 'navy', rgb: [0, 0, 80], fraction: 1 }], histogram: [], embedding: v() },
-    { category: 'shoes', box: [0, 15, 5, 5], score: 0.7, colours: [{ name: 'white', rgb: [255, 255, 255], fraction: 1 }], histogram: [], embedding: v() },
+    { category: 'top', box: [0, 0, 5, 5], score: 0.8, colours: [{ name: 'navy', rgb: [0, 0, 80], fraction: 1 }], histogram: [], embedding: axis(0) },
+    { category: 'shoes', box: [0, 15, 5, 5], score: 0.7, colours: [{ name: 'white', rgb: [255, 255, 255], fraction: 1 }], histogram: [], embedding: axis(1) },
   ],
   lookEmbedding: v(),
   modelVersion: 'm1',
@@ -47,20 +50,40 @@ describe('look storage', () => {
     expect(await db.count('vectors')).toBe(3);
   });
 
-  it('correcting a category updates the garment and the look summary', async () => {
+  it('correcting a category updates the garment, the look summary and the look vector', async () => {
     const db = await stored();
     const [top] = await garmentsOfLook(db, 'L');
-    await setGarmentCategory(db, top.id, 'outerwear');
+    const rebuilt = await setGarmentCategory(db, top.id, 'outerwear');
     expect(await db.get('garments', top.id)).toMatchObject({ category: 'outerwear', corrected: true });
     expect((await db.get('looks', 'L'))?.categories).toEqual(['outerwear', 'shoes']);
+    // The look vector binds each garment's vector to its (corrected) category.
+    const expected = lookVector([{ category: 'outerwear', embedding: axis(0) }, { category: 'shoes', embedding: axis(1) }]);
+    expect(rebuilt).toMatchObject({ id: 'look:L', kind: 'look', lookId: 'L', modelVersion: 'm1' });
+    expect(Array.from(rebuilt!.vector)).toEqual(Array.from(expected));
+    expect(Array.from((await db.get('vectors', 'look:L'))!.vector)).toEqual(Array.from(expected));
   });
 
-  it('deleting a garment removes its vector and updates the look', async () => {
+  it('deleting a garment removes its vector and updates the look and its look vector', async () => {
     const db = await stored();
     const [, shoes] = await garmentsOfLook(db, 'L');
-    expect(await deleteGarment(db, shoes.id)).toBe(`garment:${shoes.id}`);
+    const { vid, look } = await deleteGarment(db, shoes.id);
+    expect(vid).toBe(`garment:${shoes.id}`);
     expect(await db.get('vectors', `garment:${shoes.id}`)).toBeUndefined();
     expect(await db.get('looks', 'L')).toMatchObject({ categories: ['top'], colourNames: ['navy'] });
+    const expected = Array.from(lookVector([{ category: 'top', embedding: axis(0) }]));
+    expect(Array.from(look!.vector)).toEqual(expected);
+    expect(Array.from((await db.get('vectors', 'look:L'))!.vector)).toEqual(expected);
+  });
+
+  it('keeps the look vector when a garment vector is of another model (the re-embedding rebuilds it)', async () => {
+    const db = await stored();
+    const [top, shoes] = await garmentsOfLook(db, 'L');
+    const old = await db.get('vectors', `garment:${shoes.id}`);
+    await db.put('vectors', { ...old!, modelVersion: 'm0' });
+    const before = Array.from((await db.get('vectors', 'look:L'))!.vector);
+    expect(await setGarmentCategory(db, top.id, 'outerwear')).toBeNull();
+    expect(Array.from((await db.get('vectors', 'look:L'))!.vector)).toEqual(before);
+    expect((await db.get('looks', 'L'))?.categories).toEqual(['outerwear', 'shoes']);
   });
 
   it('deleting a look removes its garments and vectors; clearing empties everything', async () => {

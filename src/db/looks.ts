@@ -3,7 +3,7 @@
  * store happens in one transaction with no awaits inside other than that transaction's own requests, so a
  * look is either fully stored with its analysis or stored as pending, never half written.
  */
-import type { IDBPDatabase } from 'idb';
+import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { CATEGORIES, type Category } from '../../common/categories';
 import {
   vectorId,
@@ -13,6 +13,7 @@ import {
   type VectorRecord,
 } from '../../common/db-schema';
 import type { Analysis, Box, GarmentColour, GarmentTypeGuess } from '../../common/types';
+import { lookVector } from '../../workers/pipeline/look-vector';
 
 export type MirrorDb = IDBPDatabase<MirrorDB>;
 
@@ -171,8 +172,32 @@ export async function pendingLookIds(db: MirrorDb): Promise<string[]> {
  * garment's type afterwards (the caller keeps the old one only if it fits the new category); without one,
  * the type is cleared and the next re-embedding names one that fits.
  */
-export async function setGarmentCategory(db: MirrorDb, garmentId: string, category: Category, type?: GarmentTypeGuess): Promise<void> {
-  const tx = db.transaction(['looks', 'garments'], 'readwrite');
+/**
+ * The look vector of a look whose garments were edited (a corrected category, a deleted garment): lookVector of
+ * the garments left, each bound to its category, from their stored vectors; read and written in the edit's
+ * transaction. Null, and the stored look vector kept, when it cannot be rebuilt: no garment left, or a garment
+ * vector missing or of another model than the look vector (the re-embedding for the new model rebuilds it).
+ */
+async function rebuildLookVector(
+  vectors: IDBPObjectStore<MirrorDB, ('looks' | 'garments' | 'vectors')[], 'vectors', 'readwrite'>,
+  lookId: string,
+  garments: GarmentRecord[],
+): Promise<VectorRecord | null> {
+  const look = await vectors.get(vectorId('look', lookId));
+  if (!look || garments.length === 0) return null;
+  const own = await Promise.all(garments.map((g) => vectors.get(vectorId('garment', g.id))));
+  if (own.some((v) => !v || v.modelVersion !== look.modelVersion || v.vector.length !== look.vector.length)) return null;
+  const rebuilt: VectorRecord = { ...look, vector: lookVector(garments.map((g, i) => ({ category: g.category, embedding: own[i]!.vector }))) };
+  await vectors.put(rebuilt);
+  return rebuilt;
+}
+
+/**
+ * The person corrects a garment's category: the garment, the look's summary and its look vector (which binds each
+ * garment to its category) change together. Returns the new look vector for the search index, or null.
+ */
+export async function setGarmentCategory(db: MirrorDb, garmentId: string, category: Category, type?: GarmentTypeGuess): Promise<VectorRecord | null> {
+  const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
   const garments = tx.objectStore('garments');
   const garment = await garments.get(garmentId);
   if (!garment) throw new Error('this item no longer exists');
@@ -184,11 +209,13 @@ export async function setGarmentCategory(db: MirrorDb, garmentId: string, catego
   }
   const siblings = (await garments.index('byLook').getAll(garment.lookId)).map((g) => (g.id === garmentId ? updated : g));
   const look = await tx.objectStore('looks').get(garment.lookId);
+  const lookVec = await rebuildLookVector(tx.objectStore('vectors'), garment.lookId, siblings);
   await Promise.all([
     garments.put(updated),
     look ? tx.objectStore('looks').put({ ...look, ...summarise(siblings) }) : undefined,
     tx.done,
   ]);
+  return lookVec;
 }
 
 /** The person chooses a garment's type (a label that fits its category): kept from then on. */
@@ -203,13 +230,15 @@ export async function setGarmentType(db: MirrorDb, garmentId: string, label: str
 }
 
 /** Removes a wrong garment and its vector, and updates the look's summary, in one transaction. */
-export async function deleteGarment(db: MirrorDb, garmentId: string): Promise<string> {
+/** Deletes a garment and its vector; the look's summary and look vector follow. Returns the deleted vector's id and the new look vector (or null). */
+export async function deleteGarment(db: MirrorDb, garmentId: string): Promise<{ vid: string; look: VectorRecord | null }> {
   const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
   const garments = tx.objectStore('garments');
   const garment = await garments.get(garmentId);
   if (!garment) throw new Error('this item no longer exists');
   const rest = (await garments.index('byLook').getAll(garment.lookId)).filter((g) => g.id !== garmentId);
   const look = await tx.objectStore('looks').get(garment.lookId);
+  const lookVec = await rebuildLookVector(tx.objectStore('vectors'), garment.lookId, rest);
   const vid = vectorId('garment', garmentId);
   await Promise.all([
     garments.delete(garmentId),
@@ -217,7 +246,7 @@ export async function deleteGarment(db: MirrorDb, garmentId: string): Promise<st
     look ? tx.objectStore('looks').put({ ...look, ...summarise(rest) }) : undefined,
     tx.done,
   ]);
-  return vid;
+  return { vid, look: lookVec };
 }
 
 export async function setCaption(db: MirrorDb, lookId: string, caption: string): Promise<void> {

@@ -1,6 +1,6 @@
 /** What the Photo view does to a look and its garments: database first (one transaction), then the index. */
 import type { Category } from '../../../common/categories';
-import type { GarmentRecord, LookRecord } from '../../../common/db-schema';
+import type { GarmentRecord, LookRecord, VectorRecord } from '../../../common/db-schema';
 import { db } from '../../db/connection';
 import * as store from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
@@ -26,14 +26,16 @@ export async function loadLook(lookId: string): Promise<LookDetail | null> {
 export async function correctCategory(garment: GarmentRecord, category: Category): Promise<boolean> {
   const only = typesOf(category);
   const type = typeFits(garment.type, category) ? garment.type : only.length === 1 ? { label: only[0], score: 1 } : undefined;
+  let lookVec: VectorRecord | null;
   try {
-    await store.setGarmentCategory(await db(), garment.id, category, type);
-    emit('looks-changed', { lookIds: [garment.lookId] });
-    return true;
+    lookVec = await store.setGarmentCategory(await db(), garment.id, category, type);
   } catch (e) {
     error(`The category could not be changed (${describe(e)})`);
     return false;
   }
+  emit('looks-changed', { lookIds: [garment.lookId] });
+  await updateIndex([], lookVec);
+  return true;
 }
 
 /** The person chooses a garment's type among those of its category; kept by later analyses. */
@@ -53,20 +55,26 @@ export async function correctType(garment: GarmentRecord, label: string): Promis
   }
 }
 
-export async function removeGarment(garment: GarmentRecord): Promise<boolean> {
-  let vid: string;
+/** The search index follows an edit: the deleted vectors go, the rebuilt look vector replaces the old one. */
+async function updateIndex(removed: string[], lookVec: VectorRecord | null): Promise<void> {
   try {
-    vid = await store.deleteGarment(await db(), garment.id);
+    if (removed.length) await searchIndex.remove(removed);
+    if (lookVec) await searchIndex.add([lookVec]);
+  } catch (e) {
+    error(`The search index could not be updated (${describe(e)})`);
+  }
+}
+
+export async function removeGarment(garment: GarmentRecord): Promise<boolean> {
+  let deleted: { vid: string; look: VectorRecord | null };
+  try {
+    deleted = await store.deleteGarment(await db(), garment.id);
   } catch (e) {
     error(`The item could not be deleted (${describe(e)})`);
     return false;
   }
   emit('looks-changed', { lookIds: [garment.lookId] });
-  try {
-    await searchIndex.remove([vid]);
-  } catch (e) {
-    error(`The search index could not be updated (${describe(e)})`);
-  }
+  await updateIndex([deleted.vid], deleted.look);
   info(`Deleted the ${garmentLabel(garment)}.`);
   return true;
 }
