@@ -29,6 +29,7 @@ import argparse
 import json
 import math
 import os
+import re
 import time
 
 import numpy as np
@@ -157,6 +158,24 @@ def load_detector(path):
     model = Ensemble([one(m) for m in s['members']]) if 'members' in s else one(s['model'])
     model.eval()
     return model, s
+
+
+def tuned_post(ckpt, metrics=None):
+    """The post-processing thresholds tuned for a checkpoint: detector.py writes detector-seed{N}{tag}.pt (or
+    detector-ensemble{tag}.pt) beside metrics{tag}.json; `metrics` names another file."""
+    tag = re.sub(r'^detector-(seed\d+|ensemble)', '', os.path.splitext(os.path.basename(ckpt))[0])
+    return json.load(open(metrics or os.path.join(os.path.dirname(ckpt), f'metrics{tag}.json')))['post']
+
+
+def plain_views(split, views=3, seed=1):
+    """The plain (first) view of each photo from the views cache of `split` built by the given seed (train photos
+    have `views` views each, val one), at the current input size."""
+    d = np.load(os.path.join(CACHE, f'views-{split}-v{views if split == "train" else 1}-s{seed}{size_tag()}.npz'))
+    first = {}
+    for row, img in enumerate(d['img']):
+        first.setdefault(int(img), row)
+    rows = [first[i] for i in sorted(first)]
+    return {k: d[k][rows] for k in ('f8', 'img', 'geom', 'lab')}
 
 
 def label_lut(annotations, categories):
@@ -338,11 +357,16 @@ def components(on):
     return out
 
 
+def category_cells(probs, ci, min_prob=None, best=None):
+    """[h, w] bool: the cells of category index `ci` (most likely class, or probability >= min_prob)."""
+    return (probs.argmax(0) if best is None else best) == ci if min_prob is None else probs[ci] >= min_prob
+
+
 def category_parts(probs, ci, min_prob=None, best=None, stride=4):
     """The 8-connected components of one category's cells, [(box [x1, y1, x2, y2] canvas px, mean prob, cells)].
     A cell is the category's where it is the most likely class (min_prob None), or where its probability is at
     least min_prob (then a cell can belong to two categories: a top under an open jacket)."""
-    on = (probs.argmax(0) if best is None else best) == ci if min_prob is None else probs[ci] >= min_prob
+    on = category_cells(probs, ci, min_prob, best)
     return [([cols.min() * stride, rows.min() * stride, (cols.max() + 1) * stride, (rows.max() + 1) * stride],
              float(probs[ci, rows, cols].astype(np.float32).mean()), len(rows))
             for rows, cols in components(on)]

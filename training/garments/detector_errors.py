@@ -11,7 +11,6 @@ a diagnostic upper bound of what threshold tuning alone can give, never a figure
 import argparse
 import json
 import os
-import re
 
 import numpy as np
 import torch
@@ -31,20 +30,11 @@ def main():
     model, s = D.load_detector(a.ckpt)
     categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
     _, photos = D.pixel_photos(a.data, a.split)
-    views = s['args'].get('views', 3) if a.split == 'train' else 1
-    path = os.path.join(D.CACHE, f'views-{a.split}-v{views}-s{s["args"].get("seed", 1)}{D.size_tag()}.npz')
-    d = np.load(path)
-    first = {}
-    for row, img in enumerate(d['img']):
-        first.setdefault(int(img), row)
-    rows = [first[i] for i in sorted(first)]
-    d = {k: d[k][rows] for k in ('f8', 'img', 'geom', 'lab')}
+    d = D.plain_views(a.split, s['args'].get('views', 3), s['args'].get('seed', 1))
     if a.tune_here:
         post = D.tune(model, d, photos, categories)
     else:
-        # detector.py writes detector-seed{N}{tag}.pt (or detector-ensemble{tag}.pt) beside metrics{tag}.json.
-        tag = re.sub(r'^detector-(seed\d+|ensemble)', '', os.path.splitext(os.path.basename(a.ckpt))[0])
-        post = json.load(open(a.metrics or os.path.join(os.path.dirname(a.ckpt), f'metrics{tag}.json')))['post']
+        post = D.tuned_post(a.ckpt, a.metrics)
     m, probs = D.evaluate(model, d, photos, categories, post)
     label_cat = D.label_categories(categories)
     preds = [D.to_photo(D.regions(probs[k], post), d['geom'][k]) for k in range(len(probs))]

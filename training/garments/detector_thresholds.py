@@ -20,15 +20,6 @@ import numpy as np
 import detector as D
 
 
-def plain_views(split, size_tag):
-    d = np.load(os.path.join(D.CACHE, f'views-{split}-v{3 if split == "train" else 1}-s1{size_tag}.npz'))
-    first = {}
-    for row, img in enumerate(d['img']):
-        first.setdefault(int(img), row)
-    rows = [first[i] for i in sorted(first)]
-    return {'f8': d['f8'][rows], 'img': d['img'][rows], 'geom': d['geom'][rows], 'lab': d['lab'][rows]}
-
-
 def subset(d, idx):
     return {k: v[idx] for k, v in d.items()}
 
@@ -56,7 +47,7 @@ def main():
     _, val_photos = D.pixel_photos(args.data, 'val')
     _, train_photos = D.pixel_photos(args.data, 'train')
     model, _ = D.load_detector(args.ckpt)
-    train, val = plain_views('train', D.size_tag()), plain_views('val', D.size_tag())
+    train, val = D.plain_views('train'), D.plain_views('val')
     p_train, p_val = D.predict(model, train), D.predict(model, val)
     conf = lambda p, d: float(p.astype(np.float32).max(1)[d['lab'] != D.IGNORE].mean())
     print(f'mean top-class probability on labelled cells: train {conf(p_train, train):.3f}, val {conf(p_val, val):.3f}')

@@ -14,16 +14,13 @@ and the per-category figures of the best tau.
 import argparse
 import json
 import os
-import re
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 
 import detector as D
 from data import cut_out, load_rgb, square_crop
-from detector_thresholds import plain_views
 from train import GarmentNet
 
 COARSE = {'top': ['T-Shirt', 'Longsleeve', 'Shirt'], 'bottom': ['Pants', 'Shorts', 'Skirt'], 'outerwear': ['Outwear'],
@@ -32,9 +29,7 @@ COARSE = {'top': ['T-Shirt', 'Longsleeve', 'Shirt'], 'bottom': ['Pants', 'Shorts
 
 def garment_mask(probs, category, box, post, photo_size, geom, stride=4):
     """Photo-pixel mask of the detector's cells of `category` inside canvas `box` [x, y, w, h]."""
-    ci = D.CLASSES.index(category)
-    t = post[category].get('min_prob')
-    on = probs.argmax(0) == ci if t is None else probs[ci] >= t
+    on = D.category_cells(probs, D.CLASSES.index(category), post[category].get('min_prob'))
     x, y, w, h = box
     keep = np.zeros_like(on)
     keep[int(y) // stride:int(y + h) // stride, int(x) // stride:int(x + w) // stride] = True
@@ -57,10 +52,9 @@ def main():
     torch.set_num_threads(2)
     categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
     model, _ = D.load_detector(a.ckpt)
-    tag = re.sub(r'^detector-(seed\d+|ensemble)', '', os.path.splitext(os.path.basename(a.ckpt))[0])
-    post = json.load(open(os.path.join(os.path.dirname(a.ckpt), f'metrics{tag}.json')))['post']
+    post = D.tuned_post(a.ckpt)
     _, photos = D.pixel_photos(a.data, a.split)
-    d = plain_views(a.split, D.size_tag())  # seed 1's views, as detector_thresholds.py
+    d = D.plain_views(a.split)  # seed 1's views, as detector_thresholds.py
     probs = D.predict(model, d)
     g = torch.load(a.garments)
     labels = g['labels']
