@@ -73,6 +73,7 @@ test('garments become pieces with wears and cost per wear; merge, split, rename 
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wardrobe' }).click();
   await expect(page.getByText('4 garments not in a piece yet')).toBeVisible();
+  await expect(page.getByText('No pieces yet. Press Group garments to find the garments you wore more than once.')).toBeVisible();
   await page.getByRole('button', { name: 'Group garments' }).click();
   await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Grouped 4 garments: 3 new pieces, 0 added to pieces you already had.');
   const tops = page.getByRole('list', { name: 'Pieces: top' }).getByRole('listitem');
