@@ -9,7 +9,7 @@
  *          --alpha A (FND weight, 0.2), --fnd-margin=M (0: a negative is a false one when the teacher scores it above the positive), --cl-weight W (0.2),
  *          --substitute P (look-alike substitution probability, 0.8), --lookalikes K (a training garment's K nearest look-alikes
  *          stand in for it, 5),
- *          --negatives N (sampled negatives per positive, 7), --swap-negatives P (share of negatives that are the positive with one garment swapped, 0.5), --train-crops mask|both (both),
+ *          --negatives N (sampled negatives per positive, 7), --swap-negatives P (share of negatives that are the positive with one garment swapped, 0.5), --train-crops mask|box|both (both),
  *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes colour|mobilenet|garment-net, comma-separated (colour),
  *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
@@ -187,6 +187,8 @@ async function main(argv: string[]): Promise<void> {
   });
   if (!['outfits', 'teacher', 'student'].includes(command ?? '')) throw new Error(`usage: npm run train -- outfits|teacher|student --data DIR [--cache DIR] [--steps N] [--teacher-steps N] [--seed N]`);
   if (!values.data) throw new Error('missing --data DIR (the CCP folder)');
+  const trainCrops = values['train-crops'] ?? 'both';
+  if (!['mask', 'box', 'both'].includes(trainCrops)) throw new Error(`--train-crops takes mask, box or both, got ${trainCrops}`);
   // The exact command, for the table and the model card.
   const commandLine = `npm run train -- ${argv.join(' ')}`;
   const cacheRoot = resolve(values.cache ?? join(ROOT, '.cache'));
@@ -240,7 +242,7 @@ async function main(argv: string[]): Promise<void> {
     substitute: Number(values.substitute ?? TRAIN_DEFAULTS.substitute),
     swapNegatives: Number(values['swap-negatives'] ?? TRAIN_DEFAULTS.swapNegatives),
     negatives: Number(values.negatives ?? TRAIN_DEFAULTS.negatives),
-    crops: values['train-crops'] === 'mask' ? [MASK] : [MASK, BOX],
+    crops: trainCrops === 'mask' ? [MASK] : trainCrops === 'box' ? [BOX] : [MASK, BOX],
   };
   const studentConfig: ScorerConfig = values['student-dim'] ? { ...STUDENT_CONFIG, dim: Number(values['student-dim']), hidden: Number(values['student-dim']) } : STUDENT_CONFIG;
   const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: Number(values['teacher-lr'] ?? 5e-4) };
