@@ -47,6 +47,9 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const MASK = 0;
 const BOX = 1;
 
+/** The crop kinds training draws from, by --train-crops. */
+const TRAIN_CROPS: Record<string, number[] | undefined> = { mask: [MASK], box: [BOX], both: [MASK, BOX] };
+
 /**
  * Weight of the colour distance in look-alikes (nearestLookalikes): garment-net's embedding is nearly
  * blind to colour (trained with colour jitter), so look-alikes by the embedding alone are "a garment of
@@ -187,8 +190,8 @@ async function main(argv: string[]): Promise<void> {
   });
   if (!['outfits', 'teacher', 'student'].includes(command ?? '')) throw new Error(`usage: npm run train -- outfits|teacher|student --data DIR [--cache DIR] [--steps N] [--teacher-steps N] [--seed N]`);
   if (!values.data) throw new Error('missing --data DIR (the CCP folder)');
-  const trainCrops = values['train-crops'] ?? 'both';
-  if (!['mask', 'box', 'both'].includes(trainCrops)) throw new Error(`--train-crops takes mask, box or both, got ${trainCrops}`);
+  const crops = TRAIN_CROPS[values['train-crops'] ?? 'both'];
+  if (!crops) throw new Error(`--train-crops takes ${Object.keys(TRAIN_CROPS).join(', ')}, got ${values['train-crops']}`);
   // The exact command, for the table and the model card.
   const commandLine = `npm run train -- ${argv.join(' ')}`;
   const cacheRoot = resolve(values.cache ?? join(ROOT, '.cache'));
@@ -242,7 +245,7 @@ async function main(argv: string[]): Promise<void> {
     substitute: Number(values.substitute ?? TRAIN_DEFAULTS.substitute),
     swapNegatives: Number(values['swap-negatives'] ?? TRAIN_DEFAULTS.swapNegatives),
     negatives: Number(values.negatives ?? TRAIN_DEFAULTS.negatives),
-    crops: trainCrops === 'mask' ? [MASK] : trainCrops === 'box' ? [BOX] : [MASK, BOX],
+    crops,
   };
   const studentConfig: ScorerConfig = values['student-dim'] ? { ...STUDENT_CONFIG, dim: Number(values['student-dim']), hidden: Number(values['student-dim']) } : STUDENT_CONFIG;
   const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: Number(values['teacher-lr'] ?? 5e-4) };
