@@ -4,7 +4,8 @@
  * itself, in the same transaction as the analysis, and then calls add() / remove().
  *
  * Calls run one after another in arrival order (one queue), so a remove() sent while load() is still
- * reading IndexedDB is applied after the load and cannot be undone by it.
+ * reading IndexedDB is applied after the load and cannot be undone by it. After a load and after each batch of
+ * changes the index gets `maintain()`, which partitions it from 20,000 vectors on (vector-index.ts).
  */
 import { EMBEDDING_DIM } from '../../common/constants';
 import type { MirrorDatabase } from '../../common/db-open';
@@ -85,6 +86,7 @@ export class IndexService {
         if (batch.length < LOAD_BATCH) break;
         after = batch[batch.length - 1].id;
       }
+      fresh.maintain();
       this.index = fresh;
       this.modelVersion = modelVersion;
       return { count: fresh.size, ms: performance.now() - t0, skipped };
@@ -102,13 +104,18 @@ export class IndexService {
         else if (r.vector.length === this.index.dim) this.index.delete(r.id);
         else throw new RangeError(`vector ${r.id} has length ${r.vector.length}, expected ${this.index.dim}`);
       }
+      this.index.maintain();
       return this.index.size;
     });
   }
 
   /** Removes vectors by id; returns how many were in the index. */
   remove(ids: string[]): Promise<number> {
-    return this.serial(() => ids.filter((id) => this.index.delete(id)).length);
+    return this.serial(() => {
+      const removed = ids.filter((id) => this.index.delete(id)).length;
+      this.index.maintain();
+      return removed;
+    });
   }
 
   /** Removes every vector of one look (its look vector and its garments'); returns how many. */
@@ -116,6 +123,7 @@ export class IndexService {
     return this.serial(() => {
       const ids = this.index.idsOfLook(lookId);
       for (const id of ids) this.index.delete(id);
+      this.index.maintain();
       return ids.length;
     });
   }
