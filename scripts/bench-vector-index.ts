@@ -65,7 +65,6 @@ for (const n of sizes.length ? sizes : [10_000, 100_000]) {
     const scores = cosines(rows, count, queries[i]);
     const tenth = Float64Array.from(scores).sort().reverse()[9];
     found += hits.filter((h) => scores[Number(h.id)] >= tenth - 1e-6).length;
-    if (process.env.DEBUG && hits.filter((h) => scores[Number(h.id)] >= tenth - 1e-6).length < 10) console.log(i, tenth, hits.map((h) => `${h.id}:${h.score.toFixed(4)}:${scores[Number(h.id)].toFixed(4)}`).join(" "));
   }
   times.sort((a, b) => a - b);
   const kindTimes: number[] = [];

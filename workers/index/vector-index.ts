@@ -10,22 +10,22 @@
  *  2. the shortlist is re-ranked with the float32 vectors by cosine similarity (a dot product, as both
  *     sides are normalised), so returned scores are exact.
  *
- * Which vectors stage 1 scans depends on the size. Below `partitionMin` vectors (PARTITION_MIN, 20,000:
- * a full scan there takes well under a millisecond) it scans all of them, so search is exact up to the
- * int8 shortlist. From it on, `maintain()` builds a coarse partition (an inverted file, "IVF"): spherical
- * k-means puts round(sqrt(n)) centroids over the vectors, the slots are reordered so that each centroid's
- * vectors (its list) lie together, and a query scans the centroids, then only the lists of its `probe`
- * nearest centroids (PROBE) and the tail of vectors added since the partition was built. Where the filters
- * leave fewer candidates than the shortlist wants, further lists are scanned, nearest first, until it is
- * full or every list has been scanned. At 100k vectors that reads about 3k vectors instead of 100k;
- * recall@10 against the exact scan is measured in BENCHMARKS.md (synthetic) and docs/search.md (real
- * garment vectors).
+ * `maintain()` builds a coarse partition (an inverted file, "IVF"): spherical k-means puts round(sqrt(n))
+ * centroids over the vectors, the slots are reordered so that each centroid's vectors (its list) lie together,
+ * and each int8 copy becomes the vector's residual from its list's mean (finer where vectors crowd together).
+ * Below `partitionMin` vectors (PARTITION_MIN, 20,000: a full scan there takes well under a millisecond) every
+ * list is scanned, so search stays exact up to the int8 shortlist. From it on a query scans the centroids, then
+ * only the lists of its `probe` nearest centroids (PROBE) and the tail of vectors added since the partition
+ * was built; where the filters leave fewer candidates than the shortlist wants, further lists are scanned,
+ * nearest first, until it is full or every list has been scanned. At 100k vectors that reads about 2.5k
+ * vectors instead of 100k; recall@10 against the exact scan, on synthetic and on real garment vectors, is
+ * in BENCHMARKS.md.
  *
  * Storage is slot-based: slot i holds vector i in one contiguous Int8Array (slots × dim) and one
  * contiguous Float32Array (slots × dim), both growing by doubling. Without a partition, delete moves the
  * last slot into the freed one (swap-remove, O(dim)), so slots 0..size-1 are dense. With one, a slot of a
  * list is marked dead instead (its list must stay together) and an upserted vector of a list moves to the
- * tail; `maintain()` rebuilds the partition once the tail or the dead slots pass a tenth of the lists.
+ * tail; `maintain()` rebuilds the partition once the tail or the dead slots pass a tenth of the vectors in lists.
  */
 import type { VectorKind } from '../../common/db-schema';
 import { createDotKernel, kernelSupportsDim, type DotKernel } from './int8-dot';
@@ -137,7 +137,6 @@ export class VectorIndex {
   private kernel: DotKernel | null = null;
   private outPtr = 0;
   private vecPtr = 0;
-  private readonly useWasm: boolean;
   private readonly partitionMin: number;
   private readonly probe: number;
   private part: Partition | null = null;
@@ -149,10 +148,9 @@ export class VectorIndex {
     if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`dim must be a positive integer, got ${dim}`);
     this.dim = dim;
     this.capacity = Math.max(1, Math.floor(options.initialCapacity ?? 1024));
-    this.useWasm = options.wasm ?? true;
     this.partitionMin = Math.max(2, Math.floor(options.partitionMin ?? PARTITION_MIN));
     this.probe = Math.max(1, Math.floor(options.probe ?? PROBE));
-    if (this.useWasm && kernelSupportsDim(dim)) {
+    if ((options.wasm ?? true) && kernelSupportsDim(dim)) {
       this.outPtr = Math.ceil((dim * 2) / 16) * 16;
       this.vecPtr = Math.ceil((this.outPtr + CHUNK * 4) / PAGE) * PAGE;
       this.kernel = createDotKernel(Math.ceil((this.vecPtr + this.capacity * dim) / PAGE));
@@ -341,13 +339,15 @@ export class VectorIndex {
       };
       if (!p.probeAll) p.centroids.scores(qq, p.scores);
       p.scanned.fill(0);
-      const first = p.probeAll ? Array.from({ length: p.lists }, (_, l) => l) : nearest(p.scores, Math.min(this.probe, p.lists));
-      for (const l of first) {
-        p.scanned[l] = 1;
-        list(l);
-      }
+      const first = p.probeAll ? null : nearest(p.scores, Math.min(this.probe, p.lists));
+      if (first === null) for (let l = 0; l < p.lists; l++) list(l);
+      else
+        for (const l of first) {
+          p.scanned[l] = 1;
+          list(l);
+        }
       this.scanRange(p.built, this.n, 0, qScale, qq, heap, keep);
-      if (heap.size < cap && first.length < p.lists) {
+      if (first !== null && heap.size < cap && first.length < p.lists) {
         const rest = Array.from({ length: p.lists }, (_, l) => l).filter((l) => !p.scanned[l]);
         rest.sort((x, y) => p.scores[y] - p.scores[x]);
         for (const l of rest) {
@@ -380,7 +380,7 @@ export class VectorIndex {
   /**
    * Builds, rebuilds or drops the coarse partition when the size or the changes since call for it; returns
    * true when it did. Search never does this itself: the index worker calls it after a load and after
-   * each batch of changes. At 100k vectors a build takes about a second (BENCHMARKS.md, `build_ms`).
+   * each batch of changes. At 100k vectors a build took 2.2 s in the browser (BENCHMARKS.md, `search.100k.build_ms`).
    */
   maintain(): boolean {
     const p = this.part;
