@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, probeWebGpu } from './backend';
+import { chooseBackend, probeWebGpu, wasmThreads } from './backend';
 import { nodeWasmDir } from './node/fs-models';
 
 const options = { wasmPaths: nodeWasmDir() };
+
+describe('wasmThreads', () => {
+  it("keeps tfjs's half of the cores, but at least two threads where there are two cores", () => {
+    expect([1, 2, 3, 4, 6, 8, 16].map(wasmThreads)).toEqual([1, 2, 2, 2, 3, 4, 8]);
+    expect(wasmThreads(0)).toBe(1);
+  });
+});
 
 describe('chooseBackend', () => {
   it('refuses an unknown choice and names the allowed ones', async () => {

@@ -61,22 +61,53 @@ function crossOriginIsolated(): boolean {
   return (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
+/**
+ * How many threads the WASM backend should run on `cores` logical cores. tfjs-backend-wasm's own rule (its
+ * backend.cc) is hardwareConcurrency / 2, assuming two hardware threads per core, which leaves a 2- or 3-core
+ * machine with one thread; Mirror asks for at least two there (BENCHMARKS.md: "WASM threads").
+ */
+export function wasmThreads(cores: number): number {
+  return Math.max(1, Math.min(Math.floor(cores), Math.max(2, Math.floor(cores / 2))));
+}
+
+/**
+ * Starts the WASM backend with a pool of `threads`. tfjs reads navigator.hardwareConcurrency once, while its
+ * module starts, and caps the pool at half of it; this realm's navigator reports 2 x `threads` during that
+ * start and its own value again right after.
+ */
+async function startWasm(threads: number): Promise<boolean> {
+  const nav = gpuNavigator();
+  if (!nav || threads <= 1) return tf.setBackend('wasm');
+  setThreadsCount(threads);
+  const own = Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency');
+  Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    if (own) Object.defineProperty(nav, 'hardwareConcurrency', own);
+    else delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
+}
+
 let wasmConfigured = false;
 
 async function useWasm(options: BackendOptions, why: string): Promise<BackendInfo | null> {
+  let started: boolean;
   if (!wasmConfigured) {
-    // Both must be set before the WASM backend is first initialised; later calls would have no effect.
+    // Paths and threads must be set before the WASM backend is first initialised; later calls have no effect.
     setWasmPaths(options.wasmPaths as Parameters<typeof setWasmPaths>[0]);
-    if (crossOriginIsolated()) setThreadsCount(Math.max(1, gpuNavigator()?.hardwareConcurrency ?? 1));
     wasmConfigured = true;
+    started = await startWasm(crossOriginIsolated() ? wasmThreads(gpuNavigator()?.hardwareConcurrency ?? 1) : 1);
+  } else {
+    started = await tf.setBackend('wasm');
   }
-  if (!(await tf.setBackend('wasm'))) return null;
+  if (!started) return null;
   await tf.ready();
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
   const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
   const threads = multithread ? getThreadsCount() : 1;
   // Why there is one thread: tfjs has no WASM threads in Node; a page needs cross-origin isolation; a
-  // 2-core machine gets a pool of one.
+  // one-core machine gets a pool of one.
   const single = threads > 1 ? ''
     : tf.env().get('IS_NODE') ? ' (tfjs has no WASM threads in Node)'
     : !crossOriginIsolated() ? ' (the page is not cross-origin isolated)'

@@ -318,12 +318,12 @@ async function outfits(opts: { candidates: number; garments: number; warmup: num
 }
 
 /** tfjs-backend-wasm's real thread count in a fresh bundled worker for each requested count. */
-async function threads(opts: { requested: number[] }) {
+async function threads(opts: { requested: number[]; reportedCores?: number }) {
   const out = [];
   for (const n of opts.requested) {
     const worker = new Worker(new URL('./threads.worker.ts', import.meta.url), { type: 'module' });
     try {
-      out.push(await wrap<ThreadsProbeApi>(worker).probe(n));
+      out.push(await wrap<ThreadsProbeApi>(worker).probe(n, opts.reportedCores));
     } finally {
       worker.terminate();
     }

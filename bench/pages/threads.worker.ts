@@ -11,7 +11,14 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 export const api = {
-  async probe(requested: number) {
+  /**
+   * `reportedCores`: what navigator.hardwareConcurrency says in this worker while the backend starts (the real
+   * value when absent). tfjs-backend-wasm caps its pool at hardwareConcurrency / 2 (backend.cc: it assumes two
+   * hardware threads per core), so on a 2-core machine only a larger reported count lets a pool of 2 start.
+   */
+  async probe(requested: number, reportedCores?: number) {
+    const realCores = navigator.hardwareConcurrency;
+    if (reportedCores !== undefined) Object.defineProperty(navigator, 'hardwareConcurrency', { value: reportedCores, configurable: true });
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd });
     setThreadsCount(requested);
     await tf.setBackend('wasm');
@@ -31,7 +38,8 @@ export const api = {
       pthreadWorkers: pt ? { unused: pt.unusedWorkers?.length ?? 0, running: pt.runningWorkers?.length ?? 0, pthreads: Object.keys(pt.pthreads ?? {}).length } : null,
       threads: getThreadsCount(),
       multithread: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
-      hardwareConcurrency: navigator.hardwareConcurrency,
+      hardwareConcurrency: realCores,
+      reportedCores: navigator.hardwareConcurrency,
       crossOriginIsolated,
       matMulMs,
     };
