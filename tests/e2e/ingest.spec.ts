@@ -100,3 +100,25 @@ test('bad files each get a clear message and the rest of the batch goes on', asy
   const looks = await storedLooks(page);
   expect(looks.map((l) => l.name)).toEqual(['good.jpg']);
 });
+
+test('a batch gives each thumbnail one object URL, not one per change of the collection', async ({ page }) => {
+  // Every stored and every analysed photo re-reads the collection; each re-read used to hand every <img> a new
+  // Blob, so the browser made a new object URL and decoded every thumbnail again (O(n²) over a batch).
+  await page.addInitScript(() => {
+    const made = URL.createObjectURL.bind(URL);
+    (window as unknown as { objectUrls: number }).objectUrls = 0;
+    URL.createObjectURL = (obj: Blob | MediaSource) => {
+      (window as unknown as { objectUrls: number }).objectUrls += 1;
+      return made(obj);
+    };
+  });
+  await openApp(page);
+  const n = 8;
+  const files = Array.from({ length: n }, (_, i) => jpegFile(`look-${i}.jpg`, makeFigureJpeg(200, 320, [(i * 60) % 256, 90, 40], [30, 30, (i * 30) % 256])));
+  await page.getByLabel('Add photos').setInputFiles(files);
+  await waitForAnalysis(page, n);
+  await expect(page.getByRole('list', { name: 'Collection' }).getByRole('img')).toHaveCount(n);
+  const urls = await page.evaluate(() => (window as unknown as { objectUrls: number }).objectUrls);
+  expect(urls).toBeGreaterThanOrEqual(n);
+  expect(urls).toBeLessThanOrEqual(n + 2);
+});
