@@ -110,3 +110,42 @@ test('garments become pieces with wears and cost per wear; merge, split, rename 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Collection' }).click();
   await expect(page.getByRole('list', { name: 'Collection' }).getByRole('listitem')).toHaveCount(3);
 });
+
+test('renaming or pricing a piece does not decode the photos of the wardrobe again', async ({ page }) => {
+  // Every action re-reads the wardrobe, and each re-read hands over new Blobs of the same photos: the crops follow
+  // the look and the box (src/ui/crop-cache.ts), so the photos are decoded once, not after every action.
+  await page.addInitScript(() => {
+    const decode = globalThis.createImageBitmap.bind(globalThis);
+    (window as unknown as { decodes: number }).decodes = 0;
+    globalThis.createImageBitmap = ((...args: Parameters<typeof createImageBitmap>) => {
+      (window as unknown as { decodes: number }).decodes += 1;
+      return decode(...args);
+    }) as typeof createImageBitmap;
+  });
+  const decodes = () => page.evaluate(() => (window as unknown as { decodes: number }).decodes);
+  await openApp(page);
+  await page.getByLabel('Add photos').setInputFiles(
+    ['a.jpg', 'b.jpg', 'c.jpg'].map((name, i) => ({ name, mimeType: 'image/jpeg', buffer: makeFigureJpeg(200 + i * 20, 300) })),
+  );
+  await waitForAnalysis(page, 3);
+  await seedGarments(page, [
+    { look: 0, category: 'top', colour: 'red', vector: vec(0, 0.05) },
+    { look: 1, category: 'top', colour: 'red', vector: vec(0, 0.08) },
+    { look: 2, category: 'bottom', colour: 'blue', vector: vec(20) },
+  ]);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wardrobe' }).click();
+  await page.getByRole('button', { name: 'Group garments' }).click();
+  const tops = page.getByRole('list', { name: 'Pieces: top' }).getByRole('listitem');
+  await expect(tops).toHaveCount(1);
+  await expect(page.getByRole('list', { name: 'Pieces: bottom' }).getByRole('listitem')).toHaveCount(1);
+  await expect.poll(decodes).toBeGreaterThanOrEqual(3); // the three crops, drawn
+  const shown = await decodes();
+
+  await tops.first().getByLabel('Name', { exact: true }).fill('Red linen shirt');
+  await tops.first().getByRole('button', { name: 'Rename' }).click();
+  const shirt = page.getByRole('listitem', { name: 'Red linen shirt' });
+  await shirt.getByLabel('Price', { exact: true }).fill('30');
+  await shirt.getByRole('button', { name: 'Save price' }).click();
+  await expect(shirt).toContainText(/15[.,]00.*per wear/);
+  expect(await decodes()).toBe(shown);
+});
