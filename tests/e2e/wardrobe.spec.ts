@@ -58,12 +58,17 @@ async function seedGarments(page: Page, seeds: Seed[]): Promise<void> {
   }, seeds);
 }
 
-test('garments become pieces with wears and cost per wear; merge, split, rename and delete', async ({ page }) => {
+/** The app with three analysed looks (a.jpg, b.jpg, c.jpg), whose garments seedGarments then replaces. */
+async function openWithThreeLooks(page: Page): Promise<void> {
   await openApp(page);
   await page.getByLabel('Add photos').setInputFiles(
     ['a.jpg', 'b.jpg', 'c.jpg'].map((name, i) => ({ name, mimeType: 'image/jpeg', buffer: makeFigureJpeg(200 + i * 20, 300) })),
   );
   await waitForAnalysis(page, 3);
+}
+
+test('garments become pieces with wears and cost per wear; merge, split, rename and delete', async ({ page }) => {
+  await openWithThreeLooks(page);
   await seedGarments(page, [
     { look: 0, category: 'top', colour: 'red', vector: vec(0, 0.05) },
     { look: 1, category: 'top', colour: 'red', vector: vec(0, 0.08) },
@@ -123,11 +128,7 @@ test('renaming or pricing a piece does not decode the photos of the wardrobe aga
     }) as typeof createImageBitmap;
   });
   const decodes = () => page.evaluate(() => (window as unknown as { decodes: number }).decodes);
-  await openApp(page);
-  await page.getByLabel('Add photos').setInputFiles(
-    ['a.jpg', 'b.jpg', 'c.jpg'].map((name, i) => ({ name, mimeType: 'image/jpeg', buffer: makeFigureJpeg(200 + i * 20, 300) })),
-  );
-  await waitForAnalysis(page, 3);
+  await openWithThreeLooks(page);
   await seedGarments(page, [
     { look: 0, category: 'top', colour: 'red', vector: vec(0, 0.05) },
     { look: 1, category: 'top', colour: 'red', vector: vec(0, 0.08) },
