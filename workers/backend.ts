@@ -80,7 +80,11 @@ async function startWasm(threads: number): Promise<boolean> {
   if (!nav || threads <= 1) return tf.setBackend('wasm');
   setThreadsCount(threads);
   const own = Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency');
-  Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  } catch {
+    return tf.setBackend('wasm'); // a navigator that cannot be told: tfjs's own half of the cores
+  }
   try {
     return await tf.setBackend('wasm');
   } finally {
