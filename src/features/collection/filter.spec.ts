@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyFilter, facets, keepThumbs, newestFirst } from './filter';
+import { applyFilter, facets, newestFirst } from './filter';
 import type { Category } from '../../../common/categories';
 
 const look = (id: string, addedAt: number, categories: Category[], colourNames: string[], takenAt?: number) => ({
@@ -29,15 +29,5 @@ describe('collection order and filters', () => {
 
   it('offers only the categories and colours present', () => {
     expect(facets(looks)).toEqual({ categories: ['top', 'bottom', 'dress', 'shoes'], colours: ['navy', 'red', 'white'] });
-  });
-
-  it('keeps the thumbnail Blobs of looks already read, so their images are not decoded again', () => {
-    const blob = (text: string) => new Blob([text], { type: 'image/jpeg' });
-    const before = [{ id: 'a', thumb: blob('aaa') }, { id: 'b', thumb: blob('bb') }];
-    const reread = [{ id: 'a', thumb: blob('aaa') }, { id: 'b', thumb: blob('other') }, { id: 'c', thumb: blob('c') }];
-    const kept = keepThumbs(before, reread);
-    expect(kept[0].thumb).toBe(before[0].thumb); // same look, same bytes: the old Blob
-    expect(kept[1].thumb).toBe(reread[1].thumb); // a different thumbnail is taken as it is
-    expect(kept[2]).toBe(reread[2]); // a new look
   });
 });

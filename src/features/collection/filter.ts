@@ -30,17 +30,3 @@ export function facets(looks: Pick<LookRecord, 'categories' | 'colourNames'>[]):
     colours: [...colours].sort((a, b) => a.localeCompare(b)),
   };
 }
-
-/**
- * `next` (a fresh read of the looks) with the thumbnail Blobs of `previous` kept for the looks it already had.
- * Every read gives new Blob objects, and a new Blob makes its <img> a new object URL and a new decode: re-reading
- * after each analysed photo re-decoded every thumbnail of the collection, O(n²) over a batch of n photos. A look's
- * thumbnail never changes once stored; the size and type are compared all the same.
- */
-export function keepThumbs<T extends Pick<LookRecord, 'id' | 'thumb'>>(previous: readonly T[], next: T[]): T[] {
-  const known = new Map(previous.map((l) => [l.id, l.thumb]));
-  return next.map((l) => {
-    const thumb = known.get(l.id);
-    return thumb && thumb !== l.thumb && thumb.size === l.thumb.size && thumb.type === l.thumb.type ? { ...l, thumb } : l;
-  });
-}

@@ -3,7 +3,7 @@ import type { LookRecord } from '../../../common/db-schema';
 import { db } from '../../db/connection';
 import { listLooks } from '../../db/looks';
 import { describe, error, on } from '../../services/messages.svelte';
-import { keepThumbs, newestFirst } from './filter';
+import { newestFirst } from './filter';
 
 export const library = $state<{ looks: LookRecord[]; loaded: boolean }>({ looks: [], loaded: false });
 
@@ -20,7 +20,7 @@ export function refreshLibrary(): Promise<void> {
     do {
       again = false;
       try {
-        library.looks = keepThumbs(library.looks, newestFirst(await listLooks(await db())));
+        library.looks = newestFirst(await listLooks(await db()));
         library.loaded = true;
       } catch (e) {
         error(`The collection could not be read (${describe(e)})`);
