@@ -1,6 +1,7 @@
 /**
  * score-outfits end to end on fixtures written here (synthetic JPEGs in CCP layout), with the shipped
- * student: every good outfit gets a score 0..1, every bad one is reported on stderr and the rest goes on.
+ * student and the committed teacher: every good outfit gets a score 0..1, every bad one is reported on
+ * stderr and the rest goes on.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { syntheticPerson, useWasm } from '../workers/node/test-support';
 import { loadWeights, OUTFIT } from '../workers/models/outfit-scorer';
 import { fileHandler } from '../workers/node/fs-models';
 import { scoreOutfits } from './score-outfits';
-import { STUDENT_DIR } from './train-paths';
+import { STUDENT_DIR, TEACHER_DIR } from './train-paths';
 
 const toJpeg = (w: number, h: number, top?: [number, number, number]) => {
   const img = syntheticPerson(w, h, top);
@@ -64,5 +65,20 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
     const log = lines.join('\n');
     for (const id of ['missing-photo', 'bad-box', 'bad-category', 'one']) expect(log).toContain(`outfit ${id}:`);
     expect(log).toMatch(/outfit bad-box: .*outside/);
+  });
+
+  it('scores with the committed teacher, which the app never downloads', async () => {
+    const card = JSON.parse(await readFile(join(TEACHER_DIR, 'model-card.json'), 'utf8')) as { name: string; app?: boolean };
+    expect(card).toMatchObject({ name: 'outfit-teacher', app: false });
+    const { config, weights } = await loadWeights(fileHandler(join(TEACHER_DIR, 'model.json')));
+    Object.values(weights).forEach((t) => t.dispose());
+    expect(config.kind).toBe('teacher');
+    const top = { photo: '0001', box: [80, 60, 80, 120], category: 'top' };
+    const legs = { photo: '0002', box: [70, 160, 60, 130], category: 'bottom' };
+    await writeFile(join(dir, 'outfits-t.json'), JSON.stringify({ outfits: [{ id: 'o1', items: [top, legs] }] }));
+    await scoreOutfits({ data: dir, outfits: join(dir, 'outfits-t.json'), model: 'teacher', out: join(dir, 'scores-t.json') }, () => {});
+    const { scores } = JSON.parse(await readFile(join(dir, 'scores-t.json'), 'utf8')) as { scores: Record<string, number> };
+    expect(scores.o1).toBeGreaterThan(0);
+    expect(scores.o1).toBeLessThan(1);
   });
 });

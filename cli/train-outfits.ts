@@ -3,9 +3,10 @@
  *
  *   npm run train -- outfits --data ../shared/data/ccp   teacher, the four students (ablation), table in
  *                                                        docs/outfits.md, student shipped
- *   npm run train -- teacher --data ../shared/data/ccp   teacher only (.cache/outfit-scorer/teacher/)
+ *   npm run train -- teacher --data ../shared/data/ccp   teacher only (public/models/trained/outfit-teacher/,
+ *                                                        committed, not downloaded by the app)
  *   npm run train -- student --data ../shared/data/ccp   student with FND + CL from the saved teacher
- * options: --cache DIR (default .cache), --steps N (student steps), --teacher-steps N, --seed N,
+ * options: --cache DIR (default .cache: the feature cache; with --cache the teacher too is DIR/outfit-scorer/teacher/), --steps N (student steps), --teacher-steps N, --seed N,
  *          --alpha A (FND weight, 0.2), --fnd-margin=M (0: a negative is a false one when the teacher scores it above the positive), --cl-weight W (0.2),
  *          --substitute P (look-alike substitution probability, 0.8), --lookalikes K (a training garment's K nearest look-alikes
  *          stand in for it, 5),
@@ -156,6 +157,27 @@ interface Row {
   curve: number[];
 }
 
+/** The teacher's model card: trained by Mirror, committed, never downloaded by the app (`app: false`). */
+function teacherCard(command: string, train: Pool, val: Pool, r: Row) {
+  const pair = (m: { auc: number; fitb: number }) => ({ auc: Number(m.auc.toFixed(4)), fitb: Number(m.fitb.toFixed(4)) });
+  return {
+    name: 'outfit-teacher',
+    use: 'outfit compatibility teacher (Set Transformer-like): judges the sampled negatives for False Negative Distillation when the student is trained, and `score-outfits --model teacher`; not downloaded by the app',
+    app: false,
+    format: 'mirror-outfit-scorer',
+    version: '3',
+    source: `trained by Mirror: ${command}`,
+    license: 'MIT (weights trained by this project)',
+    training_data: `Clothing Co-Parsing (Yang et al., CVPR 2014) train split: ${train.outfits.length} pixel-annotated outfit photos, ${train.garments.length} garments; positives rebuilt across photos with same-category look-alikes`,
+    date: new Date().toISOString().slice(0, 10),
+    metrics: {
+      split: `CCP val (${val.outfits.length} photos), outfits built across photos (look-alikes by colour histogram), mask crops`,
+      ...pair(r), parameters: r.params,
+      box_crops: pair(r.box), mobilenet_lookalikes: pair(r.yardstick), garment_net_lookalikes: pair(r.own),
+    },
+  };
+}
+
 function table(rows: Row[]): string {
   const lines = [
     '| model | val AUC | val FITB | AUC / FITB, box crops | AUC / FITB, MobileNetV2 look-alikes | AUC / FITB, garment-net look-alikes | parameters | bytes (float32) | outfits/s (own garments) | 10k outfits from a wardrobe (ms) |',
@@ -265,7 +287,7 @@ async function main(argv: string[]): Promise<void> {
   };
 
   let teacherWeights: Record<string, tf.Tensor>;
-  const tDir = teacherDir(cacheRoot);
+  const tDir = teacherDir(values.cache);
   if (command === 'student') {
     if (!existsSync(join(tDir, 'model.json'))) throw new Error(`no teacher in ${tDir}: run "npm run train -- teacher --data DIR" first`);
     teacherWeights = (await loadWeights(fileHandler(join(tDir, 'model.json')))).weights;
@@ -277,7 +299,9 @@ async function main(argv: string[]): Promise<void> {
     log(`teacher trained in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     teacherWeights = teacher.weights;
     await save(TEACHER_CONFIG, teacherWeights, dirSaver(tDir));
-    await measure('teacher', TEACHER_CONFIG, teacherWeights, teacher.curve);
+    const r = await measure('teacher', TEACHER_CONFIG, teacherWeights, teacher.curve);
+    await writeFile(join(tDir, 'model-card.json'), `${JSON.stringify(teacherCard(commandLine, train, val, r), null, 2)}\n`);
+    log(`teacher saved to ${tDir}`);
     if (command === 'teacher') return;
   }
 

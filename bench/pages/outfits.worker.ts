@@ -1,9 +1,9 @@
 /**
  * Bench-only worker: outfit scoring speed, student against teacher, on the tfjs backend the app uses
  * (workers/backend.ts chooseBackend, WASM binaries from this origin). The scorer code is the app's own
- * (workers/models/outfit-scorer). Weights: the shipped student's model.json when it exists, else the
- * seeded random init (initWeights) of the same architecture; the teacher is always the seeded init (its
- * trained weights live in .cache/ and are not shipped). Speed does not depend on the weight values.
+ * (workers/models/outfit-scorer). Weights: the trained student's and teacher's model.json
+ * (public/models/trained/outfit-student, outfit-teacher) when they exist, else the seeded random init
+ * (initWeights) of the same architecture. Speed does not depend on the weight values.
  */
 import { expose } from 'comlink';
 import * as tf from '@tensorflow/tfjs';
@@ -12,10 +12,10 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { CATEGORIES } from '../../common/categories';
 import { chooseBackend } from '../../workers/backend';
-import { fromWeights, initWeights, load, parameterCount, STUDENT_CONFIG, TEACHER_CONFIG, type Garment, type OutfitScorer } from '../../workers/models/outfit-scorer';
+import { fromWeights, initWeights, load, parameterCount, STUDENT_CONFIG, TEACHER_CONFIG, type Garment, type OutfitScorer, type ScorerConfig } from '../../workers/models/outfit-scorer';
 import { makeVectorSet, rng } from './vectors';
 
-const STUDENT_URL = `${import.meta.env.BASE_URL}models/trained/outfit-student/model.json`;
+const TRAINED = `${import.meta.env.BASE_URL}models/trained`;
 
 export interface ScorerRun {
   name: 'student' | 'teacher';
@@ -25,18 +25,19 @@ export interface ScorerRun {
   runs: number[];
 }
 
-async function student(): Promise<{ scorer: OutfitScorer; weights: string }> {
-  const res = await fetch(STUDENT_URL, { method: 'HEAD' }).catch(() => null);
-  let why = 'no shipped student weights';
+async function trained(name: ScorerRun['name'], config: ScorerConfig): Promise<{ scorer: OutfitScorer; weights: string }> {
+  const url = `${TRAINED}/outfit-${name}/model.json`;
+  const res = await fetch(url, { method: 'HEAD' }).catch(() => null);
+  let why = `no trained ${name} weights`;
   if (res?.ok) {
     try {
-      return { scorer: await load(STUDENT_URL), weights: 'trained (public/models/trained/outfit-student)' };
+      return { scorer: await load(url), weights: `trained (public/models/trained/outfit-${name})` };
     } catch (e) {
-      // The shipped file and the code can be out of step while the scorer is being worked on.
-      why = `the shipped student did not load: ${e instanceof Error ? e.message : String(e)}`;
+      // The committed file and the code can be out of step while the scorer is being worked on.
+      why = `the trained ${name} did not load: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
-  return { scorer: fromWeights(STUDENT_CONFIG, initWeights(STUDENT_CONFIG, 7)), weights: `seeded random init (${why})` };
+  return { scorer: fromWeights(config, initWeights(config, 7)), weights: `seeded random init (${why})` };
 }
 
 export const api = {
@@ -45,7 +46,7 @@ export const api = {
       wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd },
     });
     // A wardrobe of `garments` pieces, and `candidates` outfits of 2..5 of them.
-    const s = await student();
+    const s = await trained('student', STUDENT_CONFIG);
     // Garment inputs of the size the scorer takes (its own config: the shipped student's, or the code's).
     const dim = s.scorer.config.inputDim;
     const set = makeVectorSet(opts.garments, dim, 3);
@@ -56,9 +57,10 @@ export const api = {
     }));
     const outfits = Array.from({ length: opts.candidates }, () => Array.from({ length: 2 + Math.floor(r() * 4) }, () => Math.floor(r() * opts.garments)));
     const out: ScorerRun[] = [];
+    const t = await trained('teacher', TEACHER_CONFIG);
     const scorers: [ScorerRun['name'], OutfitScorer, string][] = [
       ['student', s.scorer, s.weights],
-      ['teacher', fromWeights(TEACHER_CONFIG, initWeights(TEACHER_CONFIG, 7)), 'seeded random init (trained teacher weights are only in .cache/, not shipped)'],
+      ['teacher', t.scorer, t.weights],
     ];
     for (const [name, scorer, weights] of scorers) {
       const runs: number[] = [];
