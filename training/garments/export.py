@@ -1,4 +1,4 @@
-"""Exports a trained garment net checkpoint as a tfjs layers model (model.json + one float16 weights bin).
+"""Exports a trained garment net checkpoint as a tfjs layers model (model.json + one weights bin).
 
   /usr/bin/python3 training/garments/export.py [--ckpt .cache/garments/ckpt-seed1.pt] [--command "..."]
 
@@ -6,8 +6,9 @@ The topology is the nsfwjs Keras graph up to `flatten_1` with every BatchNormali
 folded into the convolutions, which therefore get a bias), plus three Dense layers:
   flatten_1 -> garment_type (10, softmax)
   flatten_1 -> embed_hidden (512, relu) -> garment_embed (128, linear; the app L2-normalises it)
-Weights are stored as float16 (tfjs weightsManifest `quantization: {dtype: 'float16'}`): half the bytes of
-float32, and unlike per-tensor uint8 it keeps folded kernels whose channels have very different scales.
+Kernels are stored per-channel uint8, biases float16 (weights_io.py; workers/models/io.ts decodes them): a
+quarter of the bytes of float32. tfjs's own per-tensor uint8 breaks folded kernels, whose channels have very
+different scales.
 Writes public/models/trained/garment-net/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
@@ -19,6 +20,7 @@ import os
 import numpy as np
 import torch
 
+import weights_io
 from mobilenet import MobileNetV2
 from train import CACHE, ROOT, GarmentNet
 
@@ -88,17 +90,7 @@ def conv_weights(convs):
     return out
 
 
-def write_weights(out_dir, named):
-    """Writes group1-shard1of1.bin (float16) and returns its weightsManifest and byte count."""
-    specs, blobs = [], []
-    for name, arr in named:
-        arr = np.ascontiguousarray(arr, dtype=np.float32)
-        specs.append({'name': name, 'shape': list(arr.shape), 'dtype': 'float32', 'quantization': {'dtype': 'float16'}})
-        blobs.append(arr.astype('<f2').tobytes())
-    data = b''.join(blobs)
-    with open(os.path.join(out_dir, 'group1-shard1of1.bin'), 'wb') as f:
-        f.write(data)
-    return [{'paths': ['group1-shard1of1.bin'], 'weights': specs}], len(data)
+write_weights = weights_io.write
 
 
 def weights(model):
@@ -137,6 +129,7 @@ def export(ckpt, metrics_path, command):
         'name': 'garment-net',
         'use': 'garment type (10 clothing_fine_labels) and 128-d garment embedding from a 224 x 224 square crop',
         'format': 'layers',
+        'weights': weights_io.STORAGE,
         'version': VERSION,
         'source': f'trained by Mirror: {command} (training/garments/train.py, then export.py)',
         'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT), fine-tuned (blocks 13-16, Conv_1, new heads)',

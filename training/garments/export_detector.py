@@ -1,4 +1,5 @@
-"""Exports a trained garment detector checkpoint as a tfjs layers model (model.json + one float16 weights bin).
+"""Exports a trained garment detector checkpoint as a tfjs layers model (model.json + one weights bin: kernels
+per-channel uint8, biases float16, weights_io.py).
 
   /usr/bin/python3 training/garments/export_detector.py [--ckpt .cache/detector/detector-seed1.pt]
 
@@ -20,6 +21,7 @@ import numpy as np
 import torch
 
 import detector
+import weights_io
 from detector import CACHE, CLASSES, ROOT
 from export import conv_weights, folded_topology, write_weights
 
@@ -133,6 +135,7 @@ def export(ckpt, metrics_path, command):
                + (f' (the average of {len(args["seeds"])} detectors trained with seeds {args["seeds"]} on one shared frozen trunk)'
                   if 'seeds' in args else ''),
         'format': 'layers',
+        'weights': weights_io.STORAGE,
         'version': 1,
         'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
         'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + ('stem and blocks 0-5 frozen, blocks 6-16 fine-tuned' if args.get('unfreeze')

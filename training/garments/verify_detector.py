@@ -1,7 +1,7 @@
 """Checks the exported tfjs garment detector against the torch checkpoint on the same letterboxed pixels.
 
   /usr/bin/python3 training/garments/verify_detector.py --data ../shared/data/ccp [--n 8]
-Runs the torch model (float32 weights) and the app's TS module (tfjs WASM in Node, float16 weights) on the
+Runs the torch model (float32 weights) and the app's TS module (tfjs WASM in Node, the stored weights) on the
 first N `val` photos letterboxed as in training; prints the max abs difference of the class probabilities
 (stride 4) and the share of cells whose most likely class agrees.
 """
@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+import weights_io
 from detector import CACHE, ROOT, letterbox, load_detector, pixel_photos
 
 
@@ -22,9 +23,12 @@ def main():
     ap.add_argument('--data', required=True)
     ap.add_argument('--ckpt', default=os.path.join(CACHE, 'detector-seed1.pt'))
     ap.add_argument('--n', type=int, default=8)
+    ap.add_argument('--stored', action='store_true', help='round the torch weights as the export stores them first (weights_io)')
     a = ap.parse_args()
     torch.set_num_threads(2)
     model, _ = load_detector(a.ckpt)  # sets letterbox()'s input size to the checkpoint's
+    if a.stored:
+        model.load_state_dict({k: weights_io.as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
     _, photos = pixel_photos(a.data, 'val')
     canvases = [letterbox(np.asarray(Image.open(os.path.join(a.data, 'photos', f"{p['id']}.jpg")).convert('RGB')))[0]
                 for p in photos[:a.n]]

@@ -1,7 +1,7 @@
 """Checks the exported tfjs garment net against the torch checkpoint on the same pixels.
 
   /usr/bin/python3 training/garments/verify_export.py --data ../shared/data/clothing [--n 16]
-Runs the torch model (float32 weights) and the app's TS module (tfjs WASM in Node, float16 weights) on
+Runs the torch model (float32 weights) and the app's TS module (tfjs WASM in Node, the stored weights) on
 the first N `val` crops; prints the max abs difference of the probabilities and of the L2-normalised
 embeddings, and whether the predicted labels agree.
 """
@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import weights_io
 from data import clothing_rows, load_rgb, square_crop
 from train import CACHE, ROOT, GarmentNet
 
@@ -22,13 +23,13 @@ def main():
     ap.add_argument('--data', required=True)
     ap.add_argument('--ckpt', default=os.path.join(CACHE, 'ckpt-seed1.pt'))
     ap.add_argument('--n', type=int, default=16)
-    ap.add_argument('--half', action='store_true', help='round the torch weights to float16 first, as the export does')
+    ap.add_argument('--stored', action='store_true', help='round the torch weights as the export stores them first (weights_io)')
     a = ap.parse_args()
     torch.set_num_threads(2)
     s = torch.load(a.ckpt)
     labels = s['labels']
     model = GarmentNet(len(labels))
-    model.load_state_dict({k: v.half().float() for k, v in s['model'].items()} if a.half else s['model'])
+    model.load_state_dict({k: weights_io.as_stored(v) for k, v in s['model'].items()} if a.stored else s['model'])
     model.eval()
     rows = [r for r in clothing_rows(a.data, 'val', labels) if r[1] >= 0][: a.n]
     px = np.stack([square_crop(load_rgb(os.path.join(a.data, 'images', f'{u}.jpg'))) for u, _ in rows]).astype(np.float32)

@@ -28,6 +28,67 @@ export async function loadGraphModel(source: ModelSource): Promise<tf.GraphModel
   return tf.loadGraphModel(source);
 }
 
+/**
+ * A layers model, with the per-channel uint8 kernels of Mirror's trained models (training/garments/weights_io.py)
+ * turned into float32 first: tfjs itself knows only one min and scale per tensor.
+ */
 export async function loadLayersModel(source: ModelSource): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(source);
+  const handler = typeof source === 'string' ? tf.io.http(source) : source;
+  if (!handler.load) throw new Error('loadLayersModel: the model source cannot load');
+  return tf.loadLayersModel(tf.io.fromMemory(dequantized(await handler.load())));
+}
+
+export const PER_CHANNEL = 'uint8_per_channel';
+
+/** Bytes per value of tfjs's own weight encodings (unquantised float32 and int32: 4). */
+const BYTES: Record<string, number> = { float16: 2, uint16: 2, uint8: 1 };
+
+/**
+ * The artifacts with every `uint8_per_channel` weight decoded to float32, the rest byte for byte as they were.
+ * Such a weight is stored as C float32 mins, C float32 scales, then its uint8 values in its own layout, C the
+ * size of its `axis`: value = min[c] + q * scale[c].
+ */
+export function dequantized(artifacts: tf.io.ModelArtifacts): tf.io.ModelArtifacts {
+  const specs = artifacts.weightSpecs ?? [];
+  const quantization = (s: tf.io.WeightsManifestEntry) => s.quantization as { dtype: string; axis?: number } | undefined;
+  if (!specs.some((s) => quantization(s)?.dtype === PER_CHANNEL) || !artifacts.weightData) return artifacts;
+  const data = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
+  const parts: Uint8Array[] = [];
+  const outSpecs: tf.io.WeightsManifestEntry[] = [];
+  let offset = 0;
+  for (const spec of specs) {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const q = quantization(spec);
+    if (q?.dtype !== PER_CHANNEL) {
+      const bytes = n * (q ? (BYTES[q.dtype] ?? 4) : 4);
+      parts.push(data.subarray(offset, offset + bytes));
+      outSpecs.push(spec);
+      offset += bytes;
+      continue;
+    }
+    const axis = q.axis ?? -1;
+    if (!Number.isInteger(axis) || axis < 0 || axis >= spec.shape.length) throw new Error(`weight ${spec.name}: bad per-channel axis ${q.axis}`);
+    const c = spec.shape[axis];
+    if (offset + 8 * c + n > data.length) throw new Error(`weight ${spec.name}: the weights file is too short`);
+    const params = new Float32Array(data.slice(offset, offset + 8 * c).buffer);
+    const values = data.subarray(offset + 8 * c, offset + 8 * c + n);
+    // Values along `axis` repeat every `inner` elements (the product of the dimensions after it).
+    const inner = spec.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const ch = Math.floor(i / inner) % c;
+      out[i] = params[ch] + values[i] * params[c + ch];
+    }
+    parts.push(new Uint8Array(out.buffer));
+    outSpecs.push({ name: spec.name, shape: spec.shape, dtype: 'float32' });
+    offset += 8 * c + n;
+  }
+  if (offset !== data.length) throw new Error(`the weights file has ${data.length - offset} bytes more than its manifest names`);
+  const joined = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.length;
+  }
+  return { ...artifacts, weightSpecs: outSpecs, weightData: joined.buffer };
 }

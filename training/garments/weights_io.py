@@ -1,0 +1,97 @@
+"""How Mirror's trained tfjs layers models store their weights (export.py, export_detector.py, quantize.py).
+
+Kernels (every weight of two or more dimensions) are stored per-channel uint8: along the output channel
+(`axis`: the last one, or 2 for a depthwise kernel, whose channels are its input channels) each channel c
+has its own `min[c]` and `scale[c]`, value = min[c] + q * scale[c]. In the weights file such a weight is
+C float32 mins, C float32 scales, then its uint8 values in the weight's own layout (n + 8 C bytes). Folded BatchNorm gives kernels whose
+channels differ in scale by orders of magnitude, so tfjs's own uint8 (one min and scale per tensor) breaks
+them (garment-net: accuracy 0.07), while per channel the rounding error stays under 1/510 of each channel's
+range. tfjs does not know this dtype (`uint8_per_channel`: it refuses it rather than misreading it);
+workers/models/io.ts turns it into float32 when a model is loaded. Biases and other vectors stay float16.
+"""
+import json
+import os
+
+import numpy as np
+
+PER_CHANNEL = 'uint8_per_channel'
+# For model cards.
+STORAGE = 'kernels uint8 per output channel (own min and scale each), biases float16: training/garments/weights_io.py, decoded by workers/models/io.ts'
+_BYTES = {'float16': 2, 'uint16': 2, 'uint8': 1}
+
+
+def channel_axis(name, shape):
+    return 2 if 'depthwise' in name and len(shape) == 4 else len(shape) - 1
+
+
+def encode(name, arr):
+    """(weightsManifest spec, bytes) of one float32 weight."""
+    arr = np.ascontiguousarray(arr, dtype=np.float32)
+    spec = {'name': name, 'shape': list(arr.shape), 'dtype': 'float32'}
+    if arr.ndim < 2:
+        spec['quantization'] = {'dtype': 'float16'}
+        return spec, arr.astype('<f2').tobytes()
+    axis = channel_axis(name, arr.shape)
+    moved = np.moveaxis(arr, axis, -1)
+    lo = moved.reshape(-1, moved.shape[-1]).min(0).astype(np.float32)
+    hi = moved.reshape(-1, moved.shape[-1]).max(0).astype(np.float32)
+    scale = np.where(hi > lo, (hi - lo) / 255, 1).astype(np.float32)
+    q = np.clip(np.round((moved - lo) / scale), 0, 255).astype(np.uint8)
+    spec['quantization'] = {'dtype': PER_CHANNEL, 'axis': axis}
+    return spec, lo.astype('<f4').tobytes() + scale.astype('<f4').tobytes() + np.ascontiguousarray(np.moveaxis(q, -1, axis)).tobytes()
+
+
+def write(out_dir, named):
+    """Writes group1-shard1of1.bin and returns its weightsManifest and byte count."""
+    specs, blobs = [], []
+    for name, arr in named:
+        spec, data = encode(name, arr)
+        specs.append(spec)
+        blobs.append(data)
+    data = b''.join(blobs)
+    with open(os.path.join(out_dir, 'group1-shard1of1.bin'), 'wb') as f:
+        f.write(data)
+    return [{'paths': ['group1-shard1of1.bin'], 'weights': specs}], len(data)
+
+
+def read(model_dir):
+    """[(name, float32 array)] of a layers model directory in any of the stored forms."""
+    mj = json.load(open(os.path.join(model_dir, 'model.json')))
+    out = []
+    for group in mj['weightsManifest']:
+        data = b''.join(open(os.path.join(model_dir, p), 'rb').read() for p in group['paths'])
+        off = 0
+        for w in group['weights']:
+            n = int(np.prod(w['shape'])) if w['shape'] else 1
+            q = (w.get('quantization') or {}).get('dtype')
+            nbytes = n + 8 * w['shape'][w['quantization']['axis']] if q == PER_CHANNEL else n * _BYTES.get(q, 4)
+            raw = data[off:off + nbytes]
+            off += nbytes
+            if q == 'float16':
+                a = np.frombuffer(raw, '<f2').astype(np.float32)
+            elif q == PER_CHANNEL:
+                axis = w['quantization']['axis']
+                c = w['shape'][axis]
+                lo, scale = np.frombuffer(raw[:4 * c], '<f4'), np.frombuffer(raw[4 * c:8 * c], '<f4')
+                u = np.moveaxis(np.frombuffer(raw[8 * c:], np.uint8).reshape(w['shape']), axis, -1).astype(np.float32)
+                a = np.moveaxis(u * scale + lo, -1, axis)
+            elif q is None:
+                a = np.frombuffer(raw, '<i4' if w['dtype'] == 'int32' else '<f4')
+            else:
+                raise ValueError(f'{w["name"]}: quantization {q} is not read here')
+            out.append((w['name'], np.asarray(a).reshape(w['shape'])))
+    return mj, out
+
+
+def as_stored(t):
+    """A torch parameter (output channels first, as every torch conv and linear weight has them) rounded as
+    encode() stores it: what the app computes with."""
+    import torch
+    a = t.detach().float().numpy()
+    if a.ndim < 2:
+        return torch.from_numpy(a.astype(np.float16).astype(np.float32))
+    flat = a.reshape(a.shape[0], -1)
+    lo, hi = flat.min(1, keepdims=True), flat.max(1, keepdims=True)
+    scale = np.where(hi > lo, (hi - lo) / 255, 1).astype(np.float32)
+    q = np.clip(np.round((flat - lo) / scale), 0, 255)
+    return torch.from_numpy((q * scale + lo).astype(np.float32).reshape(a.shape))
