@@ -6,9 +6,8 @@ The topology is the nsfwjs Keras graph up to `flatten_1` with every BatchNormali
 folded into the convolutions, which therefore get a bias), plus three Dense layers:
   flatten_1 -> garment_type (10, softmax)
   flatten_1 -> embed_hidden (512, relu) -> garment_embed (128, linear; the app L2-normalises it)
-Kernels are stored per-channel uint8, biases float16 (weights_io.py; workers/models/io.ts decodes them): a
-quarter of the bytes of float32. tfjs's own per-tensor uint8 breaks folded kernels, whose channels have very
-different scales.
+Weights are stored as float16 (weights_io.py, `KERNELS`): the per-channel uint8 of the detector would halve the
+file, but the outfit scorer measured lower on the embeddings it gives (docs/garment-models.md, "Stored weights").
 Writes public/models/trained/garment-net/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
@@ -90,7 +89,8 @@ def conv_weights(convs):
     return out
 
 
-write_weights = weights_io.write
+# How garment-net stores its weights (weights_io.STORAGE).
+KERNELS = 'float16'
 
 
 def weights(model):
@@ -118,7 +118,7 @@ def export(ckpt, metrics_path, command):
     model.load_state_dict(s['model'])
     model.eval()
     os.makedirs(OUT, exist_ok=True)
-    manifest, nbytes = write_weights(OUT, weights(model))
+    manifest, nbytes = weights_io.write(OUT, weights(model), KERNELS)
     mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export.py', 'convertedBy': None,
           'modelTopology': topology(len(labels), model.embed_hidden.out_features, model.embed_out.out_features),
           'weightsManifest': manifest}
@@ -129,7 +129,7 @@ def export(ckpt, metrics_path, command):
         'name': 'garment-net',
         'use': 'garment type (10 clothing_fine_labels) and 128-d garment embedding from a 224 x 224 square crop',
         'format': 'layers',
-        'weights': weights_io.STORAGE,
+        'weights': weights_io.STORAGE[KERNELS],
         'version': VERSION,
         'source': f'trained by Mirror: {command} (training/garments/train.py, then export.py)',
         'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT), fine-tuned (blocks 13-16, Conv_1, new heads)',

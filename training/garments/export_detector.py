@@ -23,7 +23,7 @@ import torch
 import detector
 import weights_io
 from detector import CACHE, CLASSES, ROOT
-from export import conv_weights, folded_topology, write_weights
+from export import conv_weights, folded_topology
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
@@ -121,7 +121,7 @@ def export(ckpt, metrics_path, command):
     WIDTH, HEIGHT = detector.WIDTH, detector.HEIGHT
     args = s['args']
     os.makedirs(OUT, exist_ok=True)
-    manifest, nbytes = write_weights(OUT, weights(model))
+    manifest, nbytes = weights_io.write(OUT, weights(model), 'uint8')
     mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
           'modelTopology': topology(model), 'weightsManifest': manifest}
     metrics = json.load(open(metrics_path))
@@ -135,7 +135,7 @@ def export(ckpt, metrics_path, command):
                + (f' (the average of {len(args["seeds"])} detectors trained with seeds {args["seeds"]} on one shared frozen trunk)'
                   if 'seeds' in args else ''),
         'format': 'layers',
-        'weights': weights_io.STORAGE,
+        'weights': weights_io.STORAGE['uint8'],
         'version': 1,
         'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
         'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + ('stem and blocks 0-5 frozen, blocks 6-16 fine-tuned' if args.get('unfreeze')

@@ -1,9 +1,9 @@
-"""Re-stores an exported layers model's weights as weights_io stores them (kernels per-channel uint8).
+"""Re-stores an exported layers model's kernels per-channel uint8 (weights_io.py), in place unless --out.
 
-  /usr/bin/python3 training/garments/quantize.py public/models/trained/garment-net [--out DIR]
+  /usr/bin/python3 training/garments/quantize.py public/models/trained/garment-detector [--out DIR]
 
-export.py and export_detector.py write this form themselves; this converts models exported before
-(float16), in place unless --out.
+export_detector.py writes this form itself; this converted the detector exported before it (float16) and
+makes the uint8 variant of garment-net for measurements (docs/garment-models.md, "Stored weights").
 """
 import argparse
 import json
@@ -32,8 +32,8 @@ def main():
     if os.path.exists(card_path):
         with open(card_path) as f:
             card = json.load(f)
-        if card.get('weights') != weights_io.STORAGE:
-            card['weights'] = weights_io.STORAGE
+        if card.get('weights') != weights_io.STORAGE['uint8']:
+            card['weights'] = weights_io.STORAGE['uint8']
             card['weights_converted'] = f'by training/garments/quantize.py from the export as it was stored before ({before} bytes)'
         with open(os.path.join(out, 'model-card.json'), 'w') as f:
             f.write(json.dumps(card, indent=2) + '\n')

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 import weights_io
 from data import clothing_rows, load_rgb, square_crop
+from export import KERNELS
 from train import CACHE, ROOT, GarmentNet
 
 
@@ -29,7 +30,7 @@ def main():
     s = torch.load(a.ckpt)
     labels = s['labels']
     model = GarmentNet(len(labels))
-    model.load_state_dict({k: weights_io.as_stored(v) for k, v in s['model'].items()} if a.stored else s['model'])
+    model.load_state_dict({k: weights_io.as_stored(v, KERNELS) for k, v in s['model'].items()} if a.stored else s['model'])
     model.eval()
     rows = [r for r in clothing_rows(a.data, 'val', labels) if r[1] >= 0][: a.n]
     px = np.stack([square_crop(load_rgb(os.path.join(a.data, 'images', f'{u}.jpg'))) for u, _ in rows]).astype(np.float32)

@@ -1,6 +1,8 @@
 """How Mirror's trained tfjs layers models store their weights (export.py, export_detector.py, quantize.py).
 
-Kernels (every weight of two or more dimensions) are stored per-channel uint8: along the output channel
+Two forms: every weight float16 (`kernels='float16'`: garment-net, whose embeddings feed the outfit scorer,
+which measured lower on them in uint8, docs/garment-models.md "Stored weights"), or kernels uint8 per channel
+(`kernels='uint8'`: the garment detector). Kernels (every weight of two or more dimensions) stored per-channel uint8: along the output channel
 (`axis`: the last one, or 2 for a depthwise kernel, whose channels are its input channels) each channel c
 has its own `min[c]` and `scale[c]`, value = min[c] + q * scale[c]. In the weights file such a weight is
 C float32 mins, C float32 scales, then its uint8 values in the weight's own layout (n + 8 C bytes). Folded BatchNorm gives kernels whose
@@ -16,7 +18,10 @@ import numpy as np
 
 PER_CHANNEL = 'uint8_per_channel'
 # For model cards.
-STORAGE = 'kernels uint8 per output channel (own min and scale each), biases float16: training/garments/weights_io.py, decoded by workers/models/io.ts'
+STORAGE = {
+    'uint8': 'kernels uint8 per output channel (own min and scale each), biases float16: training/garments/weights_io.py, decoded by workers/models/io.ts',
+    'float16': 'float16 (tfjs quantization dtype float16): training/garments/weights_io.py',
+}
 _BYTES = {'float16': 2, 'uint16': 2, 'uint8': 1}
 
 
@@ -24,11 +29,13 @@ def channel_axis(name, shape):
     return 2 if 'depthwise' in name and len(shape) == 4 else len(shape) - 1
 
 
-def encode(name, arr):
+def encode(name, arr, kernels='uint8'):
     """(weightsManifest spec, bytes) of one float32 weight."""
+    if kernels not in STORAGE:
+        raise ValueError(f'kernels: {kernels} is not one of {list(STORAGE)}')
     arr = np.ascontiguousarray(arr, dtype=np.float32)
     spec = {'name': name, 'shape': list(arr.shape), 'dtype': 'float32'}
-    if arr.ndim < 2:
+    if arr.ndim < 2 or kernels == 'float16':
         spec['quantization'] = {'dtype': 'float16'}
         return spec, arr.astype('<f2').tobytes()
     axis = channel_axis(name, arr.shape)
@@ -41,11 +48,11 @@ def encode(name, arr):
     return spec, lo.astype('<f4').tobytes() + scale.astype('<f4').tobytes() + np.ascontiguousarray(np.moveaxis(q, -1, axis)).tobytes()
 
 
-def write(out_dir, named):
+def write(out_dir, named, kernels='uint8'):
     """Writes group1-shard1of1.bin and returns its weightsManifest and byte count."""
     specs, blobs = [], []
     for name, arr in named:
-        spec, data = encode(name, arr)
+        spec, data = encode(name, arr, kernels)
         specs.append(spec)
         blobs.append(data)
     data = b''.join(blobs)
@@ -83,12 +90,12 @@ def read(model_dir):
     return mj, out
 
 
-def as_stored(t):
+def as_stored(t, kernels='uint8'):
     """A torch parameter (output channels first, as every torch conv and linear weight has them) rounded as
     encode() stores it: what the app computes with."""
     import torch
     a = t.detach().float().numpy()
-    if a.ndim < 2:
+    if a.ndim < 2 or kernels == 'float16':
         return torch.from_numpy(a.astype(np.float16).astype(np.float32))
     flat = a.reshape(a.shape[0], -1)
     lo, hi = flat.min(1, keepdims=True), flat.max(1, keepdims=True)
