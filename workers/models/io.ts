@@ -75,9 +75,12 @@ export function dequantized(artifacts: tf.io.ModelArtifacts): tf.io.ModelArtifac
     // Values along `axis` repeat every `inner` elements (the product of the dimensions after it).
     const inner = spec.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const ch = Math.floor(i / inner) % c;
-      out[i] = params[ch] + values[i] * params[c + ch];
+    for (let i = 0, o = 0; o < n / (c * inner); o++) {
+      for (let ch = 0; ch < c; ch++) {
+        const min = params[ch];
+        const step = params[c + ch];
+        for (let j = 0; j < inner; j++, i++) out[i] = min + values[i] * step;
+      }
     }
     parts.push(new Uint8Array(out.buffer));
     outSpecs.push({ name: spec.name, shape: spec.shape, dtype: 'float32' });
