@@ -21,11 +21,11 @@ def main():
     os.makedirs(out, exist_ok=True)
     mj, named = weights_io.read(a.model_dir)
     before = sum(os.path.getsize(os.path.join(a.model_dir, p)) for g in mj['weightsManifest'] for p in g['paths'])
-    for g in mj['weightsManifest']:
-        for p in g['paths']:
-            if out == a.model_dir:
+    if out == a.model_dir:  # the old shards go; the new weights are one file
+        for g in mj['weightsManifest']:
+            for p in g['paths']:
                 os.remove(os.path.join(out, p))
-    mj['weightsManifest'], nbytes = weights_io.write(out, named)
+    mj['weightsManifest'], nbytes = weights_io.write(out, named, 'uint8')
     with open(os.path.join(out, 'model.json'), 'w') as f:
         json.dump(mj, f)
     card_path = os.path.join(a.model_dir, 'model-card.json')

@@ -29,6 +29,15 @@ def channel_axis(name, shape):
     return 2 if 'depthwise' in name and len(shape) == 4 else len(shape) - 1
 
 
+def per_channel(moved):
+    """(min, step, uint8 values) of a float32 array whose channels are on its last axis."""
+    flat = moved.reshape(-1, moved.shape[-1])
+    lo = flat.min(0).astype(np.float32)
+    hi = flat.max(0).astype(np.float32)
+    scale = np.where(hi > lo, (hi - lo) / 255, 1).astype(np.float32)
+    return lo, scale, np.clip(np.round((moved - lo) / scale), 0, 255).astype(np.uint8)
+
+
 def encode(name, arr, kernels='uint8'):
     """(weightsManifest spec, bytes) of one float32 weight."""
     if kernels not in STORAGE:
@@ -39,11 +48,7 @@ def encode(name, arr, kernels='uint8'):
         spec['quantization'] = {'dtype': 'float16'}
         return spec, arr.astype('<f2').tobytes()
     axis = channel_axis(name, arr.shape)
-    moved = np.moveaxis(arr, axis, -1)
-    lo = moved.reshape(-1, moved.shape[-1]).min(0).astype(np.float32)
-    hi = moved.reshape(-1, moved.shape[-1]).max(0).astype(np.float32)
-    scale = np.where(hi > lo, (hi - lo) / 255, 1).astype(np.float32)
-    q = np.clip(np.round((moved - lo) / scale), 0, 255).astype(np.uint8)
+    lo, scale, q = per_channel(np.moveaxis(arr, axis, -1))
     spec['quantization'] = {'dtype': PER_CHANNEL, 'axis': axis}
     return spec, lo.astype('<f4').tobytes() + scale.astype('<f4').tobytes() + np.ascontiguousarray(np.moveaxis(q, -1, axis)).tobytes()
 
@@ -97,8 +102,6 @@ def as_stored(t, kernels='uint8'):
     a = t.detach().float().numpy()
     if a.ndim < 2 or kernels == 'float16':
         return torch.from_numpy(a.astype(np.float16).astype(np.float32))
-    flat = a.reshape(a.shape[0], -1)
-    lo, hi = flat.min(1, keepdims=True), flat.max(1, keepdims=True)
-    scale = np.where(hi > lo, (hi - lo) / 255, 1).astype(np.float32)
-    q = np.clip(np.round((flat - lo) / scale), 0, 255)
-    return torch.from_numpy((q * scale + lo).astype(np.float32).reshape(a.shape))
+    moved = np.moveaxis(a, 0, -1)
+    lo, scale, q = per_channel(moved)
+    return torch.from_numpy(np.ascontiguousarray(np.moveaxis(q * scale + lo, -1, 0)).astype(np.float32))
