@@ -41,6 +41,7 @@ from PIL import Image
 from data import colour_jitter
 from mobilenet import ConvBias, MobileNetV2, load_nsfwjs
 from schedule import epoch_rows, log, set_lr, views_by_image
+from weights_io import as_stored
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 # MIRROR_TRAIN_CACHE / MIRROR_TRAIN_OUT: the spec (training.spec.ts) trains on tiny data away from the real cache and models.
@@ -653,6 +654,9 @@ def main():
         torch.save({'model': model.state_dict(), 'epoch': epoch + 1, 'args': vars(args), 'val': m, 'classes': CLASSES}, ckpt)
     if args.eval_only:
         model, _ = load_detector(ckpt)
+    # The thresholds belong to the weights the app runs: from here on (tuning, the final val figures) the model's
+    # weights are rounded as export_detector.py stores them. The checkpoint keeps the float32 weights.
+    model.load_state_dict({k: as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
     _, train_photos = pixel_photos(args.data, 'train')
     tune_rows = train if not args.holdout else {k: v[train['img'] >= n_img] for k, v in train.items()}
     post = tune(model, tune_rows, train_photos[:args.limit] if args.limit else train_photos, categories)

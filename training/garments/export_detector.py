@@ -146,7 +146,7 @@ def export(ckpt, metrics_path, command):
         'classes': CLASSES,
         'outputs': {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits'},
         'date': datetime.date.today().isoformat(),
-        'metrics': {'split': 'val (100 pixel-annotated CCP photos), torch float32, union-box IoU >= 0.5 per category',
+        'metrics': {'split': 'val (100 pixel-annotated CCP photos), torch with the weights as stored (detector.py), union-box IoU >= 0.5 per category',
                     'recall_macro6': val['macro']['recall'], 'precision_macro6': val['macro']['precision'],
                     'pixel_accuracy': val['pixel_accuracy'],
                     'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},

@@ -180,6 +180,17 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
     expect(Number(diff)).toBeLessThan(0.03);
     expect(Number(agree)).toBeGreaterThan(0.99);
+    // The exported members read back (import_detector.py: how a new member joins shipped ones whose checkpoints
+    // are gone) store the same weights again, and averaged again they get the same thresholds and val figures:
+    // detector.py tunes on the weights as stored, not on the float32 checkpoints.
+    const exported = join(dir, 'models', 'garment-detector');
+    const imported = await run(PYTHON, [join(here, 'import_detector.py'), '--model', exported, '--tag=-imported', '--check'], { env, cwd: here });
+    expect(imported.stdout).toContain('the same weights as stored');
+    const back = [1, 2].map((s) => join(det, `detector-seed${s}-imported.pt`));
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--views', '2', '--threads', '1', '--ensemble', back.join(','), '--tag=-again', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const again = JSON.parse(await readFile(join(det, 'metrics-again.json'), 'utf8'));
+    expect(again.post).toEqual(metrics.post);
+    expect(again.val).toEqual(metrics.val);
   }, 300_000);
 
   it('fine-tunes garment-net on clothing images and CCP cut-outs, exports it, and the app module classifies and embeds with it', async () => {
