@@ -10,9 +10,10 @@ import { getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
 import { modelUpdate } from '../../services/model-update.svelte';
 import { describe } from '../../services/messages.svelte';
+import { colourAffinity, itemScore, SHORTLIST } from './item-score';
 export { arrange, type SortOrder } from './arrange';
 
-/** How many neighbours to fetch; the threshold slider then filters these on the page. */
+/** How many neighbours are shown; the threshold slider then filters these on the page. */
 const K = 60;
 
 export interface LookMatch {
@@ -47,22 +48,27 @@ export async function similarLooks(lookId: string): Promise<LookMatch[]> {
   return onCurrentModel(matches);
 }
 
+/**
+ * Items like a garment: garment-net's nearest garments of other looks (the index's SHORTLIST), scored again with
+ * their colours (item-score.ts), the K best.
+ */
 export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
+  const d = await db();
+  const source = await getGarment(d, garmentId);
   const hits = await searchIndex.similarTo(vectorId('garment', garmentId), {
     kind: 'garment',
-    k: K,
+    k: SHORTLIST,
     // Other pieces in the same photo are not what the person is looking for.
-    excludeLookId: (await getGarment(await db(), garmentId))?.lookId,
+    excludeLookId: source?.lookId,
   });
-  const d = await db();
   const matches = await Promise.all(
     hits.map(async (h) => {
       const id = h.id.startsWith('garment:') ? h.id.slice('garment:'.length) : h.id;
       const [garment, look] = await Promise.all([getGarment(d, id), getLook(d, h.lookId)]);
-      return garment && look ? { garment, look, score: h.score } : null;
+      return garment && look ? { garment, look, score: itemScore(h.score, colourAffinity(source?.histogram, garment.histogram)) } : null;
     }),
   );
-  return onCurrentModel(matches);
+  return (await onCurrentModel(matches)).sort((a, b) => b.score - a.score).slice(0, K);
 }
 
 export async function loadGarment(garmentId: string): Promise<{ garment: GarmentRecord; look: LookRecord } | null> {
