@@ -10,7 +10,7 @@ import { getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
 import { modelUpdate } from '../../services/model-update.svelte';
 import { describe } from '../../services/messages.svelte';
-import { colourAffinity, itemScore, SHORTLIST } from './item-score';
+import { colourAffinity, colourScore, SHORTLIST } from './colour-similarity';
 export { arrange, type SortOrder } from './arrange';
 
 /** How many neighbours are shown; the threshold slider then filters these on the page. */
@@ -50,7 +50,7 @@ export async function similarLooks(lookId: string): Promise<LookMatch[]> {
 
 /**
  * Items like a garment: garment-net's nearest garments of other looks (the index's SHORTLIST), scored again with
- * their colours (item-score.ts), the K best.
+ * their colours (colour-similarity.ts), the K best.
  */
 export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
   const d = await db();
@@ -65,7 +65,7 @@ export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
     hits.map(async (h) => {
       const id = h.id.startsWith('garment:') ? h.id.slice('garment:'.length) : h.id;
       const [garment, look] = await Promise.all([getGarment(d, id), getLook(d, h.lookId)]);
-      return garment && look ? { garment, look, score: itemScore(h.score, colourAffinity(source?.histogram, garment.histogram)) } : null;
+      return garment && look ? { garment, look, score: colourScore(h.score, colourAffinity(source?.histogram, garment.histogram)) } : null;
     }),
   );
   return (await onCurrentModel(matches)).sort((a, b) => b.score - a.score).slice(0, K);

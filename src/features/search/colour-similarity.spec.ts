@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { colourAffinity, COLOUR_WEIGHT, itemScore } from './item-score';
+import { colourAffinity, COLOUR_WEIGHT, colourScore } from './colour-similarity';
 
 /** A 64-cell histogram with the given shares in the given cells. */
 const hist = (cells: Record<number, number>) => Array.from({ length: 64 }, (_, i) => cells[i] ?? 0);
 
-describe('Similar items score', () => {
+describe('Similar items: the score with colours', () => {
   it('measures colour affinity as the Bhattacharyya coefficient of the histograms', () => {
     expect(colourAffinity(hist({ 3: 1 }), hist({ 3: 1 }))).toBeCloseTo(1, 12);
     expect(colourAffinity(hist({ 3: 1 }), hist({ 40: 1 }))).toBe(0);
@@ -31,19 +31,19 @@ describe('Similar items score', () => {
     const b = joined(e2, h2);
     const dot = a.reduce((s, v, i) => s + v * b[i], 0);
     const cosine = dot / Math.hypot(...a) / Math.hypot(...b);
-    expect(itemScore(0.6, colourAffinity(h1, h2))).toBeCloseTo(cosine, 12);
+    expect(colourScore(0.6, colourAffinity(h1, h2))).toBeCloseTo(cosine, 12);
   });
 
   it('puts the same kind of garment in the same colour above the same kind in another colour', () => {
     const black = hist({ 0: 1 });
     const red = hist({ 48: 1 });
     // A black coat's neighbours by garment-net: a red coat a little nearer than a black one.
-    const redCoat = itemScore(0.995, colourAffinity(black, red));
-    const blackCoat = itemScore(0.99, colourAffinity(black, black));
+    const redCoat = colourScore(0.995, colourAffinity(black, red));
+    const blackCoat = colourScore(0.99, colourAffinity(black, black));
     expect(blackCoat).toBeGreaterThan(redCoat);
     // Without histograms the cosine stands.
-    expect(itemScore(0.7, null)).toBe(0.7);
+    expect(colourScore(0.7, null)).toBe(0.7);
     // Identical garments stay at 1.
-    expect(itemScore(1, 1)).toBeCloseTo(1, 12);
+    expect(colourScore(1, 1)).toBeCloseTo(1, 12);
   });
 });

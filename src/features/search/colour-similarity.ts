@@ -1,22 +1,24 @@
 /**
- * How alike two garments are for "Similar items": garment-net's cosine, with the garments' colour histograms.
+ * How alike two garments are for "Similar items": the cosine of their garment-net vectors, with their colour
+ * histograms.
  *
  * garment-net learned its embedding under colour jitter, so that a type is one type in any colour: its nearest
  * neighbours are the same kind of garment, and their colours are near random (on the CCP train garments, the
- * colour affinity of a garment's 10 nearest is 0.600, of a random garment of its category 0.573). A person asking for
- * items like a black coat expects black coats first. The score is the cosine of the two garments' vectors
- * [embedding, COLOUR_WEIGHT x sqrt(histogram)] (both parts unit length), computed from the two cosines:
+ * colour affinity of a garment's 10 nearest is 0.600, of a random garment of its category 0.573). A person asking
+ * for items like a black coat expects black coats first. The score is the cosine of the vectors
+ * [vector, COLOUR_WEIGHT x sqrt(histogram)] (both parts unit length), computed from the two cosines:
  * (cosine + w^2 affinity) / (1 + w^2). On the CCP train garments, w = 0.3 lifts the colour affinity of the 10
  * nearest from 0.600 to 0.837 and keeps their category as often (0.593 -> 0.594); docs/garment-models.md,
- * `training/garments/eval_similar_items.py`.
+ * `training/garments/eval_similar_items.py`. Similar looks keep the look vectors' cosine (a look's pooled
+ * histogram was tried: docs/garment-models.md).
  */
 
-/** Weight of the colour histogram beside the unit embedding (chosen on CCP train, see above). */
+/** Weight of the colour histogram beside the unit embedding (chosen on the CCP train garments, see above). */
 export const COLOUR_WEIGHT = 0.3;
 
 /**
- * How many of garment-net's nearest the index gives, to be scored again: the colour moves an item by a few
- * places, not from the far end of the collection (on 3,500 CCP train garments, 96 % of the 10 best by this
+ * How many of garment-net's nearest the index gives, to be scored again: the colour moves a neighbour by a
+ * few places, not from the far end of the collection (on 3,574 CCP train garments, 96 % of the 10 best by this
  * score are among garment-net's 200 nearest).
  */
 export const SHORTLIST = 200;
@@ -25,7 +27,7 @@ export const SHORTLIST = 200;
  * Bhattacharyya coefficient of two colour histograms (the cosine of the square roots of their shares), 0..1;
  * null where either is missing, empty or of another size (garments stored before histograms existed).
  */
-export function colourAffinity(a: readonly number[] | undefined, b: readonly number[] | undefined): number | null {
+export function colourAffinity(a: readonly number[] | null | undefined, b: readonly number[] | null | undefined): number | null {
   if (!a || !b || a.length === 0 || a.length !== b.length) return null;
   let ab = 0;
   let sa = 0;
@@ -41,7 +43,7 @@ export function colourAffinity(a: readonly number[] | undefined, b: readonly num
 }
 
 /** The Similar items score of a neighbour at garment-net cosine `cosine`; without an affinity, the cosine itself. */
-export function itemScore(cosine: number, affinity: number | null): number {
+export function colourScore(cosine: number, affinity: number | null): number {
   if (affinity === null) return cosine;
   const w2 = COLOUR_WEIGHT * COLOUR_WEIGHT;
   return (cosine + w2 * affinity) / (1 + w2);
