@@ -61,10 +61,13 @@ export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
     // Other pieces in the same photo are not what the person is looking for.
     excludeLookId: source?.lookId,
   });
+  // A look's garments are often several of the shortlist: each look is read once.
+  const looks = new Map<string, Promise<LookRecord | undefined>>();
+  const lookOf = (id: string) => looks.get(id) ?? looks.set(id, getLook(d, id)).get(id)!;
   const matches = await Promise.all(
     hits.map(async (h) => {
       const id = h.id.startsWith('garment:') ? h.id.slice('garment:'.length) : h.id;
-      const [garment, look] = await Promise.all([getGarment(d, id), getLook(d, h.lookId)]);
+      const [garment, look] = await Promise.all([getGarment(d, id), lookOf(h.lookId)]);
       return garment && look ? { garment, look, score: colourScore(h.score, colourAffinity(source?.histogram, garment.histogram)) } : null;
     }),
   );
