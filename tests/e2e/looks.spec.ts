@@ -38,6 +38,10 @@ test('real photos: garments found and labelled, similar looks and items searched
   await page.goBack();
   await page.getByRole('list', { name: 'Detected items' }).getByRole('button', { name: /Similar items/ }).first().click();
   await expect(page.getByRole('list', { name: 'Similar items' }).getByRole('listitem').first()).toBeVisible();
+  // They keep to the garment's category (the four photos each have a top, bottom and shoes).
+  const category = (await page.getByRole('heading', { name: /Similar items to this/ }).innerText()).match(categoryPattern)?.[1];
+  expect(category).toBeTruthy();
+  for (const text of await page.getByRole('list', { name: 'Similar items' }).getByRole('listitem').allInnerTexts()) expect(text).toContain(category);
 
   // Reload keeps everything.
   await page.goto('/');

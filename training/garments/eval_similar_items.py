@@ -6,8 +6,10 @@ the two colour histograms).
 
 Reads the outfit feature cache (`npm run train -- outfits ...` builds it: every CCP garment's garment-net vector of its
 mask crop, as the app embeds it, and the colour histogram of its pixels). For each garment, its 10 nearest garments of
-other photos: how often they have its category, their mean colour affinity to it, and how many of them are among
-garment-net's SHORTLIST nearest (what the index hands the page to score again).
+other photos: how often they have its category and its CCP label (finer: "blazer", "jeans"), their mean colour
+affinity to it, and how many of them are among garment-net's SHORTLIST nearest (what the index hands the page to
+score again); then the same among the garments of its own category only (the app's Similar items; here the annotated
+category, in the app the detector's or the person's).
 """
 import argparse
 import json
@@ -42,15 +44,21 @@ def main():
     others = [(cats == cats[i]) & ~same_photo[i] for i in range(len(items))]
     print(f'{a.split}: {len(items)} garments of {len(set(photos))} photos; colour affinity of a random garment of the same '
           f'category from another photo: {np.mean([affinity[i, others[i]].mean() for i in range(len(items))]):.3f}')
-    for w in (float(s) for s in a.weights.split(',')):
-        score = (cosine + w * w * affinity) / (1 + w * w)
-        score[same_photo] = -9
-        top = np.argsort(-score, 1)[:, :10]
-        category = (cats[top] == cats[:, None]).mean()
-        colour = np.mean([affinity[i, top[i]].mean() for i in range(len(items))])
-        kept = np.mean([len(set(top[i]) & set(near[i])) / 10 for i in range(len(items))])
-        print(f'  w = {w}: 10 nearest of the same category {category:.3f}, colour affinity {colour:.3f}, '
-              f'among garment-net\'s {a.shortlist} nearest {kept:.3f}')
+    labels = np.array([it['label'] for it in items])
+    same_category = cats[:, None] == cats[None, :]
+    for own_category in (False, True):
+        for w in (float(s) for s in a.weights.split(',')):
+            score = (cosine + w * w * affinity) / (1 + w * w)
+            score[same_photo] = -9
+            if own_category:  # the app's Similar items: the garment's own category only
+                score[~same_category] -= 10
+            top = np.argsort(-score, 1)[:, :10]
+            category = (cats[top] == cats[:, None]).mean()
+            label = (labels[top] == labels[:, None]).mean()
+            colour = np.mean([affinity[i, top[i]].mean() for i in range(len(items))])
+            kept = np.mean([len(set(top[i]) & set(near[i])) / 10 for i in range(len(items))])
+            print(f'  {"own category, " if own_category else ""}w = {w}: 10 nearest of the same category {category:.3f}, '
+                  f'of the same CCP label {label:.3f}, colour affinity {colour:.3f}, among garment-net\'s {a.shortlist} nearest {kept:.3f}')
 
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ import type { LookRecord } from '../../../common/db-schema';
 import { stripJpegMetadata } from '../../../common/jpeg-strip';
 import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
 import { db } from '../../db/connection';
-import { getSetting, listLooks, namedColours, setSetting } from '../../db/looks';
+import { getGarment, getSetting, listLooks, namedColours, setSetting } from '../../db/looks';
 import { describe, emit, error, info } from '../../services/messages.svelte';
 import { modelUpdateState } from '../../services/model-update.svelte';
 import { lookDate } from '../collection/filter';
@@ -183,15 +183,18 @@ export async function setLiked(key: string, liked: boolean): Promise<Set<string>
 }
 
 /**
- * Followed looks (kind 'look') or followed garments (kind 'garment') most like one of the person's own
- * stored vectors, by cosine, with the followed lookbooks left out because they were made with another model
- * version, and whether the person's own vector is still waiting for its re-embedding.
+ * Followed looks (kind 'look') or followed garments (kind 'garment', those of the own garment's category, as
+ * Similar items) most like one of the person's own stored vectors, by cosine, with the followed lookbooks left
+ * out because they were made with another model version, and whether the person's own vector is still waiting
+ * for its re-embedding.
  */
 export async function searchFollowed(ownVectorId: string, kind: 'look' | 'garment', k = 12): Promise<FollowedSearch> {
-  const own = await (await db()).get('vectors', ownVectorId);
+  const d = await db();
+  const own = await d.get('vectors', ownVectorId);
   if (!own) return { matches: [], skipped: [], updating: false };
   const followed = await followedLooks();
   if (followed.length === 0) return { matches: [], skipped: [], updating: false };
-  return matchFollowed(own, followed, kind, await currentModel(), k);
+  const category = kind === 'garment' ? (await getGarment(d, ownVectorId.slice('garment:'.length)))?.category : undefined;
+  return matchFollowed(own, followed, kind, await currentModel(), k, category);
 }
 

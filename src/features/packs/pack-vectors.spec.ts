@@ -165,6 +165,10 @@ describe('installed packs of another model', () => {
     const garments = matchFollowed(own(unit(NEW_DIM, 1)), followed, 'garment', NEW);
     expect(garments.matches.map((m) => [m.item.key, m.garment])).toEqual([['current/look-1', 0]]);
     expect(garments.matches[0].score).toBeCloseTo(1 / Math.hypot(1, 0.1, 0.1, 0.1), 2);
+    // Similar items keep to the garment's category: the lookbook's garment is a top.
+    const category = current.looks![0].garments[0].category;
+    expect(matchFollowed(own(unit(NEW_DIM, 1)), followed, 'garment', NEW, 12, category).matches).toHaveLength(1);
+    expect(matchFollowed(own(unit(NEW_DIM, 1)), followed, 'garment', NEW, 12, category === 'shoes' ? 'bag' : 'shoes').matches).toEqual([]);
 
     // The person's own look is still on the old model: compared with nothing, not even the stale lookbook.
     expect(matchFollowed(own(unit(OLD_DIM), 'old'), followed, 'look', NEW)).toEqual({ matches: [], skipped: [], updating: true });

@@ -176,7 +176,7 @@ export interface FollowedSearch {
  * vectors, by cosine. Only vectors of the current model are compared: an own vector still of an older model
  * compares with nothing (`updating`), a lookbook made with another model is left out (`skipped`).
  */
-export function matchFollowed(own: VectorRecord, followed: readonly FollowedLook[], kind: 'look' | 'garment', model: CurrentModel, k = 12): FollowedSearch {
+export function matchFollowed(own: VectorRecord, followed: readonly FollowedLook[], kind: 'look' | 'garment', model: CurrentModel, k = 12, category?: Category): FollowedSearch {
   const skipped = new Map<string, PackRecord>();
   if (!onModel(own, model)) return { matches: [], skipped: [], updating: true };
   let norm = 0;
@@ -191,7 +191,11 @@ export function matchFollowed(own: VectorRecord, followed: readonly FollowedLook
     }
     const { dim } = model;
     if (kind === 'look') matches.push({ item, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex, dim) });
-    else item.look.garments.forEach((_, g) => matches.push({ item, garment: g, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex + 1 + g, dim) }));
+    else {
+      item.look.garments.forEach((garment, g) => {
+        if (!category || garment.category === category) matches.push({ item, garment: g, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex + 1 + g, dim) });
+      });
+    }
   }
   return { matches: matches.sort((a, b) => b.score - a.score).slice(0, k), skipped: [...skipped.values()], updating: false };
 }

@@ -49,8 +49,9 @@ export async function similarLooks(lookId: string): Promise<LookMatch[]> {
 }
 
 /**
- * Items like a garment: garment-net's nearest garments of other looks (the index's SHORTLIST), scored again with
- * their colours (colour-similarity.ts), the K best.
+ * Items like a garment: garment-net's nearest garments of other looks (the index's SHORTLIST), those of the
+ * garment's own category (a coat's similar items are coats: garment-net alone puts garments of other categories
+ * among a garment's nearest, colour-similarity.ts), scored again with their colours, the K best.
  */
 export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
   const d = await db();
@@ -68,7 +69,8 @@ export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
     hits.map(async (h) => {
       const id = h.id.startsWith('garment:') ? h.id.slice('garment:'.length) : h.id;
       const [garment, look] = await Promise.all([getGarment(d, id), lookOf(h.lookId)]);
-      return garment && look ? { garment, look, score: colourScore(h.score, colourAffinity(source?.histogram, garment.histogram)) } : null;
+      if (!garment || !look || (source && garment.category !== source.category)) return null;
+      return { garment, look, score: colourScore(h.score, colourAffinity(source?.histogram, garment.histogram)) };
     }),
   );
   return (await onCurrentModel(matches)).sort((a, b) => b.score - a.score).slice(0, K);
