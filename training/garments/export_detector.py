@@ -112,8 +112,12 @@ def weights(model):
         for i, m in enumerate(model.members):
             out += [(f'm{i}_{n}', a) for n, a in weights(m) if n.split('/')[0] not in shared]
         return out
-    convs = [model.backbone.stem] + [c for b in model.backbone.blocks for c in (b.expand, b.depthwise, b.project) if c is not None]
-    return conv_weights(convs + model.decoder.convs())
+    return conv_weights(convs(model))
+
+
+def convs(model):
+    """One Detector's convolutions in the topology's order (the backbone's without Conv_1, then the decoder's)."""
+    return [c for c in model.backbone.convs() if c is not model.backbone.head] + model.decoder.convs()
 
 
 def export(ckpt, metrics_path, command):

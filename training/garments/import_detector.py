@@ -22,17 +22,11 @@ import weights_io
 from detector import CACHE, ROOT
 
 
-def member_modules(model):
-    """The convolutions of one Detector in export_detector.weights() order."""
-    return [model.backbone.stem] + [c for b in model.backbone.blocks for c in (b.expand, b.depthwise, b.project) if c is not None] \
-        + model.decoder.convs()
-
-
 def load_member(named, i, shared, size):
     """Member i of the stored weights (`named`: keras name -> float32 array) as a Detector."""
     detector.set_size(size)
     m = detector.Detector()
-    for c in member_modules(m):
+    for c in export_detector.convs(m):
         prefix = '' if c.keras in shared else f'm{i}_'
         if c.conv.groups > 1:
             w = np.transpose(named[f'{prefix}{c.keras}/depthwise_kernel'], (2, 3, 0, 1))  # [kh,kw,ch,1] -> [ch,1,kh,kw]
@@ -84,6 +78,7 @@ def main():
         if worst > 1e-5:
             raise SystemExit(f'check: exporting the imported members does not give the stored weights (relative difference {worst:.3g})')
         print(f'check: {len(stored)} tensors exported again: the same weights as stored (largest relative difference {worst:.2g})')
+
 
 if __name__ == '__main__':
     main()
