@@ -166,3 +166,5 @@ export interface MirrorDB extends DBSchema {
 }
 
 export const vectorId = (kind: VectorKind, id: string): string => `${kind}:${id}`;
+/** The look or garment id of a vector id (vectorId's inverse). */
+export const recordId = (vectorId: string): string => vectorId.slice(vectorId.indexOf(':') + 1);

@@ -15,6 +15,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice, BackendInfo } from '../../common/types';
 import { workerConnection, type MirrorDatabase } from '../../common/db-open';
+import { recordId } from '../../common/db-schema';
 import { chooseBackend, type BackendOptions } from '../backend';
 import { MODEL_VERSION } from '../pipeline';
 import { OutfitEngine, type SuggestionResult, type TasteSummary, type WardrobeSnapshot } from './outfit-engine';
@@ -55,7 +56,7 @@ async function readWardrobe(): Promise<WardrobeSnapshot> {
     tx.objectStore('pieces').getAll(),
     tx.objectStore('outfitFeedback').getAll(),
   ]);
-  const vectorOf = new Map(vectors.map((v) => [v.id.slice('garment:'.length), v]));
+  const vectorOf = new Map(vectors.map((v) => [recordId(v.id), v]));
   return {
     looks: looks.filter((l) => l.status === 'analysed').map((l) => ({ id: l.id, wornAt: l.takenAt ?? l.addedAt })),
     garments: garments.map((g) => {

@@ -5,7 +5,7 @@
  * (stripJpegMetadata), so no EXIF, GPS or XMP can leave with them.
  */
 import { zipSync } from 'fflate';
-import type { LookRecord } from '../../../common/db-schema';
+import { recordId, type LookRecord } from '../../../common/db-schema';
 import { stripJpegMetadata } from '../../../common/jpeg-strip';
 import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
 import { db } from '../../db/connection';
@@ -194,7 +194,7 @@ export async function searchFollowed(ownVectorId: string, kind: 'look' | 'garmen
   if (!own) return { matches: [], skipped: [], updating: false };
   const followed = await followedLooks();
   if (followed.length === 0) return { matches: [], skipped: [], updating: false };
-  const category = kind === 'garment' ? (await getGarment(d, ownVectorId.slice('garment:'.length)))?.category : undefined;
+  const category = kind === 'garment' ? (await getGarment(d, recordId(ownVectorId)))?.category : undefined;
   return matchFollowed(own, followed, kind, await currentModel(), k, category);
 }
 

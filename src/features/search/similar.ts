@@ -4,7 +4,7 @@
  * the old version is "updating" (no search from it, and it is not among the results).
  */
 import type { GarmentRecord, LookRecord } from '../../../common/db-schema';
-import { vectorId } from '../../../common/db-schema';
+import { recordId, vectorId } from '../../../common/db-schema';
 import { db } from '../../db/connection';
 import { getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
@@ -67,8 +67,7 @@ export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
   const lookOf = (id: string) => looks.get(id) ?? looks.set(id, getLook(d, id)).get(id)!;
   const matches = await Promise.all(
     hits.map(async (h) => {
-      const id = h.id.startsWith('garment:') ? h.id.slice('garment:'.length) : h.id;
-      const [garment, look] = await Promise.all([getGarment(d, id), lookOf(h.lookId)]);
+      const [garment, look] = await Promise.all([getGarment(d, recordId(h.id)), lookOf(h.lookId)]);
       if (!garment || !look || (source && garment.category !== source.category)) return null;
       return { garment, look, score: colourScore(h.score, colourAffinity(source?.histogram, garment.histogram)) };
     }),

@@ -4,7 +4,7 @@
  * Garments of a deleted piece are remembered as "not a piece" so that grouping again does not bring them
  * back.
  */
-import type { GarmentRecord, LookRecord, PieceRecord } from '../../../common/db-schema';
+import { recordId, type GarmentRecord, type LookRecord, type PieceRecord } from '../../../common/db-schema';
 import { db } from '../../db/connection';
 import { newId } from '../../db/looks';
 import { describe, error, info } from '../../services/messages.svelte';
@@ -55,7 +55,7 @@ export async function loadWardrobe(): Promise<Wardrobe> {
   const garmentById = new Map(garments.map((g) => [g.id, g]));
   const lookById = new Map(looks.map((l) => [l.id, l]));
   const inPieces = new Set(pieces.flatMap((p) => p.garmentIds));
-  const withVector = new Set(vectorKeys.map((k) => k.slice('garment:'.length)));
+  const withVector = new Set(vectorKeys.map((k) => recordId(k)));
   const views = pieces.map((piece): PieceView => {
     const shown = piece.garmentIds
       .map((id) => garmentById.get(id))
@@ -84,7 +84,7 @@ export async function groupWardrobe(threshold: number = GROUPING.threshold): Pro
     // Only vectors of the current model compare; garments of looks still being updated for a new model
     // stay in their pieces and are grouped once updated.
     const version = vectors.length > 0 ? await modelUpdate.currentVersion() : '';
-    const vectorOf = new Map(vectors.filter((v) => v.modelVersion === version).map((v) => [v.id.slice('garment:'.length), v.vector]));
+    const vectorOf = new Map(vectors.filter((v) => v.modelVersion === version).map((v) => [recordId(v.id), v.vector]));
     const existing = new Set(garments.filter((g) => lookById.has(g.lookId)).map((g) => g.id));
     const groupable = new Map<string, GroupableGarment>();
     for (const g of garments) {
