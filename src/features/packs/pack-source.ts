@@ -4,17 +4,11 @@
  * that never reads more than the manifest declares.
  */
 import { unzipSync } from 'fflate';
+import type { NetworkRecord } from '../../../common/db-schema';
 import { MANIFEST_FILE, PACK_LIMITS, PackError, checkHttpUrl, isSafePath, type PackReader } from '../../../common/pack-format';
 
-/** A request to another origin, as the network ledger stores it. */
-export interface RequestLog {
-  url: string;
-  at: number;
-  bytes: number;
-  status: number;
-  purpose: string;
-  error?: string;
-}
+/** A request to another origin, as the network ledger stores it (its id is the store's). */
+export type RequestLog = Omit<NetworkRecord, 'id'>;
 
 /** Longest a single pack request may take (ms). */
 const REQUEST_TIMEOUT_MS = 60_000;
