@@ -1,8 +1,10 @@
 """Where the garment detector's box metric loses: per category, how the photos where it is present split by the IoU
 of the predicted union box (none predicted, < 0.3, 0.3-0.5, a hit), and in how many photos without it one is predicted.
+For the categories outside the box metric (hat, accessory), how the model sees their labelled cells: their mean
+probability there, and which class is the most likely one on them.
 
   /usr/bin/python3 training/garments/detector_errors.py --data ../shared/data/ccp [--ckpt .cache/detector/detector-seed1.pt]
-      [--split val|train] [--tune-here]
+      [--split val|train] [--tune-here] [--seed N] [--stored]
 
 Uses the cached views of detector.py (the plain view of each photo) and the thresholds in the checkpoint's metrics
 (--metrics, default the metrics.json beside it). --tune-here tunes the thresholds on the photos being scored: on `val`
@@ -25,12 +27,16 @@ def main():
     ap.add_argument('--metrics', help='default: metrics{tag}.json of the checkpoint')
     ap.add_argument('--split', default='val', choices=['val', 'train'])
     ap.add_argument('--tune-here', action='store_true')
+    ap.add_argument('--seed', type=int, help="whose views cache (default the checkpoint's seed)")
+    ap.add_argument('--stored', action='store_true', help='weights rounded as export_detector.py stores them (what the app runs)')
     a = ap.parse_args()
     torch.set_num_threads(2)
     model, s = D.load_detector(a.ckpt)
+    if a.stored:
+        model.load_state_dict({k: D.as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
     categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
     _, photos = D.pixel_photos(a.data, a.split)
-    d = D.plain_views(a.split, s['args'].get('views', 3), s['args'].get('seed', 1))
+    d = D.plain_views(a.split, s['args'].get('views', 3), a.seed or s['args'].get('seed', 1))
     if a.tune_here:
         post = D.tune(model, d, photos, categories)
     else:
@@ -53,6 +59,17 @@ def main():
         v = np.array(ious)
         print(f'{c:10s} {len(v):7d} {int((v < 0).sum()):5d} {int(((v >= 0) & (v < .3)).sum()):5d} '
               f'{int(((v >= .3) & (v < .5)).sum()):8d} {int((v >= .5).sum()):4d}  | {absent}')
+    best = probs.argmax(1)
+    for c in (g for g in D.GARMENTS if g not in D.SCORED):
+        ci = D.CLASSES.index(c)
+        on = d['lab'] == ci
+        if not on.any():
+            continue
+        p = probs[:, ci].astype(np.float32)
+        wins = np.bincount(best[on], minlength=len(D.CLASSES)) / on.sum()
+        print(f'{c}: {int(on.sum())} labelled cells, mean probability there {p[on].mean():.3f}; most likely class there: '
+              + ', '.join(f'{D.CLASSES[i]} {wins[i]:.2f}' for i in np.argsort(-wins)[:4])
+              + f'; cells elsewhere with probability >= 0.1: {int(((p >= 0.1) & ~on).sum())} (on its cells: {int(((p >= 0.1) & on).sum())})')
 
 
 if __name__ == '__main__':
