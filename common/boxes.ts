@@ -1,4 +1,4 @@
-/** Geometry of [x, y, w, h] boxes, shared by the detector, the garment rules and the evaluation. */
+/** Geometry of [x, y, w, h] boxes, shared by the detector, the garment rules, storage and the evaluation. */
 import type { Box } from './types';
 
 /** Intersection over union of two boxes, 0..1 (0 when either is empty). */
@@ -20,4 +20,13 @@ export function unionBox(boxes: Box[]): Box | null {
   const x2 = Math.max(...boxes.map((b) => b[0] + b[2]));
   const y2 = Math.max(...boxes.map((b) => b[1] + b[3]));
   return [x1, y1, x2 - x1, y2 - y1];
+}
+
+/** The box clipped to a width x height photo, to one decimal (no width or no height left where it lies outside). */
+export function clipBox([x, y, w, h]: Box, width: number, height: number): Box {
+  const x1 = Math.max(0, x);
+  const y1 = Math.max(0, y);
+  const x2 = Math.min(width, x + w);
+  const y2 = Math.min(height, y + h);
+  return [x1, y1, Math.max(0, x2 - x1), Math.max(0, y2 - y1)].map((v) => Math.round(v * 10) / 10) as Box;
 }

@@ -45,6 +45,8 @@ export interface GarmentRecord {
   histogram?: number[];
   /** true when the person corrected the category. */
   corrected?: boolean;
+  /** true when the person marked the item on the photo (a box the detector missed): no detection score. */
+  marked?: boolean;
   /**
    * The fine type (a clothing_fine_labels entry that fits the category, e.g. "T-Shirt" for a top), from
    * garment-net or from the person; absent where none fits (bag, accessory) or none was given yet.

@@ -47,9 +47,12 @@ export interface GarmentTypeGuess {
   score: number;
 }
 
-/** What re-embedding a stored look gives (boxes and categories kept): one entry per garment asked for, in order. */
+/**
+ * What embedding garments of a stored photo gives (boxes and categories kept: a model update, or an item the person
+ * marked): one entry per garment asked for, in order, with the colours of the same pixels as analysis gives them.
+ */
 export interface Reembedding {
-  garments: { type?: GarmentTypeGuess; embedding: Float32Array; histogram: number[] }[];
+  garments: { type?: GarmentTypeGuess; embedding: Float32Array; colours: GarmentColour[]; histogram: number[] }[];
   lookEmbedding: Float32Array;
   modelVersion: string;
 }

@@ -4,7 +4,7 @@ import { openMirrorDB } from '../../common/db-open';
 import { EMBEDDING_DIM } from '../../common/constants';
 import type { Analysis } from '../../common/types';
 import { lookVector } from '../../workers/pipeline/look-vector';
-import { deleteGarment, deleteLook, garmentsOfLook, putPendingLook, saveAnalysis, setGarmentCategory, clearAll } from './looks';
+import { addGarment, deleteGarment, deleteLook, garmentsOfLook, markLook, putPendingLook, saveAnalysis, setGarmentCategory, clearAll, type MarkedGarment } from './looks';
 
 let n = 0;
 const v = () => new Float32Array(EMBEDDING_DIM).fill(1 / Math.sqrt(EMBEDDING_DIM));
@@ -84,6 +84,40 @@ describe('look storage', () => {
     expect(await setGarmentCategory(db, top.id, 'outerwear')).toBeNull();
     expect(Array.from((await db.get('vectors', 'look:L'))!.vector)).toEqual(before);
     expect((await db.get('looks', 'L'))?.categories).toEqual(['outerwear', 'shoes']);
+  });
+
+  it('a garment the person marks joins the look: garment, vector, summary and look vector in one go', async () => {
+    const db = await stored();
+    const scarf: MarkedGarment = {
+      category: 'accessory',
+      box: [2, 3, 4, 5],
+      found: { embedding: axis(2), colours: [{ name: 'red', rgb: [200, 0, 0], fraction: 1 }], histogram: [0.5, 0.5] },
+      modelVersion: 'm1',
+    };
+    const { garment, vectors } = await addGarment(db, 'L', scarf);
+    expect(garment).toMatchObject({ lookId: 'L', category: 'accessory', box: [2, 3, 4, 5], score: 1, corrected: true, marked: true, histogram: [0.5, 0.5] });
+    expect(garment.type).toBeUndefined();
+    expect(await db.get('garments', garment.id)).toEqual(garment);
+    expect(vectors.map((x) => x.id)).toEqual([`garment:${garment.id}`, 'look:L']);
+    expect(Array.from((await db.get('vectors', `garment:${garment.id}`))!.vector)).toEqual(Array.from(axis(2)));
+    const expected = lookVector([{ category: 'top', embedding: axis(0) }, { category: 'shoes', embedding: axis(1) }, { category: 'accessory', embedding: axis(2) }]);
+    expect(Array.from((await db.get('vectors', 'look:L'))!.vector)).toEqual(Array.from(expected));
+    expect(await db.get('looks', 'L')).toMatchObject({ categories: ['top', 'shoes', 'accessory'], colourNames: ['navy', 'red', 'white'] });
+    // A type found for the category is kept.
+    const { garment: shirt } = await addGarment(db, 'L', { ...scarf, category: 'top', found: { ...scarf.found, type: { label: 'Shirt', score: 0.7 } } });
+    expect(shirt.type).toEqual({ label: 'Shirt', score: 0.7 });
+    expect(await db.count('garments')).toBe(4);
+  });
+
+  it('a marked garment is refused, and nothing written, when the look is on another model or gone', async () => {
+    const db = await stored();
+    const marked: MarkedGarment = { category: 'bag', box: [1, 1, 3, 3], found: { embedding: axis(3), colours: [], histogram: [] }, modelVersion: 'm2' };
+    const before = [await db.count('garments'), await db.count('vectors'), Array.from((await db.get('vectors', 'look:L'))!.vector)];
+    await expect(addGarment(db, 'L', marked)).rejects.toThrow(/being updated for the new model/);
+    await markLook(db, 'L', 'pending');
+    await expect(addGarment(db, 'L', { ...marked, modelVersion: 'm1' })).rejects.toThrow(/not analysed/);
+    await expect(addGarment(db, 'nope', { ...marked, modelVersion: 'm1' })).rejects.toThrow(/no longer exists/);
+    expect([await db.count('garments'), await db.count('vectors'), Array.from((await db.get('vectors', 'look:L'))!.vector)]).toEqual(before);
   });
 
   it('deleting a look removes its garments and vectors; clearing empties everything', async () => {

@@ -4,6 +4,7 @@
  * look is either fully stored with its analysis or stored as pending, never half written.
  */
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
+import { iou } from '../../common/boxes';
 import { CATEGORIES, type Category } from '../../common/categories';
 import {
   vectorId,
@@ -12,7 +13,7 @@ import {
   type MirrorDB,
   type VectorRecord,
 } from '../../common/db-schema';
-import type { Analysis, Box, GarmentColour, GarmentTypeGuess } from '../../common/types';
+import type { Analysis, Box, GarmentColour, GarmentTypeGuess, Reembedding } from '../../common/types';
 import { lookVector } from '../../workers/pipeline/look-vector';
 
 export type MirrorDb = IDBPDatabase<MirrorDB>;
@@ -42,15 +43,6 @@ export async function putPendingLook(db: MirrorDb, look: LookRecord): Promise<vo
   await db.put('looks', { ...look, status: 'pending' });
 }
 
-/** Intersection over union of two boxes (0..1). */
-export function boxIou(a: Box, b: Box): number {
-  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
-  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
-  if (w <= 0 || h <= 0) return 0;
-  const inter = w * h;
-  return inter / (a[2] * a[3] + b[2] * b[3] - inter);
-}
-
 /** A new garment takes over an old one's id and corrections when their boxes overlap at least this much (IoU). */
 const SAME_GARMENT_IOU = 0.5;
 
@@ -59,12 +51,12 @@ const SAME_GARMENT_IOU = 0.5;
  * per new garment, the old one or undefined.
  */
 function matchOld(old: GarmentRecord[], boxes: Box[]): (GarmentRecord | undefined)[] {
-  const pairs: { o: number; n: number; iou: number }[] = [];
+  const pairs: { o: number; n: number; overlap: number }[] = [];
   old.forEach((g, o) => boxes.forEach((b, n) => {
-    const iou = boxIou(g.box, b);
-    if (iou >= SAME_GARMENT_IOU) pairs.push({ o, n, iou });
+    const overlap = iou(g.box, b);
+    if (overlap >= SAME_GARMENT_IOU) pairs.push({ o, n, overlap });
   }));
-  pairs.sort((a, b) => b.iou - a.iou);
+  pairs.sort((a, b) => b.overlap - a.overlap);
   const out: (GarmentRecord | undefined)[] = boxes.map(() => undefined);
   const used = new Set<number>();
   for (const { o, n } of pairs) {
@@ -168,11 +160,6 @@ export async function pendingLookIds(db: MirrorDb): Promise<string[]> {
 }
 
 /**
- * The person corrects a garment's category; the look's summary follows, in one transaction. `type` is the
- * garment's type afterwards (the caller keeps the old one only if it fits the new category); without one,
- * the type is cleared and the next re-embedding names one that fits.
- */
-/**
  * The look vector of a look whose garments were edited (a corrected category, a deleted garment): lookVector of
  * the garments left, each bound to its category, from their stored vectors; read and written in the edit's
  * transaction. Null, and the stored look vector kept, when it cannot be rebuilt: no garment left, or a garment
@@ -194,7 +181,9 @@ async function rebuildLookVector(
 
 /**
  * The person corrects a garment's category: the garment, the look's summary and its look vector (which binds each
- * garment to its category) change together. Returns the new look vector for the search index, or null.
+ * garment to its category) change together. `type` is the garment's type afterwards (the caller keeps the old one
+ * only if it fits the new category); without one, the type is cleared and the next re-embedding names one that fits.
+ * Returns the new look vector for the search index, or null.
  */
 export async function setGarmentCategory(db: MirrorDb, garmentId: string, category: Category, type?: GarmentTypeGuess): Promise<VectorRecord | null> {
   const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
@@ -229,7 +218,6 @@ export async function setGarmentType(db: MirrorDb, garmentId: string, label: str
   return updated;
 }
 
-/** Removes a wrong garment and its vector, and updates the look's summary, in one transaction. */
 /** Deletes a garment and its vector; the look's summary and look vector follow. Returns the deleted vector's id and the new look vector (or null). */
 export async function deleteGarment(db: MirrorDb, garmentId: string): Promise<{ vid: string; look: VectorRecord | null }> {
   const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
@@ -247,6 +235,61 @@ export async function deleteGarment(db: MirrorDb, garmentId: string): Promise<{ 
     tx.done,
   ]);
   return { vid, look: lookVec };
+}
+
+/** A garment the person marked on the photo: its box and category, and what the vision worker made of those pixels. */
+export interface MarkedGarment {
+  category: Category;
+  box: Box;
+  /** Reembedding's entry for it, and the model version that made it. */
+  found: Reembedding['garments'][number];
+  modelVersion: string;
+}
+
+/**
+ * Adds a garment the person marked (one the detector missed) to an analysed look: the garment (`marked`; its
+ * category set by the person, so `corrected`; score 1), its vector, the look's summary and its look vector, in one transaction.
+ * Refused, with nothing written, when the look is gone, not analysed, or on another model version than the new
+ * vector (a model update is under way: its vectors and this one would not compare). Returns the new garment and the
+ * vectors written, for the search index.
+ */
+export async function addGarment(db: MirrorDb, lookId: string, marked: MarkedGarment): Promise<{ garment: GarmentRecord; vectors: VectorRecord[] }> {
+  const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
+  const looks = tx.objectStore('looks');
+  const garments = tx.objectStore('garments');
+  const vectors = tx.objectStore('vectors');
+  const look = await looks.get(lookId);
+  const problem = !look
+    ? 'the look no longer exists'
+    : look.status !== 'analysed'
+      ? 'the look is not analysed yet'
+      : look.modelVersion !== marked.modelVersion
+        ? 'the look is being updated for the new model: try again when that is done'
+        : null;
+  if (problem || !look) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw new Error(problem ?? 'the look no longer exists');
+  }
+  const { found } = marked;
+  const garment: GarmentRecord = {
+    id: newId(),
+    lookId,
+    category: marked.category,
+    box: marked.box,
+    score: 1,
+    colours: found.colours,
+    histogram: found.histogram,
+    corrected: true,
+    marked: true,
+  };
+  if (found.type) garment.type = found.type;
+  const own: VectorRecord = { id: vectorId('garment', garment.id), kind: 'garment', lookId, vector: found.embedding, modelVersion: marked.modelVersion };
+  await vectors.put(own);
+  const all = [...(await garments.index('byLook').getAll(lookId)), garment];
+  const lookVec = await rebuildLookVector(vectors, lookId, all);
+  await Promise.all([garments.put(garment), looks.put({ ...look, ...summarise(all) }), tx.done]);
+  return { garment, vectors: lookVec ? [own, lookVec] : [own] };
 }
 
 export async function setCaption(db: MirrorDb, lookId: string, caption: string): Promise<void> {

@@ -29,6 +29,7 @@ function fakeReembed(garments: { category: string }[], modelVersion = 'new'): Re
     garments: garments.map((g, i) => ({
       type: g.category === 'top' ? { label: 'Longsleeve', score: 0.8 } : g.category === 'bottom' ? { label: 'Shorts', score: 0.7 } : undefined,
       embedding: unit(NEW_DIM, i + 1),
+      colours: [],
       histogram: [i, 1 - i],
     })),
     lookEmbedding: unit(NEW_DIM),

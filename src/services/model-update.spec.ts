@@ -43,7 +43,7 @@ function harness(db: MirrorDb, version = 'v2', fail: (photo: Blob, call: number)
       const e = fail(photo, ++calls);
       if (e) throw e;
       return {
-        garments: garments.map((g, i) => ({ type: g.category === 'top' ? { label: 'Shirt', score: 0.9 } : undefined, embedding: unit(4, i + 1), histogram: [] })),
+        garments: garments.map((g, i) => ({ type: g.category === 'top' ? { label: 'Shirt', score: 0.9 } : undefined, embedding: unit(4, i + 1), colours: [], histogram: [] })),
         lookEmbedding: unit(4),
         modelVersion: version,
       };

@@ -71,6 +71,12 @@ describe('analysis pipeline', () => {
     expect(r.garments[2].embedding.every((v) => v === 0)).toBe(true); // too small to crop
     expect(r.garments[0].histogram.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5); // the colours of its pixels
     expect(r.garments[2].histogram.every((v) => v === 0)).toBe(true);
+    // Named colours of the same pixels, as analysis gives them (a marked item needs them).
+    expect(r.garments[0].colours.length).toBeGreaterThan(0);
+    const covered = r.garments[0].colours.reduce((s, c) => s + c.fraction, 0);
+    expect(covered).toBeGreaterThan(0.9);
+    expect(covered).toBeLessThanOrEqual(1.001);
+    expect(r.garments[2].colours).toEqual([]);
     expect(Math.hypot(...r.lookEmbedding)).toBeCloseTo(1, 4);
   });
 

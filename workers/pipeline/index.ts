@@ -5,6 +5,7 @@
  * The look vector binds each garment vector to its category and sums them (look-vector.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { clipBox } from '../../common/boxes';
 import { FINE_LABEL_CATEGORY, type Category } from '../../common/categories';
 import { EMBEDDING_DIM } from '../../common/constants';
 import type { Analysis, Box, DetectedGarment, GarmentTypeGuess, Person, Reembedding, RgbaImage } from '../../common/types';
@@ -14,7 +15,7 @@ import type { ModelLocator } from '../models/io';
 import * as movenet from '../models/movenet';
 import { CROP, garmentCrop, type KeepTest } from '../models/outfit-scorer/crop';
 import { rgbTensor, type Square } from '../models/tensor';
-import { colourHistogram, garmentColours, HISTOGRAM_SIZE, samplePixels } from './colours';
+import { garmentColours, HISTOGRAM_SIZE } from './colours';
 import { lookVector } from './look-vector';
 import { argmaxMap, boxCutOut, garmentRegions, personBoxes } from './regions';
 
@@ -71,15 +72,6 @@ function personSquare([x, y, w, h]: Box): Square {
   return { x: x + w / 2 - size / 2, y: y + h / 2 - size / 2, size };
 }
 
-/** The box clipped to the photo, one decimal. */
-function clip([x, y, w, h]: Box, width: number, height: number): Box {
-  const x1 = Math.max(0, x);
-  const y1 = Math.max(0, y);
-  const x2 = Math.min(width, x + w);
-  const y2 = Math.min(height, y + h);
-  return [x1, y1, Math.max(0, x2 - x1), Math.max(0, y2 - y1)].map((v) => Math.round(v * 10) / 10) as Box;
-}
-
 /** The most probable fine label that fits the category (none for bag and accessory). */
 export function typeFor(category: Category, probabilities: Float32Array): GarmentTypeGuess | undefined {
   let best = -1;
@@ -130,9 +122,9 @@ export function createAnalyzer(models: Models): Analyzer {
       try {
         let t = performance.now();
         const regions = garmentRegions(map, models.detector.metadata.post, best)
-          .map((r) => ({ ...r, box: clip(r.box, width, height) }))
+          .map((r) => ({ ...r, box: clipBox(r.box, width, height) }))
           .filter((r) => r.box[2] >= 2 && r.box[3] >= 2);
-        const persons = personBoxes(map, best).map((p) => ({ ...p, box: clip(p.box, width, height) }));
+        const persons = personBoxes(map, best).map((p) => ({ ...p, box: clipBox(p.box, width, height) }));
         const described = regions.map((r) => garmentColours(image, r.box, r.contains));
         timings.regions = performance.now() - t;
 
@@ -170,7 +162,7 @@ export function createAnalyzer(models: Models): Analyzer {
       const { width, height } = image;
       const { rgb, map, best } = await segment(image, {});
       try {
-        const persons = personBoxes(map, best).map((p) => ({ box: clip(p.box, width, height), score: Math.round(p.score * 1000) / 1000 }));
+        const persons = personBoxes(map, best).map((p) => ({ box: clipBox(p.box, width, height), score: Math.round(p.score * 1000) / 1000 }));
         const main = persons[0] ?? { box: [0, 0, width, height] as Box, score: 0 };
         const keypoints = await models.pose.estimatePose(rgb, personSquare(main.box));
         return [{ ...main, keypoints }, ...persons.slice(1).map((p) => ({ ...p, keypoints: [] }))];
@@ -185,7 +177,7 @@ export function createAnalyzer(models: Models): Analyzer {
       // Each garment keeps the detector's cells of its own category inside its box (boxCutOut).
       const { width, height } = image;
       const crops = garments.map((g) => {
-        const box = clip(g.box, width, height);
+        const box = clipBox(g.box, width, height);
         return { box, keep: boxCutOut(map, g.category, box, best) };
       });
       const usable = crops.map((c) => c.box[2] >= 2 && c.box[3] >= 2);
@@ -194,11 +186,11 @@ export function createAnalyzer(models: Models): Analyzer {
       const { types, vectors } = await embedCrops(image, chosen.length ? chosen : [{ box: [0, 0, width, height] }]);
       let j = 0;
       const out = garments.map((g, i) => {
-        if (!usable[i]) return { embedding: new Float32Array(models.garments.dim), histogram: new Array<number>(HISTOGRAM_SIZE).fill(0) };
+        if (!usable[i]) return { embedding: new Float32Array(models.garments.dim), colours: [], histogram: new Array<number>(HISTOGRAM_SIZE).fill(0) };
         const k = j++;
         const { box, keep } = crops[i];
-        const histogram = colourHistogram(samplePixels(image, box, keep));
-        return { type: typeFor(g.category, types[k].probabilities), embedding: vectors[k], histogram };
+        const { colours, histogram } = garmentColours(image, box, keep);
+        return { type: typeFor(g.category, types[k].probabilities), embedding: vectors[k], colours, histogram };
       });
       const bound = garments.map((g, i) => ({ category: g.category, embedding: out[i].embedding })).filter((_, i) => usable[i]);
       return { garments: out, lookEmbedding: lookVector(bound.length ? bound : [{ embedding: vectors[0] }]), modelVersion: MODEL_VERSION };

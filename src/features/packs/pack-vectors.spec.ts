@@ -33,7 +33,7 @@ async function oldLooks(count: number): Promise<MirrorDb> {
 async function reembed(db: MirrorDb, lookId: string): Promise<void> {
   const request = (await reembedRequest(db, lookId))!;
   const result: Reembedding = {
-    garments: request.garments.map((_, i) => ({ embedding: unit(NEW_DIM, i + 1), histogram: [] })),
+    garments: request.garments.map((_, i) => ({ embedding: unit(NEW_DIM, i + 1), colours: [], histogram: [] })),
     lookEmbedding: unit(NEW_DIM),
     modelVersion: 'new',
   };

@@ -1,9 +1,12 @@
 /** What the Photo view does to a look and its garments: database first (one transaction), then the index. */
 import type { Category } from '../../../common/categories';
+import { clipBox } from '../../../common/boxes';
 import type { GarmentRecord, LookRecord, VectorRecord } from '../../../common/db-schema';
+import type { Box } from '../../../common/types';
 import { db } from '../../db/connection';
 import * as store from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
+import { vision } from '../../services/vision';
 import { describe, emit, error, info } from '../../services/messages.svelte';
 import { garmentLabel, typeFits, typesOf } from './garment-types';
 
@@ -63,6 +66,38 @@ async function updateIndex(removed: string[], lookVec: VectorRecord | null): Pro
   } catch (e) {
     error(`The search index could not be updated (${describe(e)})`);
   }
+}
+
+/** Smallest side of an item the person marks, in photo pixels: below it there is nothing to embed. */
+export const MIN_MARKED_SIDE = 8;
+
+/**
+ * The person marks an item the detector missed: a box drawn on the photo and a category. The vision worker
+ * embeds those pixels (the detector's cells of that category inside the box, else the person's: as a model
+ * update does), then the garment, its vector and the look vector are stored together and indexed.
+ */
+export async function addItem(look: LookRecord, category: Category, box: Box): Promise<GarmentRecord | null> {
+  const clipped = clipBox(box, look.width, look.height);
+  if (!(clipped[2] >= MIN_MARKED_SIDE && clipped[3] >= MIN_MARKED_SIDE)) {
+    error(`${look.name}: the box is too small to be an item (at least ${MIN_MARKED_SIDE} x ${MIN_MARKED_SIDE} photo pixels)`);
+    return null;
+  }
+  let added: { garment: GarmentRecord; vectors: VectorRecord[] };
+  try {
+    const found = await vision.reembed(look.photo, [{ category, box: clipped }]);
+    added = await store.addGarment(await db(), look.id, { category, box: clipped, found: found.garments[0], modelVersion: found.modelVersion });
+  } catch (e) {
+    error(`${look.name}: the item could not be added (${describe(e)})`);
+    return null;
+  }
+  emit('looks-changed', { lookIds: [look.id] });
+  try {
+    await searchIndex.add(added.vectors);
+  } catch (e) {
+    error(`The search index could not be updated (${describe(e)})`);
+  }
+  info(`Added the ${garmentLabel(added.garment)}.`);
+  return added.garment;
 }
 
 export async function removeGarment(garment: GarmentRecord): Promise<boolean> {
