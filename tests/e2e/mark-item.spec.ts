@@ -43,6 +43,7 @@ test('an item the detector missed is marked on the photo, embedded and kept', as
   await page.getByRole('button', { name: 'Mark a missed item' }).click();
   const form = page.getByRole('form', { name: 'Mark a missed item' });
   await expect(form).toContainText('Drag on the photo');
+  await expect(form.getByRole('spinbutton', { name: 'Width', exact: true })).toHaveValue('');
   const add = form.getByRole('button', { name: 'Add item' });
   await expect(add).toBeDisabled();
 
@@ -89,9 +90,19 @@ test('an item the detector missed is marked on the photo, embedded and kept', as
   expect(lookVec(after)).not.toEqual(lookVec(before));
   expect(after.looks[0].categories).toContain('hat');
 
+  // By keyboard: the box typed in, photo pixels (the shoes of the figure).
+  await page.getByRole('button', { name: 'Mark a missed item' }).click();
+  for (const [name, value] of [['Left', '80'], ['Top', '316'], ['Width', '80'], ['Height', '22']]) await form.getByRole('spinbutton', { name, exact: true }).fill(value);
+  await form.getByLabel('Category of the marked item').selectOption('shoes');
+  await expect(form).toContainText('Box: 80 × 22 px at (80, 316)');
+  await form.getByRole('button', { name: 'Add item' }).click();
+  await expect(items).toHaveCount(detected + 2);
+  const typed = (await stored(page)).garments.find((g) => g.marked && g.category === 'shoes');
+  expect(typed?.box).toEqual([80, 316, 80, 22]);
+
   // Kept after a reload, with the rest of the look; Similar items opens for it.
   await page.reload();
-  await expect(page.getByRole('list', { name: 'Detected items' }).getByRole('listitem')).toHaveCount(detected + 1);
+  await expect(page.getByRole('list', { name: 'Detected items' }).getByRole('listitem')).toHaveCount(detected + 2);
   await hatItem.getByRole('button', { name: 'Similar items' }).click();
   await expect(page.getByRole('heading', { name: /Similar items to this hat/ })).toBeVisible();
 });
