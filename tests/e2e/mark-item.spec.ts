@@ -46,6 +46,10 @@ test('an item the detector missed is marked on the photo, embedded and kept', as
   await expect(form.getByRole('spinbutton', { name: 'Width', exact: true })).toHaveValue('');
   const add = form.getByRole('button', { name: 'Add item' });
   await expect(add).toBeDisabled();
+  // Escape leaves without adding anything.
+  await form.getByLabel('Category of the marked item').press('Escape');
+  await expect(form).toHaveCount(0);
+  await page.getByRole('button', { name: 'Mark a missed item' }).click();
 
   // A box too small to be an item is not taken.
   const photo = page.locator('figure.stage');
