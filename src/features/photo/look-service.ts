@@ -37,7 +37,7 @@ export async function correctCategory(garment: GarmentRecord, category: Category
     return false;
   }
   emit('looks-changed', { lookIds: [garment.lookId] });
-  await updateIndex([], lookVec);
+  await updateIndex([], [lookVec]);
   return true;
 }
 
@@ -58,11 +58,15 @@ export async function correctType(garment: GarmentRecord, label: string): Promis
   }
 }
 
-/** The search index follows an edit: the deleted vectors go, the rebuilt look vector replaces the old one. */
-async function updateIndex(removed: string[], lookVec: VectorRecord | null): Promise<void> {
+/**
+ * The search index follows an edit: the deleted vectors go, the written ones (a new garment's, the rebuilt look
+ * vector) are added or replace the old ones; null where the edit kept the stored look vector.
+ */
+async function updateIndex(removed: string[], written: (VectorRecord | null)[]): Promise<void> {
+  const added = written.filter((v): v is VectorRecord => v !== null);
   try {
     if (removed.length) await searchIndex.remove(removed);
-    if (lookVec) await searchIndex.add([lookVec]);
+    if (added.length) await searchIndex.add(added);
   } catch (e) {
     error(`The search index could not be updated (${describe(e)})`);
   }
@@ -91,11 +95,7 @@ export async function addItem(look: LookRecord, category: Category, box: Box): P
     return null;
   }
   emit('looks-changed', { lookIds: [look.id] });
-  try {
-    await searchIndex.add(added.vectors);
-  } catch (e) {
-    error(`The search index could not be updated (${describe(e)})`);
-  }
+  await updateIndex([], added.vectors);
   info(`Added the ${garmentLabel(added.garment)}.`);
   return added.garment;
 }
@@ -109,7 +109,7 @@ export async function removeGarment(garment: GarmentRecord): Promise<boolean> {
     return false;
   }
   emit('looks-changed', { lookIds: [garment.lookId] });
-  await updateIndex([deleted.vid], deleted.look);
+  await updateIndex([deleted.vid], [deleted.look]);
   info(`Deleted the ${garmentLabel(garment)}.`);
   return true;
 }
