@@ -4,7 +4,20 @@ import { openMirrorDB } from '../../common/db-open';
 import { EMBEDDING_DIM } from '../../common/constants';
 import type { Analysis } from '../../common/types';
 import { lookVector } from '../../workers/pipeline/look-vector';
-import { addGarment, deleteGarment, deleteLook, garmentsOfLook, markLook, putPendingLook, saveAnalysis, setGarmentCategory, clearAll, type MarkedGarment } from './looks';
+import {
+  addGarment,
+  deleteGarment,
+  deleteLook,
+  garmentsOfLook,
+  markLook,
+  putPendingLook,
+  redrawGarment,
+  saveAnalysis,
+  setGarmentCategory,
+  setGarmentType,
+  clearAll,
+  type MarkedGarment,
+} from './looks';
 
 let n = 0;
 const v = () => new Float32Array(EMBEDDING_DIM).fill(1 / Math.sqrt(EMBEDDING_DIM));
@@ -118,6 +131,47 @@ describe('look storage', () => {
     await expect(addGarment(db, 'L', { ...marked, modelVersion: 'm1' })).rejects.toThrow(/not analysed/);
     await expect(addGarment(db, 'nope', { ...marked, modelVersion: 'm1' })).rejects.toThrow(/no longer exists/);
     expect([await db.count('garments'), await db.count('vectors'), Array.from((await db.get('vectors', 'look:L'))!.vector)]).toEqual(before);
+  });
+
+  it('a garment whose box the person draws again keeps its id, category and chosen type; its pixels give the rest', async () => {
+    const db = await stored();
+    const [top, shoes] = await garmentsOfLook(db, 'L');
+    await setGarmentType(db, top.id, 'Shirt');
+    const drawn: MarkedGarment = {
+      category: 'top',
+      box: [1, 2, 6, 7],
+      found: { embedding: axis(4), colours: [{ name: 'red', rgb: [200, 0, 0], fraction: 1 }], histogram: [1], type: { label: 'T-Shirt', score: 0.9 } },
+      modelVersion: 'm1',
+    };
+    const { garment, vectors } = await redrawGarment(db, top, drawn);
+    expect(garment).toEqual({
+      id: top.id,
+      lookId: 'L',
+      category: 'top',
+      box: [1, 2, 6, 7],
+      score: 1,
+      colours: drawn.found.colours,
+      histogram: [1],
+      marked: true,
+      type: { label: 'Shirt', score: 1 },
+      typeCorrected: true,
+    });
+    expect(await db.get('garments', top.id)).toEqual(garment);
+    expect(await db.count('garments')).toBe(2);
+    expect(vectors.map((x) => x.id)).toEqual([`garment:${top.id}`, 'look:L']);
+    expect(Array.from((await db.get('vectors', `garment:${top.id}`))!.vector)).toEqual(Array.from(axis(4)));
+    const expected = lookVector([{ category: 'top', embedding: axis(4) }, { category: 'shoes', embedding: axis(1) }]);
+    expect(Array.from((await db.get('vectors', 'look:L'))!.vector)).toEqual(Array.from(expected));
+    expect((await db.get('looks', 'L'))?.colourNames).toEqual(['red', 'white']);
+    // Without a chosen type, the new pixels' type is taken; a corrected category stays marked as corrected.
+    await setGarmentCategory(db, shoes.id, 'bag');
+    const bag = await redrawGarment(db, shoes, { ...drawn, category: 'bag', found: { ...drawn.found, type: undefined } });
+    expect(bag.garment).toMatchObject({ id: shoes.id, category: 'bag', corrected: true, marked: true });
+    expect(bag.garment.type).toBeUndefined();
+    // A garment deleted meanwhile is not written again.
+    await deleteGarment(db, shoes.id);
+    await expect(redrawGarment(db, shoes, drawn)).rejects.toThrow(/no longer exists/);
+    expect(await db.count('garments')).toBe(1);
   });
 
   it('deleting a look removes its garments and vectors; clearing empties everything', async () => {

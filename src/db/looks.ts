@@ -246,50 +246,89 @@ export interface MarkedGarment {
   modelVersion: string;
 }
 
+/** Why a garment marked on the photo of `look` cannot be written now, or null when it can. */
+function markRefusal(look: LookRecord | undefined, modelVersion: string): string | null {
+  if (!look) return 'the look no longer exists';
+  if (look.status !== 'analysed') return 'the look is not analysed yet';
+  // A model update is under way: the look's vectors and the marked garment's would not compare.
+  if (look.modelVersion !== modelVersion) return 'the look is being updated for the new model: try again when that is done';
+  return null;
+}
+
 /**
- * Adds a garment the person marked (one the detector missed) to an analysed look: the garment (`marked`; its
- * category set by the person, so `corrected`; score 1), its vector, the look's summary and its look vector, in one transaction.
- * Refused, with nothing written, when the look is gone, not analysed, or on another model version than the new
- * vector (a model update is under way: its vectors and this one would not compare). Returns the new garment and the
- * vectors written, for the search index.
+ * The garment record of a box the person drew: marked, score 1 (the box is the person's), colours, histogram and
+ * type from its pixels. `before` is the garment whose box it replaces: its id stays, and so do its category and its
+ * type where the person chose them.
  */
-export async function addGarment(db: MirrorDb, lookId: string, marked: MarkedGarment): Promise<{ garment: GarmentRecord; vectors: VectorRecord[] }> {
-  const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
-  const looks = tx.objectStore('looks');
-  const garments = tx.objectStore('garments');
-  const vectors = tx.objectStore('vectors');
-  const look = await looks.get(lookId);
-  const problem = !look
-    ? 'the look no longer exists'
-    : look.status !== 'analysed'
-      ? 'the look is not analysed yet'
-      : look.modelVersion !== marked.modelVersion
-        ? 'the look is being updated for the new model: try again when that is done'
-        : null;
-  if (problem || !look) {
-    tx.abort();
-    await tx.done.catch(() => undefined);
-    throw new Error(problem ?? 'the look no longer exists');
-  }
+function markedRecord(lookId: string, marked: MarkedGarment, before?: GarmentRecord): GarmentRecord {
   const { found } = marked;
   const garment: GarmentRecord = {
-    id: newId(),
+    id: before?.id ?? newId(),
     lookId,
     category: marked.category,
     box: marked.box,
     score: 1,
     colours: found.colours,
     histogram: found.histogram,
-    corrected: true,
+    // A new item's category is the person's; a redrawn one's is as corrected as it was.
+    corrected: before ? before.corrected === true : true,
     marked: true,
   };
-  if (found.type) garment.type = found.type;
-  const own: VectorRecord = { id: vectorId('garment', garment.id), kind: 'garment', lookId, vector: found.embedding, modelVersion: marked.modelVersion };
+  if (!garment.corrected) delete garment.corrected;
+  const type = before?.typeCorrected ? before.type : found.type;
+  if (type) garment.type = type;
+  if (before?.typeCorrected) garment.typeCorrected = true;
+  return garment;
+}
+
+/**
+ * Writes a marked garment (new, or one whose box the person drew again) with its vector, the look's summary and its
+ * look vector, in one transaction. Refused, with nothing written, when the look is gone, not analysed, or on another
+ * model version than the new vector. Returns the garment and the vectors written, for the search index.
+ */
+async function putMarked(
+  db: MirrorDb,
+  lookId: string,
+  marked: MarkedGarment,
+  replacing?: string,
+): Promise<{ garment: GarmentRecord; vectors: VectorRecord[] }> {
+  const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
+  const looks = tx.objectStore('looks');
+  const garments = tx.objectStore('garments');
+  const vectors = tx.objectStore('vectors');
+  const look = await looks.get(lookId);
+  const before = replacing === undefined ? undefined : await garments.get(replacing);
+  const problem = replacing !== undefined && before?.lookId !== lookId ? 'this item no longer exists' : markRefusal(look, marked.modelVersion);
+  if (problem || !look) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw new Error(problem ?? 'the look no longer exists');
+  }
+  const garment = markedRecord(lookId, marked, before);
+  const own: VectorRecord = { id: vectorId('garment', garment.id), kind: 'garment', lookId, vector: marked.found.embedding, modelVersion: marked.modelVersion };
   await vectors.put(own);
-  const all = [...(await garments.index('byLook').getAll(lookId)), garment];
+  const all = [...(await garments.index('byLook').getAll(lookId)).filter((g) => g.id !== garment.id), garment];
   const lookVec = await rebuildLookVector(vectors, lookId, all);
   await Promise.all([garments.put(garment), looks.put({ ...look, ...summarise(all) }), tx.done]);
   return { garment, vectors: lookVec ? [own, lookVec] : [own] };
+}
+
+/**
+ * Adds a garment the person marked (one the detector missed) to an analysed look: the garment (`marked`; its
+ * category set by the person, so `corrected`; score 1), its vector, the look's summary and its look vector, in one
+ * transaction (putMarked).
+ */
+export function addGarment(db: MirrorDb, lookId: string, marked: MarkedGarment): Promise<{ garment: GarmentRecord; vectors: VectorRecord[] }> {
+  return putMarked(db, lookId, marked);
+}
+
+/**
+ * The person draws a garment's box again (the detector's was off, or their own mark was): the garment keeps its id
+ * (wardrobe pieces and likes keep it), its category and a type they chose; its box, colours, histogram, vector and
+ * the look vector are those of the new pixels, written in one transaction (putMarked).
+ */
+export function redrawGarment(db: MirrorDb, garment: Pick<GarmentRecord, 'id' | 'lookId'>, marked: MarkedGarment): Promise<{ garment: GarmentRecord; vectors: VectorRecord[] }> {
+  return putMarked(db, garment.lookId, marked, garment.id);
 }
 
 export async function setCaption(db: MirrorDb, lookId: string, caption: string): Promise<void> {

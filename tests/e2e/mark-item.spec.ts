@@ -1,6 +1,7 @@
 /**
  * An item the detector missed: the person drags a box over it on the photo and picks a category; the item is
- * embedded from those pixels and stored with its vector and the look's, like a detected one.
+ * embedded from those pixels and stored with its vector and the look's, like a detected one. An item's box can be
+ * drawn again the same way.
  */
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg } from './support/images';
@@ -103,6 +104,24 @@ test('an item the detector missed is marked on the photo, embedded and kept', as
   await expect(items).toHaveCount(detected + 2);
   const typed = (await stored(page)).garments.find((g) => g.marked && g.category === 'shoes');
   expect(typed?.box).toEqual([80, 316, 80, 22]);
+
+  // The hat's box drawn again (here typed): the same item, its box, colours and vector those of the new pixels.
+  const hatVector = (r: typeof after) => r.vectors.find((v) => v.id === `garment:${hat.id}`)!.vector;
+  const beforeRedraw = await stored(page);
+  await hatItem.getByRole('button', { name: /^Redraw the box of item \d+ \(hat\)$/ }).click();
+  const redraw = hatItem.getByRole('form', { name: /^Redraw the box of item \d+$/ });
+  await expect(redraw.getByRole('spinbutton', { name: 'Left', exact: true })).toHaveValue(String(hat.box[0]));
+  await expect(redraw.getByLabel('Category of the marked item')).toHaveCount(0); // the category stays
+  for (const [name, value] of [['Left', '60'], ['Top', '40'], ['Width', '120'], ['Height', '150']]) await redraw.getByRole('spinbutton', { name, exact: true }).fill(value);
+  await redraw.getByRole('button', { name: 'Save box' }).click();
+  await expect(page.getByRole('status').or(page.getByRole('alert')).filter({ hasText: 'Saved the new box of the hat.' }).first()).toBeVisible();
+  await expect(redraw).toHaveCount(0);
+  await expect(items).toHaveCount(detected + 2);
+  const redrawn = await stored(page);
+  expect(redrawn.garments.find((g) => g.id === hat.id)).toMatchObject({ category: 'hat', box: [60, 40, 120, 150], marked: true });
+  expect(hatVector(redrawn)).not.toEqual(hatVector(beforeRedraw));
+  expect(lookVec(redrawn)).not.toEqual(lookVec(beforeRedraw));
+  expect(redrawn.vectors.find((v) => v.id === `garment:${hat.id}`)!.modelVersion).toBe(look.modelVersion);
 
   // Kept after a reload, with the rest of the look; Similar items opens for it.
   await page.reload();

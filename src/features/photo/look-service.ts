@@ -76,20 +76,27 @@ async function updateIndex(removed: string[], written: (VectorRecord | null)[]):
 export const MIN_MARKED_SIDE = 8;
 
 /**
- * The person marks an item the detector missed: a box drawn on the photo and a category. The vision worker
- * embeds those pixels (the detector's cells of that category inside the box, else the person's: as a model
- * update does), then the garment, its vector and the look vector are stored together and indexed.
+ * A box the person drew on the photo (an item the detector missed, or one whose box they draw again): clipped to the
+ * photo, then embedded by the vision worker (the detector's cells of that category inside the box, else the
+ * person's: as a model update does). Null, with the reason shown, when the box is too small to be an item.
  */
-export async function addItem(look: LookRecord, category: Category, box: Box): Promise<GarmentRecord | null> {
+async function drawnItem(look: LookRecord, category: Category, box: Box): Promise<store.MarkedGarment | null> {
   const clipped = clipBox(box, look.width, look.height);
   if (!(clipped[2] >= MIN_MARKED_SIDE && clipped[3] >= MIN_MARKED_SIDE)) {
     error(`${look.name}: the box is too small to be an item (at least ${MIN_MARKED_SIDE} x ${MIN_MARKED_SIDE} photo pixels)`);
     return null;
   }
+  const found = await vision.reembed(look.photo, [{ category, box: clipped }]);
+  return { category, box: clipped, found: found.garments[0], modelVersion: found.modelVersion };
+}
+
+/** The person marks an item the detector missed: a box drawn on the photo and a category; stored and indexed together. */
+export async function addItem(look: LookRecord, category: Category, box: Box): Promise<GarmentRecord | null> {
   let added: { garment: GarmentRecord; vectors: VectorRecord[] };
   try {
-    const found = await vision.reembed(look.photo, [{ category, box: clipped }]);
-    added = await store.addGarment(await db(), look.id, { category, box: clipped, found: found.garments[0], modelVersion: found.modelVersion });
+    const marked = await drawnItem(look, category, box);
+    if (!marked) return null;
+    added = await store.addGarment(await db(), look.id, marked);
   } catch (e) {
     error(`${look.name}: the item could not be added (${describe(e)})`);
     return null;
@@ -98,6 +105,26 @@ export async function addItem(look: LookRecord, category: Category, box: Box): P
   await updateIndex([], added.vectors);
   info(`Added the ${garmentLabel(added.garment)}.`);
   return added.garment;
+}
+
+/**
+ * The person draws an item's box again: the garment keeps its id, category and a type they chose; its colours,
+ * vector and the look vector are those of the new box's pixels.
+ */
+export async function redrawItem(look: LookRecord, garment: GarmentRecord, box: Box): Promise<GarmentRecord | null> {
+  let redrawn: { garment: GarmentRecord; vectors: VectorRecord[] };
+  try {
+    const marked = await drawnItem(look, garment.category, box);
+    if (!marked) return null;
+    redrawn = await store.redrawGarment(await db(), garment, marked);
+  } catch (e) {
+    error(`${look.name}: the box of the ${garmentLabel(garment)} could not be changed (${describe(e)})`);
+    return null;
+  }
+  emit('looks-changed', { lookIds: [look.id] });
+  await updateIndex([], redrawn.vectors);
+  info(`Saved the new box of the ${garmentLabel(redrawn.garment)}.`);
+  return redrawn.garment;
 }
 
 export async function removeGarment(garment: GarmentRecord): Promise<boolean> {
