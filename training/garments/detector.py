@@ -62,9 +62,21 @@ def set_size(size):
 
 def size_tag():
     return f'-{WIDTH}x{HEIGHT}'
+
+
+def frozen_tag(frozen):
+    return '' if frozen == LOW else f'-k{frozen}'
 GREY = 128
 IGNORE = 255
 LOW, MID = 6, 13  # blocks[6] starts stride 16 (its input is block_5_add); blocks[13] starts stride 32
+# --frozen: how many blocks stay frozen (nsfwjs weights) and run once per view into the cache, and the key of their
+# output there: 6 (blocks 0..5; block_5_add, stride 8) or 3 (blocks 0..2; block_2_add, stride 4, blocks 3..5 trained).
+FEATURES = {LOW: 'f8', 3: 'f4'}
+
+
+def cached(d):
+    """(key, block index it feeds) of the trunk features in a views cache `d` (or a dict of some of its arrays)."""
+    return next((k, start) for start, k in FEATURES.items() if k in d)
 # Scoring (cli/evaluate.ts): the six scored categories, presence threshold, IoU for a hit.
 SCORED = ['top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag']
 MIN_COVER, MIN_IOU = 0.01, 0.5
@@ -100,13 +112,18 @@ class Decoder(nn.Module):
 
 
 class Detector(nn.Module):
-    def __init__(self):
+    def __init__(self, frozen=LOW):
         super().__init__()
         self.backbone = MobileNetV2()
         self.decoder = Decoder(len(CLASSES))
+        self.frozen = frozen  # blocks[:frozen] are the nsfwjs trunk's (lower() runs them)
 
-    def upper(self, f8, f16=None):
-        """From the cached stride-8 (and stride-16) features; without f16, blocks 6..12 run on f8 (--unfreeze)."""
+    def upper(self, f, f16=None, start=None):
+        """From the input of blocks[start] (default: the output of lower()), and the cached stride-16 features
+        with --no-unfreeze; without f16, blocks start..12 run on f."""
+        f8 = f
+        for b in self.backbone.blocks[self.frozen if start is None else start:LOW]:
+            f8 = b(f8)
         if f16 is None:
             f16 = f8
             for b in self.backbone.blocks[LOW:MID]:
@@ -117,6 +134,9 @@ class Detector(nn.Module):
         return self.decoder(f8, f16, x)
 
     def lower(self, x):
+        """The frozen trunk's output (the input of blocks[frozen]) and, when that is stride 8, the stride-16 features."""
+        if self.frozen < LOW:
+            return self.backbone.trunk(x, self.frozen), None
         f8 = self.backbone.trunk(x, LOW)
         f16 = f8
         for b in self.backbone.blocks[LOW:MID]:
@@ -128,20 +148,22 @@ class Detector(nn.Module):
 
 
 class Ensemble(nn.Module):
-    """Detectors trained with different seeds on the same frozen stem and blocks 0..5: one lower pass, each member's
-    upper network on it, their logits averaged (export_detector.py writes the same graph)."""
+    """Detectors trained with different seeds on the same frozen stem and blocks: one lower pass through the blocks
+    every member left frozen, each member's upper network on it, their logits averaged (export_detector.py writes the
+    same graph)."""
 
     def __init__(self, members):
         super().__init__()
         self.members = nn.ModuleList(members)
         self.backbone = members[0].backbone
+        self.frozen = min(m.frozen for m in members)
 
-    def upper(self, f8, f16=None):
-        return torch.stack([m.upper(f8, f16) for m in self.members]).mean(0)
+    def upper(self, f, f16=None, start=None):
+        return torch.stack([m.upper(f, f16, self.frozen if start is None else start) for m in self.members]).mean(0)
 
     def lower(self, x):
-        """(f8, None): stride-16 features are each member's own (its blocks 6..12 were trained)."""
-        return self.members[0].lower(x)[0], None
+        """(features, None): from the first block a member trained on, every member runs its own."""
+        return self.members[0].backbone.trunk(x, self.frozen), None
 
     def forward(self, x):
         return self.upper(*self.lower(x))
@@ -152,11 +174,13 @@ def load_detector(path):
     s = torch.load(path)
     set_size(s['args'].get('size', '256x384'))  # checkpoints from before --size were 256 x 384
 
-    def one(state):
-        m = Detector()
+    def one(state, frozen):
+        m = Detector(frozen)
         m.load_state_dict(state)
         return m
-    model = Ensemble([one(m) for m in s['members']]) if 'members' in s else one(s['model'])
+    frozen = s['args'].get('frozen', LOW)  # checkpoints from before --frozen kept blocks 0..5 frozen
+    model = (Ensemble([one(m, f) for m, f in zip(s['members'], s['args'].get('members_frozen', [frozen] * len(s['members'])))])
+             if 'members' in s else one(s['model'], frozen))
     model.eval()
     return model, s
 
@@ -168,15 +192,15 @@ def tuned_post(ckpt, metrics=None):
     return json.load(open(metrics or os.path.join(os.path.dirname(ckpt), f'metrics{tag}.json')))['post']
 
 
-def plain_views(split, views=3, seed=1):
+def plain_views(split, views=3, seed=1, frozen=LOW):
     """The plain (first) view of each photo from the views cache of `split` built by the given seed (train photos
-    have `views` views each, val one), at the current input size."""
-    d = np.load(os.path.join(CACHE, f'views-{split}-v{views if split == "train" else 1}-s{seed}{size_tag()}.npz'))
+    have `views` views each, val one), at the current input size, of the trunk with `frozen` blocks."""
+    d = np.load(os.path.join(CACHE, f'views-{split}-v{views if split == "train" else 1}-s{seed}{size_tag()}{frozen_tag(frozen)}.npz'))
     first = {}
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    return {k: d[k][rows] for k in ('f8', 'img', 'geom', 'lab')}
+    return {k: d[k][rows] for k in (cached(d)[0], 'img', 'geom', 'lab')}
 
 
 def label_lut(annotations, categories):
@@ -252,7 +276,7 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
     `categories` the tag-only photos, with which garment categories their tags name (`present`)."""
     kind = 'pixel' if lut is not None else 'tags'
     name = split if kind == 'pixel' else 'weak'
-    tag = f'{name}-v{views}-s{args.seed}{size_tag()}' + (f'-l{args.limit}' if args.limit else '')
+    tag = f'{name}-v{views}-s{args.seed}{size_tag()}{frozen_tag(net.frozen)}' + (f'-l{args.limit}' if args.limit else '')
     path = os.path.join(CACHE, f'views-{tag}.npz')
     if os.path.exists(path):
         d = np.load(path)
@@ -269,7 +293,8 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
         with torch.no_grad():
             f8, f16 = net.lower((torch.stack(batch) / 255.0).contiguous(memory_format=torch.channels_last))
         f8s.append(f8.contiguous().numpy().astype(np.float16))
-        f16s.append(f16.contiguous().numpy().astype(np.float16))
+        if f16 is not None:
+            f16s.append(f16.contiguous().numpy().astype(np.float16))
         batch.clear()
 
     for i, p in enumerate(photos):
@@ -293,7 +318,7 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
         flush()
     if not ids:
         return {'img': np.zeros(0, np.int64)}
-    out = {'f8': np.concatenate(f8s), 'f16': np.concatenate(f16s), 'img': np.array(ids, np.int64),
+    out = {FEATURES[net.frozen]: np.concatenate(f8s), **({'f16': np.concatenate(f16s)} if f16s else {}), 'img': np.array(ids, np.int64),
            **{k: np.stack(v) if k != 'geom' else np.array(v, np.float64) for k, v in extra.items()}}
     os.makedirs(CACHE, exist_ok=True)
     np.savez(path, **out)
@@ -462,10 +487,11 @@ def score(photos, preds, categories):
 
 
 def stride4_logits(model, d, rows, f16=False):
-    """Logits at stride 4 of cached views `rows` of `d`: the upper network on their stride-8 features (and, with
+    """Logits at stride 4 of cached views `rows` of `d`: the upper network on their trunk features (and, with
     f16, their cached stride-16 ones: blocks 6-12 frozen), upsampled x2 (bilinear, half-pixel centres)."""
-    f8 = torch.from_numpy(d['f8'][rows].astype(np.float32))
-    logits = model.upper(f8, torch.from_numpy(d['f16'][rows].astype(np.float32)) if f16 else None)
+    key, start = cached(d)
+    f = torch.from_numpy(d[key][rows].astype(np.float32))
+    logits = model.upper(f, torch.from_numpy(d['f16'][rows].astype(np.float32)) if f16 else None, start)
     return F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
 
 
@@ -474,8 +500,8 @@ def predict(model, d, batch=32):
     model.eval()
     out = []
     with torch.no_grad():
-        for i in range(0, len(d['f8']), batch):
-            # Blocks 6-12 run on the cached stride-8 features: exact whether or not they were trained.
+        for i in range(0, len(d[cached(d)[0]]), batch):
+            # Blocks from the trunk's end to 12 run on the cached features: exact whether or not they were trained.
             out.append(F.softmax(stride4_logits(model, d, slice(i, i + batch)), 1).numpy().astype(np.float16))
     return np.concatenate(out)
 
@@ -505,7 +531,8 @@ def tune(model, d, photos, categories, probs=None):
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    probs = predict(model, {'f8': d['f8'][rows]}) if probs is None else probs
+    key = cached(d)[0]
+    probs = predict(model, {key: d[key][rows]}) if probs is None else probs
     bests = [p.argmax(0) for p in probs]
     post = {'merge_grow': POST['merge_grow']}
     label_cat = label_categories(categories)
@@ -564,6 +591,8 @@ def main():
     ap.add_argument('--weak-weight', type=float, default=1.0, help='weight of the presence loss')
     ap.add_argument('--weak-k', type=int, default=16, help='cells (stride 4) whose mean probability is a category\'s presence score')
     ap.add_argument('--size', default='320x480', help='model input WxH (multiples of 32)')
+    ap.add_argument('--frozen', type=int, default=LOW, choices=sorted(FEATURES),
+                    help='blocks kept frozen and cached: 6 (0-5) or 3 (0-2; blocks 3-5 then learn with 6-12, from stride-4 features)')
     ap.add_argument('--dice', type=float, default=0.0, help='weight of a soft Dice loss on the garment classes present (0: none)')
     args = ap.parse_args()
     set_size(args.size)
@@ -573,7 +602,8 @@ def main():
     ann, val_photos = pixel_photos(args.data, 'val')
     lut = label_lut(ann, categories)
 
-    model = Detector()
+    assert args.unfreeze or args.frozen == LOW, '--frozen below 6 trains blocks 3-12: not with --no-unfreeze'
+    model = Detector(args.frozen)
     load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
     model.eval()
     train = build_cache(args, model, ann, 'train', args.views, lut=lut)
@@ -596,7 +626,7 @@ def main():
 
     # Only blocks 13..16 and the decoder train; Conv_1 (the classifier's 1280 expansion) is not used.
     upper = [p for b in model.backbone.blocks[MID:] for p in b.parameters()]
-    middle = [p for b in model.backbone.blocks[LOW:MID] for p in b.parameters()] if args.unfreeze else []
+    middle = [p for b in model.backbone.blocks[args.frozen:MID] for p in b.parameters()] if args.unfreeze else []
     for p in model.backbone.parameters():
         p.requires_grad_(False)
     for p in upper + middle:
@@ -619,9 +649,12 @@ def main():
         members = [torch.load(p) for p in paths]
         for p, m in zip(paths, members):
             assert m['args'].get('size', '256x384') == args.size and m['args'].get('unfreeze'), f'{p}: not this recipe'
+        frozen = [m['args'].get('frozen', LOW) for m in members]
+        assert args.frozen == min(frozen), f'--ensemble: give --frozen {min(frozen)}, the fewest frozen blocks of a member'
         ckpt = os.path.join(CACHE, f'detector-ensemble{args.tag}.pt')
         torch.save({'members': [m['model'] for m in members], 'paths': paths, 'classes': CLASSES,
-                    'args': {**members[0]['args'], 'seeds': [m['args']['seed'] for m in members]}}, ckpt)
+                    'args': {**members[0]['args'], 'seeds': [m['args']['seed'] for m in members],
+                             'frozen': args.frozen, 'members_frozen': frozen}}, ckpt)
         model, _ = load_detector(ckpt)
         log('ensemble of', paths)
     for epoch in range(0 if not (args.eval_only or args.ensemble) else args.epochs, args.epochs):

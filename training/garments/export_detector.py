@@ -7,8 +7,9 @@ The topology is the nsfwjs Keras graph up to `block_16_project` with every Batch
 into the convolutions, which therefore get a bias) and a fixed input of [n, H, W, 3] (RGB / 255; the checkpoint's --size: 320 x 480 by default, 256 x 384 before it existed), plus the
 decoder of detector.py in Keras layers (Conv2D / DepthwiseConv2D with ReLU6, UpSampling2D nearest, Add).
 Output `dec_logits`: [n, H / 8, W / 8, len(CLASSES)] class logits at stride 8 (the app upsamples and takes softmax).
-An ensemble checkpoint (detector.py --ensemble) keeps the frozen layers up to block_5_add once and gives every member
-its own blocks 6-16 and decoder (layer names m0_..., m1_...); `dec_logits` is then the Average of their logits.
+An ensemble checkpoint (detector.py --ensemble) keeps the layers every member left frozen (up to block_5_add, or
+block_2_add with a member trained with --frozen 3) once and gives every member its own later blocks and decoder (layer
+names m0_..., m1_...); `dec_logits` is then the Average of their logits.
 Writes public/models/trained/garment-detector/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
@@ -27,7 +28,8 @@ from export import conv_weights, folded_topology
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
-SHARED = 'block_5_add'  # the frozen stem and blocks 0..5, the same in every member of an ensemble
+# The last layer of the frozen trunk (detector.py --frozen: stem and blocks 0..5, or 0..2), the same in every member of an ensemble.
+SHARED = {6: 'block_5_add', 3: 'block_2_add'}
 
 
 def conv_layer(name, inbound, filters=None, k=1, depthwise=False, activation='relu6'):
@@ -55,9 +57,10 @@ def add_layer(name, a, b):
             'inbound_nodes': [[[a, 0, 0, {}], [b, 0, 0, {}]]]}
 
 
-def shared_layers(layers):
-    """How many of a single detector's layers (in topology order) an ensemble's members share: those up to SHARED."""
-    return [l['name'] for l in layers].index(SHARED) + 1
+def shared_layers(layers, frozen):
+    """How many of a single detector's layers (in topology order) the members of an ensemble share when the fewest
+    blocks one of them left frozen is `frozen`: those up to SHARED[frozen]."""
+    return [l['name'] for l in layers].index(SHARED[frozen]) + 1
 
 
 def topology(model):
@@ -66,7 +69,7 @@ def topology(model):
     if isinstance(model, detector.Ensemble):
         one = topology(model.members[0])
         layers = one['model_config']['config']['layers']
-        cut = shared_layers(layers)
+        cut = shared_layers(layers, model.frozen)
         shared = {l['name'] for l in layers[:cut]}
         out = layers[:cut]
         for i in range(len(model.members)):
@@ -107,7 +110,7 @@ def weights(model):
     """(name, array) in Keras layouts, for every conv in the topology (Conv_1 is not in it)."""
     if isinstance(model, detector.Ensemble):
         layers = topology(model.members[0])['model_config']['config']['layers']
-        shared = {l['name'] for l in layers[:shared_layers(layers)]}
+        shared = {l['name'] for l in layers[:shared_layers(layers, model.frozen)]}
         out = [(n, a) for n, a in weights(model.members[0]) if n.split('/')[0] in shared]
         for i, m in enumerate(model.members):
             out += [(f'm{i}_{n}', a) for n, a in weights(m) if n.split('/')[0] not in shared]
@@ -118,6 +121,17 @@ def weights(model):
 def convs(model):
     """One Detector's convolutions in the topology's order (the backbone's without Conv_1, then the decoder's)."""
     return [c for c in model.backbone.convs() if c is not model.backbone.head] + model.decoder.convs()
+
+
+def base(args):
+    """Which of the nsfwjs MobileNetV2's blocks the model card says were fine-tuned."""
+    if not args.get('unfreeze'):
+        return 'stem and blocks 0-12 frozen, blocks 13-16 fine-tuned'
+    each = args.get('members_frozen') or [args.get('frozen', detector.LOW)]
+    if len(set(each)) == 1:
+        return f'stem and blocks 0-{each[0] - 1} frozen, blocks {each[0]}-16 fine-tuned'
+    return 'stem and blocks 0-{} frozen; per member (seeds {}), blocks from {} fine-tuned'.format(
+        min(each) - 1, args['seeds'], ', '.join(str(f) for f in each))
 
 
 def export(ckpt, metrics_path, command):
@@ -142,8 +156,7 @@ def export(ckpt, metrics_path, command):
         'weights': weights_io.STORAGE['uint8'],
         'version': 1,
         'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
-        'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + ('stem and blocks 0-5 frozen, blocks 6-16 fine-tuned' if args.get('unfreeze')
-                                                               else 'stem and blocks 0-12 frozen, blocks 13-16 fine-tuned') + ', new decoder',
+        'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + base(args) + ', new decoder',
         'license': 'MIT (base weights); training data Clothing Co-Parsing (Apache-2.0 repository), research use',
         'training_data': 'ccp/ (Clothing Co-Parsing), split "train": the 704 photos with pixel masks'
                          + (' (per-pixel loss) and the 1,094 tag-only photos (presence loss on the tags)' if args.get('weak') else ''),
@@ -155,7 +168,8 @@ def export(ckpt, metrics_path, command):
                     'pixel_accuracy': val['pixel_accuracy'],
                     'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},
         'post_processing': post,
-        'training': {k: args[k] for k in ('epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'weak', 'weak_weight', 'weak_k') if k in args},
+        'training': {k: args[k] for k in ('epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'frozen', 'members_frozen',
+                                          'weak', 'weak_weight', 'weak_k') if k in args},
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

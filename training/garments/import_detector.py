@@ -53,13 +53,17 @@ def main():
     layers = mj['modelTopology']['model_config']['config']['layers']
     names = {l['name'] for l in layers}
     ensemble = 'm0_dec_logits' in names
-    shared = {l['name'] for l in layers[:export_detector.shared_layers(layers)]} if ensemble else names
+    # The layers the members share: those before the first one of member 0 (m0_...; the Average at the end is not one).
+    shared = {l['name'] for l in layers[:next(i for i, l in enumerate(layers) if l['name'].startswith('m0_'))]} if ensemble else names
     members = [load_member(named, i, shared, size) for i in range(len(seeds) if ensemble else 1)]
     os.makedirs(CACHE, exist_ok=True)
-    for seed, m in zip(seeds, members):
+    frozen = training.get('members_frozen', [training.get('frozen', detector.LOW)] * len(members))
+    for seed, m, f in zip(seeds, members, frozen):
+        m.frozen = f
         path = os.path.join(CACHE, f'detector-seed{seed}{a.tag}.pt')
-        args = {**training, 'seed': seed, 'imported_from': os.path.relpath(a.model, ROOT)}
+        args = {**training, 'seed': seed, 'frozen': f, 'imported_from': os.path.relpath(a.model, ROOT)}
         args.pop('seeds', None)
+        args.pop('members_frozen', None)
         torch.save({'model': m.state_dict(), 'args': args, 'classes': detector.CLASSES}, path)
         print('wrote', path)
     if a.check:

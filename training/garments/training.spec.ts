@@ -157,25 +157,33 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     const { stdout } = await run(PYTHON, [join(here, 'detector_errors.py'), '--data', join(dir, 'ccp'), '--ckpt', join(dir, 'cache', 'detector', 'detector-seed1.pt'), '--stored'], { env, cwd: here });
     expect(stdout).toContain(`macro recall ${metrics.val.macro.recall.toFixed(4)} precision ${metrics.val.macro.precision.toFixed(4)}`);
     for (const c of ['top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag']) expect(stdout).toMatch(new RegExp(`^${c} +\\d+ +\\d+`, 'm'));
+    // How the model labels each CCP label's cells (its own category's class, then the most likely ones).
+    expect(stdout).toMatch(/^CCP label +category +photos +own class/m);
   }, 300_000);
 
   it('averages detectors of two seeds into one exported model that the app module runs as torch does', async () => {
     const det = join(dir, 'cache', 'detector');
-    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '1', '--views', '2', '--threads', '1', '--seed', '2', '--lr', '0.01', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    // Seed 2 also trains blocks 3-5 (--frozen 3, from stride-4 features): the pair shares only the stem and blocks 0-2.
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '1', '--views', '2', '--threads', '1', '--seed', '2', '--lr', '0.01', '--frozen', '3', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    expect(existsSync(join(det, 'views-train-v2-s2-320x480-k3.npz'))).toBe(true);
     const members = [join(det, 'detector-seed1.pt'), join(det, 'detector-seed2.pt')];
-    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--views', '2', '--threads', '1', '--ensemble', members.join(','), '--tag=-pair'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const pair = ['--views', '2', '--threads', '1', '--frozen', '3'];
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), ...pair, '--ensemble', members.join(','), '--tag=-pair'], { env, cwd: here, maxBuffer: 16 << 20 });
     const metrics = JSON.parse(await readFile(join(det, 'metrics-pair.json'), 'utf8'));
     expect(metrics.history).toHaveLength(0); // nothing trained: the members are averaged as they are
     const card = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model-card.json'), 'utf8'));
-    expect(card.training.seeds).toEqual([1, 2]);
+    expect(card.training).toMatchObject({ seeds: [1, 2], frozen: 3, members_frozen: [6, 3] });
+    expect(card.base).toContain('stem and blocks 0-2 frozen');
     expect(card.metrics.recall_macro6).toBe(metrics.val.macro.recall);
     const json = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model.json'), 'utf8'));
     const names: string[] = json.modelTopology.model_config.config.layers.map((l: { name: string }) => l.name);
-    expect(names.filter((n) => n === 'block_5_add')).toHaveLength(1); // the frozen trunk once
-    expect(names).toContain('m0_block_6_expand');
+    expect(names.filter((n) => n === 'block_2_add')).toHaveLength(1); // the trunk both left frozen, once
+    expect(names).not.toContain('block_5_add');
+    expect(names).toContain('m0_block_5_add');
+    expect(names).toContain('m1_block_3_expand');
     expect(names).toContain('m1_dec_logits');
     // The exported graph (its stored weights, tfjs WASM, the app's module) against the torch ensemble with the
-    // same rounded weights on the same pixels (seed 2 at 10x the rate, so that the members' blocks 6-12 differ
+    // same rounded weights on the same pixels (seed 2 at 10x the rate, so that the members' blocks 3-12 differ
     // and a graph mixing them up would show).
     const { stdout } = await run(PYTHON, [join(here, 'verify_detector.py'), '--data', join(dir, 'ccp'), '--ckpt', join(det, 'detector-ensemble-pair.pt'), '--n', '2', '--stored'], { env, cwd: here });
     const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
@@ -188,7 +196,7 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     const imported = await run(PYTHON, [join(here, 'import_detector.py'), '--model', exported, '--tag=-imported', '--check'], { env, cwd: here });
     expect(imported.stdout).toContain('the same weights as stored');
     const back = [1, 2].map((s) => join(det, `detector-seed${s}-imported.pt`));
-    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--views', '2', '--threads', '1', '--ensemble', back.join(','), '--tag=-again', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), ...pair, '--ensemble', back.join(','), '--tag=-again', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
     const again = JSON.parse(await readFile(join(det, 'metrics-again.json'), 'utf8'));
     expect(again.post).toEqual(metrics.post);
     expect(again.val).toEqual(metrics.val);
