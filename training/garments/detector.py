@@ -74,7 +74,7 @@ LOW, MID = 6, 13  # blocks[6] starts stride 16 (its input is block_5_add); block
 FEATURES = {LOW: 'f8', 3: 'f4'}
 
 
-def cached(d):
+def cached_features(d):
     """(key, block index it feeds) of the trunk features in a views cache `d` (or a dict of some of its arrays)."""
     return next((k, start) for start, k in FEATURES.items() if k in d)
 # Scoring (cli/evaluate.ts): the six scored categories, presence threshold, IoU for a hit.
@@ -200,7 +200,7 @@ def plain_views(split, views=3, seed=1, frozen=LOW):
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    return {k: d[k][rows] for k in (cached(d)[0], 'img', 'geom', 'lab')}
+    return {k: d[k][rows] for k in (cached_features(d)[0], 'img', 'geom', 'lab')}
 
 
 def label_lut(annotations, categories):
@@ -489,7 +489,7 @@ def score(photos, preds, categories):
 def stride4_logits(model, d, rows, f16=False):
     """Logits at stride 4 of cached views `rows` of `d`: the upper network on their trunk features (and, with
     f16, their cached stride-16 ones: blocks 6-12 frozen), upsampled x2 (bilinear, half-pixel centres)."""
-    key, start = cached(d)
+    key, start = cached_features(d)
     f = torch.from_numpy(d[key][rows].astype(np.float32))
     logits = model.upper(f, torch.from_numpy(d['f16'][rows].astype(np.float32)) if f16 else None, start)
     return F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
@@ -500,7 +500,7 @@ def predict(model, d, batch=32):
     model.eval()
     out = []
     with torch.no_grad():
-        for i in range(0, len(d[cached(d)[0]]), batch):
+        for i in range(0, len(d[cached_features(d)[0]]), batch):
             # Blocks from the trunk's end to 12 run on the cached features: exact whether or not they were trained.
             out.append(F.softmax(stride4_logits(model, d, slice(i, i + batch)), 1).numpy().astype(np.float16))
     return np.concatenate(out)
@@ -531,7 +531,7 @@ def tune(model, d, photos, categories, probs=None):
     for row, img in enumerate(d['img']):
         first.setdefault(int(img), row)
     rows = [first[i] for i in sorted(first)]
-    key = cached(d)[0]
+    key = cached_features(d)[0]
     probs = predict(model, {key: d[key][rows]}) if probs is None else probs
     bests = [p.argmax(0) for p in probs]
     post = {'merge_grow': POST['merge_grow']}

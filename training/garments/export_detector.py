@@ -28,8 +28,6 @@ from export import conv_weights, folded_topology
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
-# The last layer of the frozen trunk (detector.py --frozen: stem and blocks 0..5, or 0..2), the same in every member of an ensemble.
-SHARED = {6: 'block_5_add', 3: 'block_2_add'}
 
 
 def conv_layer(name, inbound, filters=None, k=1, depthwise=False, activation='relu6'):
@@ -59,12 +57,13 @@ def add_layer(name, a, b):
 
 def shared_layers(layers, frozen):
     """How many of a single detector's layers (in topology order) the members of an ensemble share when the fewest
-    blocks one of them left frozen is `frozen`: those up to SHARED[frozen]."""
-    return [l['name'] for l in layers].index(SHARED[frozen]) + 1
+    blocks one of them left frozen is `frozen` (detector.FEATURES): those up to the last frozen block's output, the
+    same in every member (block_5_add, or block_2_add)."""
+    return [l['name'] for l in layers].index(f'block_{frozen - 1}_add') + 1
 
 
 def topology(model):
-    """One detector; for an Ensemble, the shared layers up to SHARED once, then each member's layers after it
+    """One detector; for an Ensemble, the shared layers (shared_layers()) once, then each member's layers after it
     under the prefix m<i>_, and `dec_logits` the Average of the members' logits."""
     if isinstance(model, detector.Ensemble):
         one = topology(model.members[0])
