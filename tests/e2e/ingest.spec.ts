@@ -3,23 +3,15 @@
  * across reloads, and bad files get a message naming them while the rest of the batch goes on.
  */
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
+import { withDb } from './support/idb';
 import { heicBytes, makeFigureJpeg, makeJpeg, withClaimedSize, withExif } from './support/images';
 
 const jpegFile = (name: string, buffer: Buffer) => ({ name, mimeType: 'image/jpeg', buffer });
 
 /** Reads the stored looks straight from IndexedDB, as the app left them. */
 async function storedLooks(page: import('@playwright/test').Page) {
-  return page.evaluate(async () => {
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const req = indexedDB.open('mirror');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const looks: any[] = await new Promise((resolve, reject) => {
-      const req = db.transaction('looks').objectStore('looks').getAll();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
+  return withDb(page, async ({ all }) => {
+    const looks = await all('looks');
     const out = [];
     for (const look of looks) {
       const bytes = new Uint8Array(await (look.photo as Blob).arrayBuffer());
@@ -36,7 +28,6 @@ async function storedLooks(page: import('@playwright/test').Page) {
         hasThumb: (look.thumb as Blob).size > 0,
       });
     }
-    db.close();
     return out;
   });
 }

@@ -4,24 +4,13 @@
  * drawn again the same way.
  */
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
+import { withDb } from './support/idb';
 import { makeFigureJpeg } from './support/images';
 
 /** The look, its garments and its vectors, as the app stored them. */
 async function stored(page: import('@playwright/test').Page) {
-  return page.evaluate(async () => {
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const req = indexedDB.open('mirror');
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const all = (store: string): Promise<any[]> =>
-      new Promise((resolve, reject) => {
-        const req = db.transaction(store).objectStore(store).getAll();
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
+  return withDb(page, async ({ all }) => {
     const [looks, garments, vectors] = await Promise.all([all('looks'), all('garments'), all('vectors')]);
-    db.close();
     return {
       looks: looks.map((l) => ({ id: l.id, modelVersion: l.modelVersion, categories: l.categories })),
       garments: garments.map(({ id, category, box, score, colours, histogram, corrected, marked }) => ({ id, category, box, score, colours, histogram, corrected, marked })),

@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg } from './support/images';
+import { withDb } from './support/idb';
 import { HAS_CCP, NO_CCP_REASON, ccpPhotoPaths } from './support/data';
 
 interface Seed {
@@ -29,16 +30,10 @@ const DAY = 24 * 60 * 60 * 1000;
  * look i was worn `daysAgo[i]` days ago. Returns the look ids in name order.
  */
 async function seedWardrobe(page: Page, seeds: Seed[], daysAgo: number[]): Promise<string[]> {
-  return page.evaluate(async ({ seeds, daysAgo, day }) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('mirror');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
+  return withDb(page, async ({ db, all, committed }, { seeds, daysAgo, day }) => {
     const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
-    const get = <T,>(r: IDBRequest): Promise<T> => new Promise((resolve) => (r.onsuccess = () => resolve(r.result as T)));
-    const looks = await get<{ id: string; name: string; modelVersion: string; width: number; height: number; takenAt?: number }[]>(tx.objectStore('looks').getAll());
-    const vectors = await get<{ id: string; kind: string; vector: Float32Array }[]>(tx.objectStore('vectors').getAll());
+    const looks = await all<{ id: string; name: string; modelVersion: string; width: number; height: number; takenAt?: number }>('looks', tx);
+    const vectors = await all<{ id: string; kind: string; vector: Float32Array }>('vectors', tx);
     if (vectors.length === 0) throw new Error('the analysis stored no vectors (did it fail?): nothing to seed garments like');
     const dim = (vectors.find((v) => v.kind === 'garment') ?? vectors[0]).vector.length;
     looks.sort((a, b) => a.name.localeCompare(b.name));
@@ -65,11 +60,7 @@ async function seedWardrobe(page: Page, seeds: Seed[], daysAgo: number[]): Promi
       tx.objectStore('garments').put({ id, lookId: look.id, category: g.category, box, score: 0.9, colours: [{ name: g.colour, rgb: g.rgb, fraction: 1 }], histogram });
       tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: v.map((x) => x / n), modelVersion: look.modelVersion });
     });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
+    await committed(tx);
     return looks.map((l) => l.id);
   }, { seeds, daysAgo, day: DAY });
 }

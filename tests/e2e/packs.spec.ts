@@ -16,6 +16,7 @@ import { dequantise, makeManifest, splitEmbeddings } from '../../common/pack-for
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { HAS_CCP, NO_CCP_REASON, ccpPhotoPaths } from './support/data';
 import { hasExif, makeFigureJpeg, makeJpeg, withExif, type Rgb } from './support/images';
+import { withDb } from './support/idb';
 import { unzipSync } from 'fflate';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -114,34 +115,19 @@ async function seedGarment(page: Page, index: number, category: string): Promise
   const m = manifestOf(pack);
   const { scales, vectors } = splitEmbeddings(new Uint8Array(pack.get('embeddings.bin')!), m.embeddings.count, m.embeddings.dim);
   const vector = Array.from(dequantise(scales, vectors, m.embeddings.dim, index));
-  await page.evaluate(
-    async ({ vector, category }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open('mirror');
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
+  await withDb(
+    page,
+    async ({ db, result, all, committed }, { vector, category }) => {
       const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
-      const looks = await new Promise<{ id: string; modelVersion: string }[]>((resolve) => {
-        const r = tx.objectStore('looks').getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
-      const look = looks[0];
+      const [look] = await all<{ id: string; modelVersion: string }>('looks', tx);
       // Whatever the rules found on the drawn figure goes: the look holds exactly the seeded garment.
       tx.objectStore('garments').clear();
-      const oldKeys = await new Promise<IDBValidKey[]>((resolve) => {
-        const r = tx.objectStore('vectors').index('byKind').getAllKeys('garment');
-        r.onsuccess = () => resolve(r.result);
-      });
+      const oldKeys = await result(tx.objectStore('vectors').index('byKind').getAllKeys('garment'));
       for (const key of oldKeys) tx.objectStore('vectors').delete(key);
       const id = 'seeded-garment';
       tx.objectStore('garments').put({ id, lookId: look.id, category, box: [70, 70, 100, 110], score: 0.9, colours: [] });
       tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: Float32Array.from(vector), modelVersion: look.modelVersion });
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
+      await committed(tx);
     },
     { vector, category },
   );
@@ -410,28 +396,14 @@ const OLD_VERSION = 'mirror-vision-1:centernet,mobilenet-v2-1280';
 
 /** Puts the only look back on an older model, as if Mirror had just been updated: its version and 1280-d vectors. */
 async function toOldModel(page: Page): Promise<void> {
-  await page.evaluate(async (old) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('mirror');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
+  await withDb(page, async ({ db, all, committed }, old) => {
     const tx = db.transaction(['looks', 'vectors'], 'readwrite');
-    const all = <T,>(store: string) =>
-      new Promise<T[]>((resolve) => {
-        const r = tx.objectStore(store).getAll();
-        r.onsuccess = () => resolve(r.result as T[]);
-      });
-    const [look] = await all<{ modelVersion: string }>('looks');
+    const [look] = await all<{ modelVersion: string }>('looks', tx);
     tx.objectStore('looks').put({ ...look, modelVersion: old });
-    for (const v of await all<{ vector: Float32Array }>('vectors')) {
+    for (const v of await all<{ vector: Float32Array }>('vectors', tx)) {
       tx.objectStore('vectors').put({ ...v, vector: Float32Array.from({ length: 1280 }, (_, i) => (i % 7) / 7), modelVersion: old });
     }
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
+    await committed(tx);
   }, OLD_VERSION);
 }
 

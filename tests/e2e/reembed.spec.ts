@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { EMBEDDING_DIM } from '../../common/constants';
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg } from './support/images';
+import { withDb } from './support/idb';
 
 const OLD_VERSION = 'mirror-vision-1:an-older-model';
 const OLD_DIM = 1280;
@@ -21,24 +22,12 @@ interface StoredState {
 
 /** Everything the migration touches, read straight from IndexedDB. */
 async function stored(page: Page): Promise<StoredState> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('mirror');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const all = <T,>(store: string) =>
-      new Promise<T[]>((resolve, reject) => {
-        const r = db.transaction(store).objectStore(store).getAll();
-        r.onsuccess = () => resolve(r.result as T[]);
-        r.onerror = () => reject(r.error);
-      });
+  return withDb(page, async ({ all }) => {
     const looks = (await all<{ id: string; name: string; modelVersion: string }>('looks')).map(({ id, name, modelVersion }) => ({ id, name, modelVersion }));
     const garments = await all<StoredState['garments'][number]>('garments');
     const vectors = (await all<{ id: string; lookId: string; modelVersion: string; vector: Float32Array }>('vectors')).map((v) => ({
       id: v.id, lookId: v.lookId, modelVersion: v.modelVersion, dim: v.vector.length,
     }));
-    db.close();
     looks.sort((a, b) => a.name.localeCompare(b.name));
     return { looks, garments, vectors };
   });
@@ -50,18 +39,11 @@ async function stored(page: Page): Promise<StoredState> {
  * remembered model version forgotten (so the app asks the worker for it).
  */
 async function makeOld(page: Page): Promise<void> {
-  await page.evaluate(
-    async ({ version, dim }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open('mirror');
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
+  await withDb(
+    page,
+    async ({ db, all, committed }, { version, dim }) => {
       const tx = db.transaction(['looks', 'garments', 'vectors', 'settings'], 'readwrite');
-      const looks = await new Promise<{ id: string; name: string }[]>((resolve) => {
-        const r = tx.objectStore('looks').getAll();
-        r.onsuccess = () => resolve(r.result);
-      });
+      const looks = await all<{ id: string; name: string }>('looks', tx);
       tx.objectStore('garments').clear();
       tx.objectStore('vectors').clear();
       tx.objectStore('settings').delete('model-version');
@@ -81,11 +63,7 @@ async function makeOld(page: Page): Promise<void> {
         tx.objectStore('vectors').put({ id: `garment:${top.id}`, kind: 'garment', lookId: look.id, vector: vector(1), modelVersion: version });
         tx.objectStore('vectors').put({ id: `garment:${bottom.id}`, kind: 'garment', lookId: look.id, vector: vector(2), modelVersion: version });
       });
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-      });
-      db.close();
+      await committed(tx);
     },
     { version: OLD_VERSION, dim: OLD_DIM },
   );

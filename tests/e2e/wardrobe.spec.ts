@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import { EMBEDDING_DIM } from '../../common/constants';
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg } from './support/images';
+import { withDb } from './support/idb';
 
 /** A unit vector along `axis` tilted by `tilt` towards the next axis (EMBEDDING_DIM, the app's size). */
 function vec(axis: number, tilt = 0): number[] {
@@ -25,24 +26,13 @@ interface Seed {
 }
 
 async function seedGarments(page: Page, seeds: Seed[]): Promise<void> {
-  await page.evaluate(async (seeds) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('mirror');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
+  await withDb(page, async ({ db, result, all, committed }, seeds) => {
     const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
-    const looks = await new Promise<{ id: string; name: string; modelVersion: string }[]>((resolve) => {
-      const r = tx.objectStore('looks').getAll();
-      r.onsuccess = () => resolve(r.result);
-    });
+    const looks = await all<{ id: string; name: string; modelVersion: string }>('looks', tx);
     looks.sort((a, b) => a.name.localeCompare(b.name));
     // Whatever the rules found on the drawn figures goes, so that the looks hold exactly the seeded garments.
     tx.objectStore('garments').clear();
-    const oldKeys = await new Promise<IDBValidKey[]>((resolve) => {
-      const r = tx.objectStore('vectors').index('byKind').getAllKeys('garment');
-      r.onsuccess = () => resolve(r.result);
-    });
+    const oldKeys = await result(tx.objectStore('vectors').index('byKind').getAllKeys('garment'));
     for (const key of oldKeys) tx.objectStore('vectors').delete(key);
     seeds.forEach((s, i) => {
       const look = looks[s.look];
@@ -50,11 +40,7 @@ async function seedGarments(page: Page, seeds: Seed[]): Promise<void> {
       tx.objectStore('garments').put({ id, lookId: look.id, category: s.category, box: [60, 70, 120, 110], score: 0.9, colours: [{ name: s.colour, rgb: [200, 40, 40], fraction: 1 }] });
       tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: Float32Array.from(s.vector), modelVersion: look.modelVersion });
     });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
+    await committed(tx);
   }, seeds);
 }
 
