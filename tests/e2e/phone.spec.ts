@@ -2,6 +2,7 @@
  * On a phone-sized screen: the app fits the screen's width (no sideways scrolling), the main navigation is a tab
  * bar along the bottom with every section on screen, and the end of a page can be scrolled clear of the bar.
  */
+import type { Page } from '@playwright/test';
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg } from './support/images';
 
@@ -10,7 +11,7 @@ const SECTIONS = ['Collection', 'Wardrobe', 'Dress me', 'Feed', 'Packs', 'Settin
 
 test.use({ viewport: PHONE, isMobile: true, hasTouch: true });
 
-const pageWidth = (page: import('@playwright/test').Page) => page.evaluate(() => document.documentElement.scrollWidth);
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 test('on a phone every section is a tap away in a bottom tab bar, and no page is wider than the screen', async ({ page }) => {
   await openApp(page);
