@@ -3,7 +3,7 @@ export const EMBEDDING_DIM = 128;
 
 /** Name and version of the IndexedDB database; migrations step through oldVersion in src/db. */
 export const DB_NAME = 'mirror';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 /** Photos larger than this many pixels are refused before decoding (60 MP photos must fail cleanly). */
 export const MAX_PIXELS = 40_000_000;

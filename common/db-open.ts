@@ -9,8 +9,12 @@
  * MirrorDB type in db-schema.ts. Never edit a step that has shipped.
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { Category } from './categories';
+import { renameColours } from './colour-names';
 import { DB_NAME, DB_VERSION } from './constants';
 import type { MirrorDB } from './db-schema';
+import { summarise } from './look-summary';
+import type { GarmentColour } from './types';
 
 export type MirrorDatabase = IDBPDatabase<MirrorDB>;
 type UpgradeTransaction = IDBPTransaction<MirrorDB, StoreNames<MirrorDB>[], 'versionchange'>;
@@ -48,7 +52,38 @@ export const MIGRATIONS: readonly Migration[] = [
     feedback.createIndex('byAt', 'at');
     db.createObjectStore('outfitTaste', { keyPath: 'id' });
   },
+  // 4 -> 5: colour names with shades (common/colour-names.ts, 2026-12-04): a light blue shirt was "grey" and a
+  // burgundy coat in shadow "black". Data only: every garment's stored colours are named again from their own rgb,
+  // and every look's summary is made again from its garments.
+  (_db, tx) => {
+    renameStoredColours(tx).catch(() => {
+      // Nothing half renamed: the upgrade is undone (a failed request has aborted it already).
+      try {
+        tx.abort();
+      } catch {
+        /* already aborted */
+      }
+    });
+  },
 ];
+
+/**
+ * Step 4 -> 5. Awaits only this transaction's own requests, so the versionchange transaction stays open until it is
+ * done; the database opens with every record renamed, or (on any error) is not upgraded at all.
+ */
+async function renameStoredColours(tx: UpgradeTransaction): Promise<void> {
+  const byLook = new Map<string, { category: Category; colours: GarmentColour[] }[]>();
+  for (let c = await tx.objectStore('garments').openCursor(); c; c = await c.continue()) {
+    const colours = renameColours(c.value.colours);
+    const siblings = byLook.get(c.value.lookId) ?? [];
+    siblings.push({ category: c.value.category, colours });
+    byLook.set(c.value.lookId, siblings);
+    await c.update({ ...c.value, colours });
+  }
+  for (let c = await tx.objectStore('looks').openCursor(); c; c = await c.continue()) {
+    if (c.value.status === 'analysed') await c.update({ ...c.value, ...summarise(byLook.get(c.value.id) ?? []) });
+  }
+}
 
 if (MIGRATIONS.length !== DB_VERSION) {
   throw new Error(`common/db-open.ts has ${MIGRATIONS.length} migrations but DB_VERSION is ${DB_VERSION}`);

@@ -5,7 +5,8 @@
  */
 import type { IDBPDatabase, IDBPObjectStore } from 'idb';
 import { iou } from '../../common/boxes';
-import { CATEGORIES, type Category } from '../../common/categories';
+import type { Category } from '../../common/categories';
+import { summarise } from '../../common/look-summary';
 import {
   vectorId,
   type GarmentRecord,
@@ -18,24 +19,7 @@ import { lookVector } from '../../workers/pipeline/look-vector';
 
 export type MirrorDb = IDBPDatabase<MirrorDB>;
 
-/** A garment's colours worth naming: the main one plus any covering at least this fraction (0..1). */
-const NAMED_COLOUR_FRACTION = 0.25;
-
-export function namedColours(colours: GarmentColour[]): string[] {
-  const sorted = [...colours].sort((a, b) => b.fraction - a.fraction);
-  return sorted.filter((c, i) => i === 0 || c.fraction >= NAMED_COLOUR_FRACTION).map((c) => c.name);
-}
-
-/** The look's filterable summary of its garments: unique categories in vocabulary order, colours A-Z. */
-export function summarise(garments: Pick<GarmentRecord, 'category' | 'colours'>[]): {
-  categories: Category[];
-  colourNames: string[];
-} {
-  const present = new Set(garments.map((g) => g.category));
-  const categories = CATEGORIES.filter((c) => present.has(c));
-  const colourNames = [...new Set(garments.flatMap((g) => namedColours(g.colours)))].sort((a, b) => a.localeCompare(b));
-  return { categories, colourNames };
-}
+export { namedColours } from '../../common/look-summary';
 
 export const newId = (): string => crypto.randomUUID();
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mergeNamed, renameColours } from '../../common/colour-names';
 import { colourHistogram, deltaE, dominantColours, HISTOGRAM_SIZE, nearestColourName, samplePixels } from './colours';
 
 describe('colours', () => {
@@ -10,12 +11,41 @@ describe('colours', () => {
     expect(nearestColourName([125, 128, 130])).toBe('grey');
   });
 
+  // Cluster colours measured on CCP photos (workers/pipeline/colours.ts on the garments' masks), which the palette of
+  // single swatches named wrong (docs/garment-models.md, "Colour names").
+  it('names light, dark and muted garment colours by their hue', () => {
+    expect(nearestColourName([46, 9, 20])).toBe('burgundy'); // a burgundy coat in shadow (was black)
+    expect(nearestColourName([42, 8, 12])).toBe('burgundy'); // a wine-red beanie (was black)
+    expect(nearestColourName([130, 177, 231])).toBe('blue'); // a light blue denim shirt (was grey)
+    expect(nearestColourName([178, 127, 117])).toBe('pink'); // dusty pink trousers (was grey)
+    expect(nearestColourName([66, 101, 117])).toBe('teal'); // a petrol bag (was grey)
+    expect(nearestColourName([222, 204, 126])).toBe('yellow'); // a pale yellow purse (was beige)
+    expect(nearestColourName([190, 193, 203])).toBe('white'); // a white top in shade
+    expect(nearestColourName([44, 46, 49])).toBe('black'); // a black jacket in light
+    expect(nearestColourName([30, 17, 14])).toBe('black'); // near-black with a warm cast stays black
+  });
+
   it('finds the dominant colours with their fractions, largest first', () => {
     const pixels = [...Array(70).fill([200, 30, 35]), ...Array(30).fill([245, 245, 245])];
     const colours = dominantColours(pixels);
     expect(colours.map((c) => c.name)).toEqual(['red', 'white']);
     expect(colours[0].fraction).toBeCloseTo(0.7);
     expect(colours[1].fraction).toBeCloseTo(0.3);
+  });
+
+  it('merges parts of one name, weighting their colour by their share', () => {
+    // A coat's shadow and its lit side: two names under the old palette, one now.
+    const merged = mergeNamed([
+      { rgb: [46, 9, 20], fraction: 0.6 },
+      { rgb: [92, 17, 39], fraction: 0.4 },
+      { rgb: [245, 245, 245], fraction: 0 },
+    ]);
+    expect(merged).toEqual([{ name: 'burgundy', rgb: [64, 12, 28], fraction: 1 }]);
+    expect(renameColours([{ name: 'black', rgb: [46, 9, 20], fraction: 0.6 }, { name: 'grey', rgb: [130, 177, 231], fraction: 0.3 }])).toEqual([
+      { name: 'burgundy', rgb: [46, 9, 20], fraction: 0.6 },
+      { name: 'blue', rgb: [130, 177, 231], fraction: 0.3 },
+    ]);
+    expect(renameColours(undefined)).toEqual([]);
   });
 
   it('samples only masked pixels of a box', () => {

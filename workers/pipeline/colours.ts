@@ -1,29 +1,12 @@
 /**
  * Dominant colours of a garment: k-means in RGB over the garment's person-mask pixels, each cluster named
- * by the nearest colour of a fixed palette (distance in CIE Lab), clusters with the same name merged.
+ * by the nearest swatch or shade of a fixed palette (common/colour-names.ts; distance in CIE Lab), clusters with
+ * the same name merged.
  */
-import type { GarmentColour, RgbaImage } from '../../common/types';
-import type { Box } from '../../common/types';
+import { mergeNamed, toLab, type NamingOptions } from '../../common/colour-names';
+import type { Box, GarmentColour, RgbaImage } from '../../common/types';
 
-/** The fixed named palette (sRGB 0..255). Names are what people filter by. */
-export const PALETTE: readonly { name: string; rgb: [number, number, number] }[] = [
-  { name: 'black', rgb: [20, 20, 20] },
-  { name: 'white', rgb: [245, 245, 245] },
-  { name: 'grey', rgb: [128, 128, 128] },
-  { name: 'beige', rgb: [222, 203, 164] },
-  { name: 'brown', rgb: [120, 75, 40] },
-  { name: 'red', rgb: [200, 30, 35] },
-  { name: 'pink', rgb: [240, 150, 180] },
-  { name: 'orange', rgb: [240, 130, 30] },
-  { name: 'yellow', rgb: [240, 215, 50] },
-  { name: 'green', rgb: [50, 140, 60] },
-  { name: 'olive', rgb: [110, 110, 40] },
-  { name: 'teal', rgb: [0, 128, 128] },
-  { name: 'blue', rgb: [50, 100, 210] },
-  { name: 'navy', rgb: [25, 35, 80] },
-  { name: 'purple', rgb: [120, 50, 150] },
-  { name: 'burgundy', rgb: [110, 20, 40] },
-];
+export { nearestColourName, PALETTE, toLab } from '../../common/colour-names';
 
 export const COLOUR_RULES = {
   /** Clusters (k of k-means). */
@@ -36,35 +19,6 @@ export const COLOUR_RULES = {
   /** Colours covering less than this fraction of the garment are dropped (0..1). */
   minFraction: 0.1,
 } as const;
-
-function srgbToLinear(c: number): number {
-  const v = c / 255;
-  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-}
-
-/** sRGB 0..255 -> CIE Lab (D65). */
-export function toLab([r, g, b]: readonly number[]): [number, number, number] {
-  const [lr, lg, lb] = [srgbToLinear(r), srgbToLinear(g), srgbToLinear(b)];
-  const x = (lr * 0.4124 + lg * 0.3576 + lb * 0.1805) / 0.95047;
-  const y = lr * 0.2126 + lg * 0.7152 + lb * 0.0722;
-  const z = (lr * 0.0193 + lg * 0.1192 + lb * 0.9505) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
-  const [fx, fy, fz] = [f(x), f(y), f(z)];
-  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
-}
-
-const PALETTE_LAB = PALETTE.map((p) => toLab(p.rgb));
-
-export function nearestColourName(rgb: readonly number[]): string {
-  const lab = toLab(rgb);
-  let best = 0;
-  let bestD = Infinity;
-  PALETTE_LAB.forEach((p, i) => {
-    const d = (p[0] - lab[0]) ** 2 + (p[1] - lab[1]) ** 2 + (p[2] - lab[2]) ** 2;
-    if (d < bestD) [best, bestD] = [i, d];
-  });
-  return PALETTE[best].name;
-}
 
 /** RGB samples of `box` where `maskAt(x, y) >= minMask` or is true (all pixels when no mask is given). */
 export function samplePixels(image: RgbaImage, box: Box, maskAt?: (x: number, y: number) => number | boolean): number[][] {
@@ -129,25 +83,11 @@ export function kmeans(points: number[][], k: number, iterations: number): { cen
 }
 
 /** Named dominant colours of the pixels, largest first, fractions summing to <= 1. */
-export function dominantColours(pixels: number[][]): GarmentColour[] {
+export function dominantColours(pixels: number[][], naming: NamingOptions = {}): GarmentColour[] {
   const clusters = kmeans(pixels, COLOUR_RULES.clusters, COLOUR_RULES.iterations);
-  const total = pixels.length;
-  const byName = new Map<string, { sum: number[]; count: number }>();
-  for (const { centre, count } of clusters) {
-    const name = nearestColourName(centre);
-    const entry = byName.get(name) ?? { sum: [0, 0, 0], count: 0 };
-    entry.sum = entry.sum.map((s, i) => s + centre[i] * count);
-    entry.count += count;
-    byName.set(name, entry);
-  }
-  return [...byName.entries()]
-    .map(([name, { sum, count }]) => ({
-      name,
-      rgb: sum.map((s) => Math.round(s / count)) as [number, number, number],
-      fraction: count / total,
-    }))
-    .filter((c) => c.fraction >= COLOUR_RULES.minFraction)
-    .sort((a, b) => b.fraction - a.fraction);
+  return mergeNamed(clusters.map(({ centre, count }) => ({ rgb: centre, fraction: count / pixels.length })), naming).filter(
+    (c) => c.fraction >= COLOUR_RULES.minFraction,
+  );
 }
 
 /** Mean RGB of the pixels (or null when there are none). */
