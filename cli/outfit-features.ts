@@ -32,7 +32,7 @@ export const MAX_OUTFIT_ITEMS = 8;
 /** Selfie person probability above which a pixel of a box crop is kept (0..1). */
 export const PERSON_THRESHOLD = 0.5;
 /** Bump when the crops or the garment model change: the cache is rebuilt. */
-export const FEATURES_VERSION = 'outfit-features-7:crop-grey128-square224,garment-net-embed-l2,selfie-0.5,lookalike-mobilenet-v2-flatten_1-l2,dominant-colours-2,histogram-4';
+export const FEATURES_VERSION = 'outfit-features-7:crop-grey128-square224,garment-net-embed-l2,selfie-0.5,lookalike-mobilenet-v2-flatten_1-l2,dominant-colours-3,histogram-4';
 
 export interface FeatureItem {
   photo: string;

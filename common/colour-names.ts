@@ -25,7 +25,7 @@ export const PALETTE: readonly { name: string; rgb: [number, number, number]; sh
   { name: 'teal', rgb: [0, 128, 128], shades: [[20, 95, 120], [60, 190, 180]] },
   { name: 'blue', rgb: [50, 100, 210], shades: [[140, 180, 225], [80, 110, 150]] },
   { name: 'navy', rgb: [25, 35, 80], shades: [[20, 25, 50]] },
-  { name: 'purple', rgb: [120, 50, 150], shades: [[180, 160, 210], [60, 30, 70], [150, 100, 140]] },
+  { name: 'purple', rgb: [120, 50, 150], shades: [[60, 30, 70], [150, 100, 140]] },
   { name: 'burgundy', rgb: [110, 20, 40], shades: [[90, 25, 40], [55, 12, 22]] },
 ];
 

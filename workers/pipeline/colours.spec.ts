@@ -17,6 +17,7 @@ describe('colours', () => {
     expect(nearestColourName([46, 9, 20])).toBe('burgundy'); // a burgundy coat in shadow (was black)
     expect(nearestColourName([42, 8, 12])).toBe('burgundy'); // a wine-red beanie (was black)
     expect(nearestColourName([130, 177, 231])).toBe('blue'); // a light blue denim shirt (was grey)
+    expect(nearestColourName([137, 157, 235])).toBe('blue'); // a periwinkle blouse (a lavender shade of purple took it)
     expect(nearestColourName([178, 127, 117])).toBe('pink'); // dusty pink trousers (was grey)
     expect(nearestColourName([66, 101, 117])).toBe('teal'); // a petrol bag (was grey)
     expect(nearestColourName([222, 204, 126])).toBe('yellow'); // a pale yellow purse (was beige)
