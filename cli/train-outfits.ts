@@ -34,7 +34,8 @@ import { fileHandler } from '../workers/node/fs-models';
 import { chooseBackend } from '../workers/backend';
 import { nodeWasmDir } from '../workers/node/fs-models';
 import { featureCache, type FeatureCache, type FeatureItem } from './outfit-features';
-import { HISTOGRAM_SIZE, PALETTE } from '../workers/pipeline/colours';
+import { PALETTE } from '../common/colour-names';
+import { HISTOGRAM_SIZE } from '../workers/pipeline/colours';
 import { ROOT, STUDENT_DIR, teacherDir } from './train-paths';
 
 const DOC = join(ROOT, 'docs/outfits.md');

@@ -14,12 +14,10 @@ import {
   type MirrorDB,
   type VectorRecord,
 } from '../../common/db-schema';
-import type { Analysis, Box, GarmentColour, GarmentTypeGuess, Reembedding } from '../../common/types';
+import type { Analysis, Box, GarmentTypeGuess, Reembedding } from '../../common/types';
 import { lookVector } from '../../workers/pipeline/look-vector';
 
 export type MirrorDb = IDBPDatabase<MirrorDB>;
-
-export { namedColours } from '../../common/look-summary';
 
 export const newId = (): string => crypto.randomUUID();
 

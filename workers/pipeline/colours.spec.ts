@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeNamed, renameColours } from '../../common/colour-names';
-import { colourHistogram, deltaE, dominantColours, HISTOGRAM_SIZE, nearestColourName, samplePixels } from './colours';
+import { mergeNamed, nearestColourName, renameColours } from '../../common/colour-names';
+import { colourHistogram, deltaE, dominantColours, HISTOGRAM_SIZE, samplePixels } from './colours';
 
 describe('colours', () => {
   it('names typical garment colours', () => {

@@ -6,8 +6,6 @@
 import { mergeNamed, toLab, type NamingOptions } from '../../common/colour-names';
 import type { Box, GarmentColour, RgbaImage } from '../../common/types';
 
-export { nearestColourName, PALETTE, toLab } from '../../common/colour-names';
-
 export const COLOUR_RULES = {
   /** Clusters (k of k-means). */
   clusters: 3,

@@ -10,7 +10,8 @@ import { garmentInput, initWeights, save, STUDENT_CONFIG, type ScorerConfig } fr
 import { DAY_MS, TEMPLATES } from './combine';
 import { ENGINE, MODEL_MISMATCH, OutfitEngine, REANALYSING, type WardrobeSnapshot } from './outfit-engine';
 import { encodeGarments, loadStudent, scoreOutfits, type Student } from './student';
-import { HISTOGRAM_SIZE, PALETTE } from '../pipeline/colours';
+import { PALETTE } from '../../common/colour-names';
+import { HISTOGRAM_SIZE } from '../pipeline/colours';
 
 const NO_HISTOGRAM = new Array<number>(HISTOGRAM_SIZE).fill(0);
 

@@ -7,9 +7,10 @@
 import { zipSync } from 'fflate';
 import { recordId, type LookRecord } from '../../../common/db-schema';
 import { stripJpegMetadata } from '../../../common/jpeg-strip';
+import { namedColours } from '../../../common/look-summary';
 import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
 import { db } from '../../db/connection';
-import { getGarment, getSetting, listLooks, namedColours, setSetting } from '../../db/looks';
+import { getGarment, getSetting, listLooks, setSetting } from '../../db/looks';
 import { describe, emit, error, info } from '../../services/messages.svelte';
 import { modelUpdateState } from '../../services/model-update.svelte';
 import { lookDate } from '../collection/filter';

@@ -8,7 +8,8 @@ import {
   auc, buildEval, erase, evaluate, fndWeights, infoNce, nearestLookalikes, poolScorer, rankLoss, replace, substitute, trainScorer,
   TRAIN_DEFAULTS, type Pool,
 } from './train';
-import { HISTOGRAM_SIZE, PALETTE } from '../../pipeline/colours';
+import { PALETTE } from '../../../common/colour-names';
+import { HISTOGRAM_SIZE } from '../../pipeline/colours';
 import type { GarmentColour } from '../../../common/types';
 
 const NO_HISTOGRAM = new Array<number>(HISTOGRAM_SIZE).fill(0);

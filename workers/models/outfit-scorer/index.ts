@@ -20,7 +20,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
-import { HISTOGRAM_SIZE, PALETTE, toLab } from '../../pipeline/colours';
+import { PALETTE, toLab } from '../../../common/colour-names';
+import { HISTOGRAM_SIZE } from '../../pipeline/colours';
 import type { GarmentColour } from '../../../common/types';
 import type { ModelSource } from '../io';
 import { rng } from '../../../common/random';
