@@ -75,7 +75,7 @@ const BEIGE: [number, number, number] = [222, 203, 164];
 async function outfitNames(page: Page): Promise<string[]> {
   const outfits = page.getByRole('list', { name: 'Suggested outfits' }).getByRole('listitem').filter({ has: page.getByRole('button', { name: /^Like outfit/ }) });
   const out: string[] = [];
-  for (const o of await outfits.all()) out.push((await o.getByRole('list').first().innerText()).replace(/[+−±]\d+/g, '').replace(/\s+/g, ' ').trim());
+  for (const o of await outfits.all()) out.push((await o.getByRole('list').first().innerText()).replace(/[+−±]\d+|the one to complete/g, '').replace(/\s+/g, ' ').trim());
   return out;
 }
 
@@ -132,6 +132,11 @@ test('Complete the look and Dress me suggest outfits from the garments; a like i
   // Each outfit shows its garments as crops and says which pull the score up or down.
   await expect(outfits.first().getByRole('img').first()).toBeVisible();
   await expect(outfits.first()).toContainText(/Pulls it (up|down)|weighs about the same|Two garments/);
+  // The garment to complete is marked as such; the reasons are about the garments chosen for it.
+  for (const o of await outfits.all()) {
+    await expect(o.getByRole('listitem').filter({ hasText: 'red top' })).toContainText('the one to complete');
+    await expect(o.locator('.why')).not.toContainText('red top');
+  }
   await expect(page.getByText(/The best \d+ of \d+ outfits from your garments/)).toBeVisible();
   await page.screenshot({ path: 'test-results/outfits-complete.png', fullPage: true });
 

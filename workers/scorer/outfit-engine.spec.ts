@@ -104,8 +104,9 @@ describe('OutfitEngine', () => {
       expect(ids).toContain(anchor);
       expect(fitsTemplate(ids.map((id) => cat.get(id)!))).toBe(true);
       expect(ids.filter((id) => id !== anchor).every((id) => look.get(id) !== 'look-1')).toBe(true);
-      // Every garment of a 3+ garment outfit is explained by how much the score drops without it.
-      for (const p of s.parts) expect(typeof p.delta).toBe('number');
+      // Every garment of a 3+ garment outfit but the anchor is explained by how much the score drops without it.
+      for (const p of s.parts) expect(typeof p.delta).toBe(p.garmentId === anchor ? 'object' : 'number');
+      expect(s.parts.find((p) => p.garmentId === anchor)!.delta).toBeNull();
       expect(s.score).toBeGreaterThan(0);
       expect(s.score).toBeLessThan(1);
     }

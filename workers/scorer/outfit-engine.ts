@@ -26,7 +26,8 @@ export interface SuggestionPart {
   category: Category;
   /**
    * How much the outfit's score (0..1) drops without this garment: > 0 it pulls the score up, < 0 down.
-   * null for a two-garment outfit (one garment alone is no outfit).
+   * null for a two-garment outfit (one garment alone is no outfit), and for the garment a "complete the look"
+   * outfit is built around (it is in every suggestion: the reasons are about the garments chosen for it).
    */
   delta: number | null;
 }
@@ -284,13 +285,15 @@ export class OutfitEngine {
     const liked = (i: number) => this.feedback.get(outfitKey(outfits[i].map((g) => pool[g].id)))?.verdict === 'like';
     const picked = pickDiverse(order, outfits, coreOf(categories), k, { keep: anchor, maxRepeat: ENGINE.maxRepeat, exempt: liked });
 
-    // Leave-one-out: each picked outfit without each of its garments (when at least two remain).
+    // Leave-one-out: each picked outfit without each of its garments (when at least two remain), the anchor
+    // excepted: an outfit without the garment to complete is no answer to the question asked.
     const variants: number[][] = [];
     const variantOf: { s: number; j: number }[] = [];
     picked.forEach((p, s) => {
       const o = global[p];
       if (o.length < 3) return;
       o.forEach((_, j) => {
+        if (outfits[p][j] === anchor) return;
         variants.push(o.filter((__, x) => x !== j));
         variantOf.push({ s, j });
       });
