@@ -389,25 +389,46 @@ def category_cells(probs, ci, min_prob=None, best=None):
 
 
 def category_parts(probs, ci, min_prob=None, best=None, stride=4):
-    """The 8-connected components of one category's cells, [(box [x1, y1, x2, y2] canvas px, mean prob, cells)].
-    A cell is the category's where it is the most likely class (min_prob None), or where its probability is at
-    least min_prob (then a cell can belong to two categories: a top under an open jacket)."""
+    """The 8-connected components of one category's cells, [(box [x1, y1, x2, y2] canvas px, mean prob, cell count,
+    flat cell indices)]. A cell is the category's where it is the most likely class (min_prob None), or where its
+    probability is at least min_prob (then a cell can belong to two categories: a top under an open jacket)."""
     on = category_cells(probs, ci, min_prob, best)
+    w = probs.shape[2]
     return [([cols.min() * stride, rows.min() * stride, (cols.max() + 1) * stride, (rows.max() + 1) * stride],
-             float(probs[ci, rows, cols].astype(np.float32).mean()), len(rows))
+             float(probs[ci, rows, cols].astype(np.float32).mean()), len(rows), rows * w + cols)
             for rows, cols in components(on)]
+
+
+# A garment at least this share of whose cells a garment of another category also claims is one garment seen twice
+# (regions.ts SHARED_CELLS).
+SHARED_CELLS = 0.5
+
+
+def drop_doubles(found):
+    """found: [(category, box, mass, n, cells (set), own share)] -> the ones that are not another garment seen twice:
+    in order of own share (then mean probability), each kept unless SHARED_CELLS of its cells belong to a kept garment
+    of another category (regions.ts dropDoubles)."""
+    order = sorted(range(len(found)), key=lambda i: (-found[i][5], -found[i][2] / found[i][3], i))
+    kept = []
+    for i in order:
+        g = found[i]
+        if not any(found[j][0] != g[0] and len(g[4] & found[j][4]) >= SHARED_CELLS * g[3] for j in kept):
+            kept.append(i)
+    return [found[i] for i in sorted(kept)]
 
 
 def regions(probs, post=POST):
     """probs [C, h, w] -> [(category, [x, y, w, h] canvas px, score)]: components kept by the category's
     thresholds (min_prob, min_cells, min_score), then merged when their boxes grown by merge_grow overlap (a pair
-    of shoes)."""
+    of shoes), then the garments that are another category's garment seen twice dropped (drop_doubles)."""
     best = probs.argmax(0)
-    out = []
+    flat_best = best.reshape(-1)
+    found = []
     for name in GARMENTS:
         t = post[name]
-        found = category_parts(probs, CLASSES.index(name), t.get('min_prob'), best)
-        kept = [[list(b), sc * n, n] for b, sc, n in found if n >= t['min_cells'] and sc >= t['min_score']]
+        ci = CLASSES.index(name)
+        parts = category_parts(probs, ci, t.get('min_prob'), best)
+        kept = [[list(b), sc * n, n, [cells]] for b, sc, n, cells in parts if n >= t['min_cells'] and sc >= t['min_score']]
         merged = True
         while merged:
             merged = False
@@ -416,15 +437,16 @@ def regions(probs, post=POST):
                     if touching(kept[a][0], kept[b][0], post['merge_grow']):
                         pa, pb = kept[a], kept[b]
                         pa[0] = [min(pa[0][0], pb[0][0]), min(pa[0][1], pb[0][1]), max(pa[0][2], pb[0][2]), max(pa[0][3], pb[0][3])]
-                        pa[1] += pb[1]; pa[2] += pb[2]
+                        pa[1] += pb[1]; pa[2] += pb[2]; pa[3] += pb[3]
                         del kept[b]
                         merged = True
                         break
                 if merged:
                     break
-        for (x1, y1, x2, y2), mass, n in kept:
-            out.append((name, [x1, y1, x2 - x1, y2 - y1], mass / n))
-    return out
+        for box, mass, n, cells in kept:
+            cells = np.concatenate(cells)
+            found.append((name, box, mass, n, set(cells.tolist()), float((flat_best[cells] == ci).mean())))
+    return [(name, [x1, y1, x2 - x1, y2 - y1], mass / n) for name, (x1, y1, x2, y2), mass, n, _, _ in drop_doubles(found)]
 
 
 def touching(a, b, grow):
@@ -552,7 +574,7 @@ def tune(model, d, photos, categories, probs=None):
                             continue
                         ox, oy, s = d['geom'][row]
                         pb = union([[(b[0] - ox) / s, (b[1] - oy) / s, (b[2] - b[0]) / s, (b[3] - b[1]) / s]
-                                    for b, sc, n in found[k] if n >= min_cells and sc >= min_score])
+                                    for b, sc, n, _ in found[k] if n >= min_cells and sc >= min_score])
                         present += truths[k] is not False
                         predicted += pb is not None
                         hits += bool(truths[k] and pb is not None and iou(truths[k], pb) >= MIN_IOU)

@@ -43,6 +43,48 @@ describe('regions', () => {
     expect(found.map((g) => g.category)).toEqual(['bottom']); // the top has 15 cells
   });
 
+  describe('one patch claimed by two categories (min_prob)', () => {
+    /** The fixture with `category` at probability `p` on the cells `where` (row, col), the rest scaled down. */
+    function withSecond(category: string, p: number, where: (r: number, c: number) => boolean): ClassMap {
+      const map = fixture();
+      const k = CLASSES.length;
+      for (let r = 0; r < map.height; r++) {
+        for (let c = 0; c < map.width; c++) {
+          if (!where(r, c)) continue;
+          const i = (r * map.width + c) * k;
+          for (let j = 0; j < k; j++) map.probs[i + j] *= 1 - p;
+          map.probs[i + CLASSES.indexOf(category)] += p;
+        }
+      }
+      return map;
+    }
+
+    it('drops a garment whose cells another category holds as the most likely class (a skirt as a dress too)', () => {
+      // The bottom's cells carry dress at 0.3: a dress at min_prob 0.25 covers exactly the bottom.
+      const map = withSecond('dress', 0.3, (r, c) => r >= 5 && c >= 3 && c <= 6);
+      const post: PostProcessing = { merge_grow: 0, top: ANY, bottom: ANY, dress: { min_prob: 0.25, min_cells: 1, min_score: 0 } };
+      expect(garmentRegions(map, post).map((g) => g.category)).toEqual(['top', 'bottom']);
+      // Without the bottom's claim the dress stays: nothing else is seen there.
+      expect(garmentRegions(map, { ...post, bottom: { ...ANY, min_cells: 100 } }).map((g) => g.category)).toEqual(['top', 'dress']);
+    });
+
+    it('keeps a top under an open jacket that covers more than the top', () => {
+      // Outerwear at 0.3 over the top and the two columns beside it (rows 2-6), most likely class on the columns only.
+      const map = withSecond('outerwear', 0.3, (r, c) => r >= 2 && r <= 6 && c >= 1 && c <= 9);
+      const k = CLASSES.length;
+      for (let r = 2; r <= 6; r++) {
+        for (const c of [1, 2, 8, 9]) {
+          const i = (r * map.width + c) * k;
+          map.probs.fill(0.02, i, i + k);
+          map.probs[i + CLASSES.indexOf('outerwear')] = 1 - 0.02 * (k - 1);
+        }
+      }
+      const post: PostProcessing = { merge_grow: 0, top: ANY, outerwear: { min_prob: 0.25, min_cells: 1, min_score: 0 } };
+      // The outerwear's 45 cells: 15 are the top's (a third), so both are garments.
+      expect(garmentRegions(map, post).map((g) => g.category)).toEqual(['top', 'outerwear']);
+    });
+  });
+
   it('gives the person as every non-background cell', () => {
     const [person] = personBoxes(fixture(), undefined, 1);
     expect(person.box).toEqual([12, 8, 20, 32]);

@@ -5,8 +5,11 @@
  * class, or where its probability reaches the category's `min_prob`); components smaller than the category's
  * `min_cells` or with a mean probability below its `min_score` are dropped (thresholds tuned with the weights, in the model's metadata); components whose
  * boxes, each grown by `merge_grow` of its size, overlap become one garment (a pair of shoes, a top split by
- * a bag strap). training/garments/detector.py category_parts() / regions() are the same steps, and its val figures
- * are measured through them.
+ * a bag strap). Where a cell's probability decides (`min_prob`), one patch of the photo can be claimed by two
+ * categories (a skirt as a bottom, a dress and an outerwear); a garment at least SHARED_CELLS of whose cells another
+ * category's garment claims, with a smaller share of its cells where its own category is the most likely class, is
+ * that garment seen twice and is dropped (dropDoubles). training/garments/detector.py category_parts() / regions() are
+ * the same steps, and its val figures are measured through them.
  * People: the components of every non-background cell, largest first (the main person is the first).
  */
 import { CATEGORIES, type Category } from '../../common/categories';
@@ -130,30 +133,66 @@ function geometry(map: ClassMap) {
   return { toBox, cellAt };
 }
 
+/**
+ * A garment at least this share of whose cells a garment of another category also claims is one garment seen twice
+ * (tuned on the CCP train photos: docs/garment-models.md "One garment seen as two").
+ */
+export const SHARED_CELLS = 0.5;
+
+interface Candidate {
+  category: Category;
+  part: Component;
+  cells: Set<number>;
+  /** Share of its cells where its category is the most likely class. */
+  own: number;
+}
+
+/**
+ * The garments that are not another one seen twice: in order of `own` (then of mean probability), each is kept unless
+ * at least SHARED_CELLS of its cells belong to a garment of another category kept before it.
+ */
+function dropDoubles(found: readonly Candidate[]): Candidate[] {
+  const order = found.map((_, i) => i).sort((a, b) =>
+    found[b].own - found[a].own || found[b].part.mass / found[b].part.cells.length - found[a].part.mass / found[a].part.cells.length || a - b);
+  const kept: number[] = [];
+  for (const i of order) {
+    const g = found[i];
+    const double = kept.some((j) => {
+      if (found[j].category === g.category) return false;
+      let shared = 0;
+      for (const c of g.part.cells) if (found[j].cells.has(c)) shared++;
+      return shared >= SHARED_CELLS * g.part.cells.length;
+    });
+    if (!double) kept.push(i);
+  }
+  return kept.sort((a, b) => a - b).map((i) => found[i]);
+}
+
 /** The garments of a class map, with the thresholds `post` (the model's own by default). */
 export function garmentRegions(map: ClassMap, post: PostProcessing, best = argmaxMap(map)): GarmentRegion[] {
   const { toBox, cellAt } = geometry(map);
   const k = map.classes.length;
-  const out: GarmentRegion[] = [];
+  const found: Candidate[] = [];
   for (const category of CATEGORIES) {
     const cls = map.classes.indexOf(category);
     const t = post[category];
     if (cls < 0 || typeof t !== 'object') continue;
     const minProb = t.min_prob;
     const on = minProb === null || minProb === undefined ? (i: number) => best[i] === cls : (i: number) => map.probs[i * k + cls] >= minProb;
-    const found = components(map.width, map.height, on, (i) => map.probs[i * k + cls])
+    const parts = components(map.width, map.height, on, (i) => map.probs[i * k + cls])
       .filter((p) => p.cells.length >= t.min_cells && p.mass / p.cells.length >= t.min_score);
-    for (const part of merge(found, post.merge_grow)) {
-      const cells = new Set(part.cells);
-      out.push({
-        category: category as Category,
-        box: toBox(part.bounds),
-        score: part.mass / part.cells.length,
-        contains: (x, y) => cells.has(cellAt(x, y)),
-      });
+    for (const part of merge(parts, post.merge_grow)) {
+      let own = 0;
+      for (const i of part.cells) if (best[i] === cls) own++;
+      found.push({ category: category as Category, part, cells: new Set(part.cells), own: own / part.cells.length });
     }
   }
-  return out;
+  return dropDoubles(found).map(({ category, part, cells }) => ({
+    category,
+    box: toBox(part.bounds),
+    score: part.mass / part.cells.length,
+    contains: (x: number, y: number) => cells.has(cellAt(x, y)),
+  }));
 }
 
 /** Share of a box's cells that must be of the garment's category for those cells to be its cut-out (boxCutOut). */
