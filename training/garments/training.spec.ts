@@ -15,7 +15,9 @@ import * as tf from '@tensorflow/tfjs';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../common/categories';
 import * as garmentDetector from '../../workers/models/garment-detector';
+import { garmentRegions } from '../../workers/pipeline/regions';
 import * as garmentNet from '../../workers/models/garment-net';
 import { fileHandler } from '../../workers/node/fs-models';
 import { syntheticPerson, useWasm } from '../../workers/node/test-support';
@@ -127,6 +129,54 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
   });
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("detector.py's regions() finds the garments the app's garmentRegions() finds, doubles dropped alike", async () => {
+    // A 16 x 12 class map: a top under an open jacket, a bottom that is also a dress at 0.3 (one garment seen
+    // twice), two shoes to merge and a bag; every probability jittered by a seeded generator.
+    const classes = ['background', 'skin', 'hair', ...CATEGORIES];
+    const [w, h, k] = [12, 16, classes.length];
+    const probs = new Float32Array(w * h * k);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let r = 0; r < h; r++) {
+      for (let c = 0; c < w; c++) {
+        const i = (r * w + c) * k;
+        const base = r >= 2 && r <= 5 && c >= 3 && c <= 8 ? 'top' : r >= 2 && r <= 8 && (c === 1 || c === 2 || c === 9 || c === 10) ? 'outerwear'
+          : r >= 6 && r <= 12 && c >= 4 && c <= 7 ? 'bottom' : r >= 13 && r <= 14 && ((c >= 3 && c <= 5) || (c >= 7 && c <= 9)) ? 'shoes'
+            : r >= 9 && r <= 10 && c === 11 ? 'bag' : 'background';
+        for (let j = 0; j < k; j++) probs[i + j] = 0.02 * rand();
+        probs[i + classes.indexOf(base)] = 0.6 + 0.3 * rand();
+        if (base === 'top') probs[i + classes.indexOf('outerwear')] = 0.3;
+        if (base === 'bottom') probs[i + classes.indexOf('dress')] = 0.25 + 0.1 * rand();
+        const sum = probs.subarray(i, i + k).reduce((a, b) => a + b, 0);
+        for (let j = 0; j < k; j++) probs[i + j] /= sum;
+      }
+    }
+    const any = { min_prob: null, min_cells: 1, min_score: 0 };
+    const post = {
+      merge_grow: 0.5, top: any, outerwear: { min_prob: 0.2, min_cells: 1, min_score: 0 }, bottom: any,
+      dress: { min_prob: 0.2, min_cells: 1, min_score: 0 }, shoes: any, bag: any, hat: { ...any, min_cells: 999 }, accessory: { ...any, min_cells: 999 },
+    };
+    const map = { width: w, height: h, classes, probs, letterbox: { offsetX: 0, offsetY: 0, scale: 1 }, stride: 4 };
+    const app = garmentRegions(map, post).map((g) => ({ category: g.category, box: g.box, score: g.score }));
+    const file = join(dir, 'class-map.json');
+    await writeFile(file, JSON.stringify({ w, h, k, probs: Array.from(probs), post }));
+    const code = [
+      'import json, sys', 'import numpy as np', 'import detector as D',
+      'd = json.load(open(sys.argv[1]))',
+      "p = np.array(d['probs'], dtype=np.float32).reshape(d['h'], d['w'], d['k']).transpose(2, 0, 1)",
+      "print(json.dumps([{'category': n, 'box': [float(v) for v in b], 'score': float(s)} for n, b, s in D.regions(p, d['post'])]))",
+    ].join('\n');
+    const { stdout } = await run(PYTHON, ['-c', code, file], { cwd: here });
+    const py = JSON.parse(stdout) as { category: string; box: number[]; score: number }[];
+    // The bottom's dress is dropped; the top under the jacket, the jacket, the pair of shoes and the bag stay.
+    expect(app.map((g) => g.category)).toEqual(['top', 'outerwear', 'bottom', 'shoes', 'bag']);
+    expect(py.map((g) => g.category)).toEqual(app.map((g) => g.category));
+    py.forEach((g, i) => {
+      expect(g.box).toEqual(app[i].box);
+      expect(g.score).toBeCloseTo(app[i].score, 5);
+    });
   });
 
   it('trains the garment detector, tunes its thresholds, exports it, and the app module segments with it', async () => {
