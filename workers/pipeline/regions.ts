@@ -143,6 +143,8 @@ interface Candidate {
   category: Category;
   part: Component;
   cells: Set<number>;
+  /** Mean probability of its category over its cells. */
+  score: number;
   /** Share of its cells where its category is the most likely class. */
   own: number;
 }
@@ -152,8 +154,7 @@ interface Candidate {
  * at least SHARED_CELLS of its cells belong to a garment of another category kept before it.
  */
 function dropDoubles(found: readonly Candidate[]): Candidate[] {
-  const order = found.map((_, i) => i).sort((a, b) =>
-    found[b].own - found[a].own || found[b].part.mass / found[b].part.cells.length - found[a].part.mass / found[a].part.cells.length || a - b);
+  const order = found.map((_, i) => i).sort((a, b) => found[b].own - found[a].own || found[b].score - found[a].score || a - b);
   const kept: number[] = [];
   for (const i of order) {
     const g = found[i];
@@ -184,13 +185,13 @@ export function garmentRegions(map: ClassMap, post: PostProcessing, best = argma
     for (const part of merge(parts, post.merge_grow)) {
       let own = 0;
       for (const i of part.cells) if (best[i] === cls) own++;
-      found.push({ category: category as Category, part, cells: new Set(part.cells), own: own / part.cells.length });
+      found.push({ category: category as Category, part, cells: new Set(part.cells), score: part.mass / part.cells.length, own: own / part.cells.length });
     }
   }
-  return dropDoubles(found).map(({ category, part, cells }) => ({
+  return dropDoubles(found).map(({ category, part, cells, score }) => ({
     category,
     box: toBox(part.bounds),
-    score: part.mass / part.cells.length,
+    score,
     contains: (x: number, y: number) => cells.has(cellAt(x, y)),
   }));
 }
