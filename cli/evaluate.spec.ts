@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CcpPhoto } from './datasets';
-import { iou as boxIou, unionBox } from '../common/boxes';
-import { labelMap, scorePhotos } from './evaluate';
+import { areaIou, iou as boxIou, unionBox } from '../common/boxes';
+import { labelMap, macro, scorePhotos } from './evaluate';
 
 const labels = labelMap({ ccp: { top: ['blouse', 'shirt'], bottom: ['skirt'], shoes: ['shoes'], bag: ['bag'] } });
 
@@ -9,6 +9,27 @@ describe('garment box scoring', () => {
   it('unions boxes and measures IoU', () => {
     expect(unionBox([[0, 0, 10, 10], [20, 5, 10, 10]])).toEqual([0, 0, 30, 15]);
     expect(boxIou([0, 0, 10, 10], [0, 0, 10, 20])).toBeCloseTo(0.5);
+  });
+
+  it('measures the IoU of the areas sets of boxes cover, overlaps counted once', () => {
+    expect(areaIou([[0, 0, 10, 10]], [[0, 0, 10, 20]])).toBeCloseTo(0.5);
+    // Two shoes found one by one against the pair's one box: 200 of its 300 pixels.
+    expect(areaIou([[0, 0, 30, 10]], [[0, 0, 10, 10], [20, 0, 10, 10]])).toBeCloseTo(2 / 3);
+    // Overlapping boxes: the area 15 x 10 = 150 against 10 x 10 inside it.
+    expect(areaIou([[0, 0, 10, 10], [5, 0, 10, 10]], [[0, 0, 10, 10]])).toBeCloseTo(100 / 150);
+    expect(areaIou([[0, 0, 1, 1]], [[5, 5, 1, 1]])).toBe(0);
+    expect(areaIou([], [])).toBe(0);
+  });
+
+  it('reads a union of boxes apart as their union box or as the area they cover', () => {
+    const photos: CcpPhoto[] = [{
+      id: 'a', width: 100, height: 100, split: 'val', kind: 'pixel',
+      items: [{ label: 'shoes', box: [20, 80, 60, 10], pixels: 400 }],
+    }];
+    const pred = { a: { items: [{ category: 'shoes', box: [20, 80, 14, 10] as [number, number, number, number] }, { category: 'shoes', box: [66, 80, 14, 10] as [number, number, number, number] }] } };
+    expect(scorePhotos(photos, pred, labels).shoes.hits).toBe(1); // the two boxes' union box is the pair's
+    expect(scorePhotos(photos, pred, labels, 'area').shoes.hits).toBe(0); // they cover 280 of its 600 pixels
+    expect(macro(scorePhotos(photos, pred, labels))).toEqual({ recall: 1 / 6, precision: 1 / 6 });
   });
 
   it('scores per category: hits, misses, false positives and too-small categories', () => {

@@ -21,7 +21,7 @@ import { EMBEDDING_DIM } from '../common/constants';
 import { createAnalyzer, MODEL_VERSION } from '../workers/pipeline';
 import { nodeBackend, nodeModels } from '../workers/node/runtime';
 import { ccpPhotoPath, clothingImagePath, readCcp, readClothing, type CcpPhoto } from './datasets';
-import { formatScores, labelMap, scorePhotos } from './evaluate';
+import { formatScores, labelMap, macro, SCORED, scorePhotos } from './evaluate';
 import { readImage } from './image';
 import { scoreOutfits } from './score-outfits';
 import { buildPack, productsFromClothing, productsFromCsv, readPackDir, relatedForPhotos } from './packs';
@@ -143,7 +143,11 @@ async function main(argv: string[]): Promise<void> {
     const labels = labelMap(JSON.parse(await readFile(catPath, 'utf8')));
     const pred = JSON.parse(await readFile(values.pred!, 'utf8')) as { photos: Record<string, { items: { category: string; box: [number, number, number, number] }[] }> };
     const scores = scorePhotos(photos, pred.photos, labels);
-    process.stdout.write(`${formatScores(scores)}\n(${photos.length} pixel-annotated photos in ${values.split}; IoU >= 0.5 of per-category union boxes; categories covering >= 1% of the photo)\n`);
+    const [byBox, byArea] = [macro(scores), macro(scorePhotos(photos, pred.photos, labels, 'area'))];
+    const f = (m: { recall: number; precision: number }) => `recall ${m.recall.toFixed(3)} precision ${m.precision.toFixed(3)}`;
+    process.stdout.write(`${formatScores(scores)}\n(${photos.length} pixel-annotated photos in ${values.split}; IoU >= 0.5 of per-category union boxes; categories covering >= 1% of the photo)\n`
+      + `macro over ${SCORED.join(', ')}: ${f(byBox)}\n`
+      + `the same with each category's boxes as the area they cover (not their union box): ${f(byArea)}\n`);
   } else if (command === 'timing') {
     required(values, 'data');
     const ann = await readCcp(values.data!);

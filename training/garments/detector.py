@@ -417,12 +417,52 @@ def drop_doubles(found):
     return [found[i] for i in sorted(kept)]
 
 
+# Categories worn as a pair: all of one person's parts of them are one garment (regions.ts PAIRED).
+PAIRED = ('shoes',)
+
+
+def person_of_cell(best):
+    """[h * w] int: the index of the 8-connected component of non-background cells each cell lies in, -1 on
+    background (regions.ts personOfCell)."""
+    label = np.full(best.size, -1, dtype=np.int64)
+    w = best.shape[1]
+    for n, (rows, cols) in enumerate(components(best != CLASSES.index('background'))):
+        label[rows * w + cols] = n
+    return label
+
+
+def join_pairs(kept, person):
+    """kept: [[box x1y1x2y2, mass, n, [cells arrays]]] -> the parts most of whose cells lie on one person joined into
+    one, in order of their first part (regions.ts joinPairs)."""
+    by_person, out = {}, []
+    for box, mass, n, cells in kept:
+        labels = person[np.concatenate(cells)]
+        labels = labels[labels >= 0]
+        who = -1
+        if len(labels):
+            values, counts = np.unique(labels, return_counts=True)
+            if counts.max() * 2 > n:
+                who = int(values[counts.argmax()])
+        into = by_person.get(who) if who >= 0 else None
+        if into is None:
+            part = [list(box), mass, n, list(cells)]
+            if who >= 0:
+                by_person[who] = part
+            out.append(part)
+            continue
+        into[0] = [min(into[0][0], box[0]), min(into[0][1], box[1]), max(into[0][2], box[2]), max(into[0][3], box[3])]
+        into[1] += mass; into[2] += n; into[3] += cells
+    return out
+
+
 def regions(probs, post=POST):
     """probs [C, h, w] -> [(category, [x, y, w, h] canvas px, score)]: components kept by the category's
     thresholds (min_prob, min_cells, min_score), then merged when their boxes grown by merge_grow overlap (a pair
-    of shoes), then the garments that are another category's garment seen twice dropped (drop_doubles)."""
+    of shoes), a paired category's parts on one person joined (join_pairs: feet apart), then the garments that are
+    another category's garment seen twice dropped (drop_doubles)."""
     best = probs.argmax(0)
     flat_best = best.reshape(-1)
+    person = None
     found = []
     for name in GARMENTS:
         t = post[name]
@@ -443,6 +483,9 @@ def regions(probs, post=POST):
                         break
                 if merged:
                     break
+        if name in PAIRED and len(kept) > 1:
+            person = person_of_cell(best) if person is None else person
+            kept = join_pairs(kept, person)
         for box, mass, n, cells in kept:
             cells = np.concatenate(cells)
             found.append((name, box, mass, n, set(cells.tolist()), float((flat_best[cells] == ci).mean())))

@@ -85,6 +85,47 @@ describe('regions', () => {
     });
   });
 
+  describe('a pair of shoes', () => {
+    /** A 12 x 6 class map: `rows` of strings, one character per cell (. background, s skin, o shoes). */
+    function drawn(rows: string[]): ClassMap {
+      const [width, height, k] = [rows[0].length, rows.length, CLASSES.length];
+      const probs = new Float32Array(width * height * k);
+      rows.forEach((row, r) => [...row].forEach((ch, c) => {
+        const i = (r * width + c) * k;
+        probs.fill(0.1 / (k - 1), i, i + k);
+        probs[i + CLASSES.indexOf(ch === 'o' ? 'shoes' : ch === 's' ? 'skin' : 'background')] = 0.9;
+      }));
+      return { width, height, classes: CLASSES, probs, letterbox: { offsetX: 0, offsetY: 0, scale: 1 }, stride: 4 };
+    }
+    const post: PostProcessing = { merge_grow: 0.5, shoes: ANY };
+
+    it('is one garment where the feet stand apart on one person', () => {
+      const found = garmentRegions(drawn([
+        '...ssssss...',
+        '..ss....ss..',
+        '.ss......ss.',
+        'oo........oo',
+        'oo........oo',
+      ]), post);
+      expect(found.map((g) => g.category)).toEqual(['shoes']);
+      expect(found[0].box).toEqual([0, 12, 48, 8]);
+      expect(found[0].contains(2, 14)).toBe(true);
+      expect(found[0].contains(46, 14)).toBe(true);
+      expect(found[0].contains(24, 14)).toBe(false); // between the feet
+    });
+
+    it('is two garments on two people', () => {
+      const found = garmentRegions(drawn([
+        'ss........ss',
+        'ss........ss',
+        'ss........ss',
+        'oo........oo',
+        'oo........oo',
+      ]), post);
+      expect(found.map((g) => g.box)).toEqual([[0, 12, 8, 8], [40, 12, 8, 8]]);
+    });
+  });
+
   it('gives the person as every non-background cell', () => {
     const [person] = personBoxes(fixture(), undefined, 1);
     expect(person.box).toEqual([12, 8, 20, 32]);

@@ -8,8 +8,9 @@
  * a bag strap). Where a cell's probability decides (`min_prob`), one patch of the photo can be claimed by two
  * categories (a skirt as a bottom, a dress and an outerwear); a garment at least SHARED_CELLS of whose cells another
  * category's garment claims, with a smaller share of its cells where its own category is the most likely class, is
- * that garment seen twice and is dropped (dropDoubles). training/garments/detector.py category_parts() / regions() are
- * the same steps, and its val figures are measured through them.
+ * that garment seen twice and is dropped (dropDoubles). A pair of shoes is one garment: the shoe parts left apart (feet
+ * wide apart) become one where they lie on one person (joinPairs). training/garments/detector.py category_parts() /
+ * regions() are the same steps, and its val figures are measured through them.
  * People: the components of every non-background cell, largest first (the main person is the first).
  */
 import { CATEGORIES, type Category } from '../../common/categories';
@@ -169,11 +170,51 @@ function dropDoubles(found: readonly Candidate[]): Candidate[] {
   return kept.sort((a, b) => a - b).map((i) => found[i]);
 }
 
+/** Categories worn as a pair: all of one person's parts of them are one garment (a pair of shoes, feet apart). */
+export const PAIRED: readonly Category[] = ['shoes'];
+
+/**
+ * Person label per cell: the index of the 8-connected component of non-background cells it lies in, -1 on background
+ * (personBoxes' people, unsorted).
+ */
+function personOfCell(map: ClassMap, best: Uint8Array): Int32Array {
+  const bg = map.classes.indexOf('background');
+  const label = new Int32Array(map.width * map.height).fill(-1);
+  components(map.width, map.height, (i) => best[i] !== bg, () => 0).forEach((p, n) => {
+    for (const i of p.cells) label[i] = n;
+  });
+  return label;
+}
+
+/** The parts that most of whose cells lie on one person joined into one (in order of their first part). */
+function joinPairs(parts: Component[], person: Int32Array): Component[] {
+  const byPerson = new Map<number, Component>();
+  const out: Component[] = [];
+  for (const p of parts) {
+    const votes = new Map<number, number>();
+    for (const i of p.cells) if (person[i] >= 0) votes.set(person[i], (votes.get(person[i]) ?? 0) + 1);
+    let who = -1;
+    for (const [n, v] of votes) if (v * 2 > p.cells.length) who = n;
+    const into = who >= 0 ? byPerson.get(who) : undefined;
+    if (!into) {
+      const copy = { ...p, cells: [...p.cells], bounds: [...p.bounds] as Component['bounds'] };
+      if (who >= 0) byPerson.set(who, copy);
+      out.push(copy);
+      continue;
+    }
+    into.bounds = [Math.min(into.bounds[0], p.bounds[0]), Math.min(into.bounds[1], p.bounds[1]), Math.max(into.bounds[2], p.bounds[2]), Math.max(into.bounds[3], p.bounds[3])];
+    into.cells.push(...p.cells);
+    into.mass += p.mass;
+  }
+  return out;
+}
+
 /** The garments of a class map, with the thresholds `post` (the model's own by default). */
 export function garmentRegions(map: ClassMap, post: PostProcessing, best = argmaxMap(map)): GarmentRegion[] {
   const { toBox, cellAt } = geometry(map);
   const k = map.classes.length;
   const found: Candidate[] = [];
+  let person: Int32Array | undefined;
   for (const category of CATEGORIES) {
     const cls = map.classes.indexOf(category);
     const t = post[category];
@@ -182,7 +223,9 @@ export function garmentRegions(map: ClassMap, post: PostProcessing, best = argma
     const on = minProb === null || minProb === undefined ? (i: number) => best[i] === cls : (i: number) => map.probs[i * k + cls] >= minProb;
     const parts = components(map.width, map.height, on, (i) => map.probs[i * k + cls])
       .filter((p) => p.cells.length >= t.min_cells && p.mass / p.cells.length >= t.min_score);
-    for (const part of merge(parts, post.merge_grow)) {
+    let garments = merge(parts, post.merge_grow);
+    if (PAIRED.includes(category as Category) && garments.length > 1) garments = joinPairs(garments, (person ??= personOfCell(map, best)));
+    for (const part of garments) {
       let own = 0;
       for (const i of part.cells) if (best[i] === cls) own++;
       found.push({ category: category as Category, part, cells: new Set(part.cells), score: part.mass / part.cells.length, own: own / part.cells.length });
