@@ -5,7 +5,7 @@
  *   npm run --silent cli -- embed    --data DIR --split NAME --out FILE [--limit N]
  *   npm run --silent cli -- evaluate --data DIR --split NAME --pred FILE [--categories FILE]
  *   npm run --silent cli -- timing   --data DIR [--limit N]
- *   npm run --silent cli -- score-outfits --data DIR --outfits FILE --model teacher|student --out FILE
+ *   npm run --silent cli -- score-outfits --data DIR --outfits FILE --model teacher|student --out FILE [--no-masks]
  *   npm run --silent cli -- build-pack --images DIR --products CSV --out DIR   (or --data clothing-dir [--split NAME])
  *   npm run --silent cli -- related --pack DIR --data DIR --split NAME --out FILE
  *   npm run --silent cli -- classify --data DIR --split NAME --out FILE [--limit N] [--vectors FILE]
@@ -32,7 +32,7 @@ const USAGE = `usage: npm run --silent cli -- <command> [options]
   embed    --data DIR --split NAME --out FILE [--limit N]   look vectors (CCP) or item vectors (clothing images.csv)
   evaluate --data DIR --split NAME --pred FILE [--categories FILE]   recall/precision of analyze's boxes
   timing   --data DIR [--limit N]                                      per-model, total and CPU ms on CCP photos
-  score-outfits --data DIR --outfits FILE --model teacher|student --out FILE   outfit compatibility 0..1
+  score-outfits --data DIR --outfits FILE --model teacher|student --out FILE [--no-masks]   outfit compatibility 0..1
   build-pack --images DIR --products CSV --out DIR [--id ID --title T --publisher P --pack-version N]   catalog pack (docs/packs.md)
   build-pack --data CLOTHING_DIR [--split NAME] [--limit N] --out DIR [...]                         catalog pack from images.csv
   related  --pack DIR --data DIR --split NAME --out FILE [--limit N]   related products per detected garment (JSON)
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<void> {
       backend: { type: 'string' }, models: { type: 'string' }, outfits: { type: 'string' }, model: { type: 'string' },
       images: { type: 'string' }, products: { type: 'string' }, pack: { type: 'string' }, id: { type: 'string' },
       title: { type: 'string' }, publisher: { type: 'string' }, 'pack-version': { type: 'string' },
-      vectors: { type: 'string' },
+      vectors: { type: 'string' }, 'no-masks': { type: 'boolean' },
     },
     strict: true,
   });
@@ -176,7 +176,7 @@ async function main(argv: string[]): Promise<void> {
     required(values, 'data', 'outfits', 'model', 'out');
     const info = await nodeBackend((values.backend ?? 'wasm') as 'wasm');
     log(`backend: ${info.reason}`);
-    await scoreOutfits({ data: values.data!, outfits: values.outfits!, model: values.model!, out: values.out!, models: values.models, cache: values.cache }, log);
+    await scoreOutfits({ data: values.data!, outfits: values.outfits!, model: values.model!, out: values.out!, models: values.models, cache: values.cache, masks: !values['no-masks'] }, log);
   } else if (command === 'build-pack') {
     required(values, 'out');
     if (!values.data && !(values.images && values.products)) throw new UsageError('build-pack needs --images and --products, or --data (clothing images.csv)');

@@ -7,7 +7,7 @@
  *
  * Two crops per garment: "mask" (everything but the garment's own pixels, the CCP label, is grey: the
  * crop the app embeds, where the garment's own mask is known) and "box" (the box, everything the selfie
- * model does not call person is grey: the crop of `score-outfits`, where only a box is known).
+ * model does not call person is grey: the crop of `score-outfits` for a box that is no annotated garment).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -19,8 +19,10 @@ import { isCategory, type Category } from '../common/categories';
 import * as backbone from '../workers/models/backbone';
 import * as garmentNet from '../workers/models/garment-net';
 import * as selfie from '../workers/models/selfie';
+import { garmentInput, OUTFIT } from '../workers/models/outfit-scorer';
 import { CROP, garmentCrop, type KeepTest } from '../workers/models/outfit-scorer/crop';
-import { garmentColours } from '../workers/pipeline/colours';
+import type { Pool } from '../workers/models/outfit-scorer/train';
+import { garmentColours, HISTOGRAM_SIZE } from '../workers/pipeline/colours';
 import { DEFAULT_MODELS_DIR, fileHandler } from '../workers/node/fs-models';
 import { ccpPhotoPath, readCcp, type CcpPhoto } from './datasets';
 import { readImage } from './image';
@@ -241,3 +243,34 @@ export async function featureCache(dataDir: string, cacheDir: string, log: (s: s
   return { version: FEATURES_VERSION, dim, items, vectors, lookalikeDim, lookalike };
 }
 
+/**
+ * The garments of one split, each crop's row the model input (garmentInput). `colour` false (experiments
+ * only: the app's garmentInput always has the colour) gives every garment the same neutral colour.
+ */
+export function poolOf(cache: FeatureCache, split: string, colour = true): Pool {
+  const garments: Pool['garments'] = [];
+  const outfits = new Map<string, number[]>();
+  const inputs: Float32Array[] = [];
+  const yardstick: number[] = [];
+  const row = (r: number, colours: FeatureItem['maskColours'], histogram: number[]) => {
+    inputs.push(garmentInput(cache.vectors.subarray(r * cache.dim, (r + 1) * cache.dim), colour ? colours : [], colour ? histogram : histogram.map(() => 0)));
+    return inputs.length - 1;
+  };
+  cache.items.forEach((it, i) => {
+    if (it.split !== split) return;
+    yardstick.push(i);
+    outfits.set(it.photo, [...(outfits.get(it.photo) ?? []), garments.length]);
+    // Each crop with its own named colours, as the app (mask crop) and score-outfits (box crop) compute them.
+    garments.push({ photo: it.photo, category: it.category, rows: [row(it.maskRow, it.maskColours, it.maskHistogram), row(it.boxRow, it.boxColours, it.boxHistogram)] });
+  });
+  const d = cache.lookalikeDim;
+  const look = new Float32Array(yardstick.length * d);
+  yardstick.forEach((i, j) => look.set(cache.lookalike.subarray(i * d, (i + 1) * d), j * d));
+  // The colour measure: each mask crop's histogram as a unit vector (the square roots of its shares).
+  const h = HISTOGRAM_SIZE;
+  const hist = new Float32Array(yardstick.length * h);
+  yardstick.forEach((i, j) => cache.items[i].maskHistogram.forEach((v, k) => (hist[j * h + k] = Math.sqrt(v))));
+  const vectors = new Float32Array(inputs.length * OUTFIT.inputDim);
+  inputs.forEach((v, i) => vectors.set(v, i * OUTFIT.inputDim));
+  return { dim: OUTFIT.inputDim, vectors, garments, outfits: [...outfits.values()], yardstick: { dim: d, vectors: look }, colour: { dim: h, vectors: hist } };
+}

@@ -8,17 +8,38 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPerson, useWasm } from '../workers/node/test-support';
 import { loadWeights, OUTFIT } from '../workers/models/outfit-scorer';
 import { fileHandler } from '../workers/node/fs-models';
-import { scoreOutfits } from './score-outfits';
+import { matchedLabels, scoreOutfits } from './score-outfits';
 import { STUDENT_DIR, TEACHER_DIR } from './train-paths';
 
 const toJpeg = (w: number, h: number, top?: [number, number, number]) => {
   const img = syntheticPerson(w, h, top);
   return jpeg.encode({ width: w, height: h, data: Buffer.from(img.data.buffer) }, 90).data;
 };
+
+describe('which annotated garment a box is', () => {
+  const categories = new Map([['shirt', 'top'], ['sweater', 'top'], ['jeans', 'bottom']] as const);
+  const items = [
+    { label: 'shirt', box: [10, 10, 40, 30] as [number, number, number, number], pixels: 900 },
+    { label: 'sweater', box: [20, 20, 40, 30] as [number, number, number, number], pixels: 900 },
+    { label: 'jeans', box: [20, 50, 30, 40] as [number, number, number, number], pixels: 900 },
+  ];
+  it('one label whose box it is, or all of the category where it is their union box', () => {
+    expect(matchedLabels(items, categories, 'top', [10, 10, 40, 30])).toEqual(['shirt']);
+    expect(matchedLabels(items, categories, 'top', [10.5, 10, 40, 30.5])).toEqual(['shirt']);
+    expect(matchedLabels(items, categories, 'top', [10, 10, 50, 40])).toEqual(['shirt', 'sweater']);
+    expect(matchedLabels(items, categories, 'bottom', [20, 50, 30, 40])).toEqual(['jeans']);
+  });
+  it('none where the box is no annotated garment of that category', () => {
+    expect(matchedLabels(items, categories, 'top', [20, 50, 30, 40])).toEqual([]); // the jeans' box, asked as a top
+    expect(matchedLabels(items, categories, 'bottom', [20, 50, 30, 20])).toEqual([]); // half the jeans
+    expect(matchedLabels([], categories, 'top', [10, 10, 40, 30])).toEqual([]);
+  });
+});
 
 describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', () => {
   let dir: string;
@@ -65,6 +86,45 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
     const log = lines.join('\n');
     for (const id of ['missing-photo', 'bad-box', 'bad-category', 'one']) expect(log).toContain(`outfit ${id}:`);
     expect(log).toMatch(/outfit bad-box: .*outside/);
+  });
+
+  it('cuts a box that is an annotated garment out by its own mask (CCP layout), any other box by the person mask', async () => {
+    // root/categories.json beside root/ccp/, as in ../shared/data; photo 0001's torso box is a "shirt" whose mask
+    // holds only the box's upper half, which no person mask gives.
+    const root = join(dir, 'annotated');
+    const ccp = join(root, 'ccp');
+    await mkdir(join(ccp, 'photos'), { recursive: true });
+    await mkdir(join(ccp, 'masks'), { recursive: true });
+    await writeFile(join(root, 'categories.json'), JSON.stringify({ ccp: { top: ['shirt'], bottom: ['jeans'] } }));
+    const [w, h] = [240, 360];
+    await writeFile(join(ccp, 'photos/0001.jpg'), toJpeg(w, h));
+    const shirt: [number, number, number, number] = [87, 65, 66, 115];
+    const png = new PNG({ width: w, height: h });
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const v = x >= shirt[0] && x < shirt[0] + shirt[2] && y >= shirt[1] && y < shirt[1] + shirt[3] / 2 ? 1 : 0;
+        png.data.set([v, v, v, 255], (y * w + x) * 4);
+      }
+    }
+    await writeFile(join(ccp, 'masks/0001.png'), PNG.sync.write(png));
+    await writeFile(join(ccp, 'annotations.json'), JSON.stringify({
+      labels: ['null', 'shirt', 'jeans'], non_garment: ['null'],
+      photos: [{ id: '0001', width: w, height: h, split: 'test', kind: 'pixel', tags: ['shirt'], items: [{ label: 'shirt', box: shirt, pixels: (shirt[2] * shirt[3]) / 2 }] }],
+    }));
+    const outfits = { outfits: [{ id: 'o1', items: [{ photo: '0001', box: shirt, category: 'top' }, { photo: '0001', box: [96, 180, 48, 144], category: 'bottom' }] }] };
+    await writeFile(join(ccp, 'outfits.json'), JSON.stringify(outfits));
+    const lines: string[] = [];
+    await scoreOutfits({ data: ccp, outfits: join(ccp, 'outfits.json'), model: 'student', out: join(ccp, 'scores.json') }, (s) => lines.push(s));
+    expect(lines.join('\n')).toContain('1 of 2 garments cut out by their annotated masks');
+    const withMask = JSON.parse(await readFile(join(ccp, 'scores.json'), 'utf8')).scores.o1 as number;
+    // The same photo and boxes without annotations: both garments cut by the person mask, another score.
+    await rm(join(ccp, 'annotations.json'));
+    lines.length = 0;
+    await scoreOutfits({ data: ccp, outfits: join(ccp, 'outfits.json'), model: 'student', out: join(ccp, 'scores.json') }, (s) => lines.push(s));
+    expect(lines.join('\n')).toContain('0 of 2 garments cut out by their annotated masks');
+    const withoutMask = JSON.parse(await readFile(join(ccp, 'scores.json'), 'utf8')).scores.o1 as number;
+    expect(withoutMask).toBeGreaterThan(0);
+    expect(withoutMask).not.toBeCloseTo(withMask, 6);
   });
 
   it('scores with the committed teacher, which the app never downloads', async () => {

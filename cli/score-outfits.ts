@@ -4,21 +4,26 @@
  * In:  {"outfits": [{"id": "o1", "items": [{"photo": "0001", "box": [x, y, w, h], "category": "top"}]}]}
  *      photos are DIR/photos/<photo>.jpg (any split).
  * Out: {"scores": {"o1": 0.73}}, 0..1, higher = more compatible.
- * Each garment is cropped exactly as in training's "box" crops (crop.ts; pixels the selfie model does
- * not call person are grey: only a box is known here, not the garment's own mask) and embedded with
- * garment-net; its input is garmentInput(embedding, named colours and colour histogram of the kept pixels). An outfit with a problem (missing photo,
- * bad box, unknown category, not 2..8 garments) is reported on stderr and left out; the rest go on.
+ * Each garment is cut out as training cuts it (crop.ts): where DIR is in the CCP layout and the box is one of
+ * the photo's annotated garments of that category (annotations.json, IoU >= MASK_MATCH_IOU with one label's box,
+ * or with the union box of all its labels of the category), by its own pixel mask (masks/<photo>.png), as the
+ * "mask" crops of training and of every headline figure; otherwise only a box is known, and the pixels the selfie
+ * model does not call person are grey (training's "box" crops). Then embedded with garment-net; its input is
+ * garmentInput(embedding, named colours and colour histogram of the kept pixels). An outfit with a problem
+ * (missing photo, bad box, unknown category, not 2..8 garments) is reported on stderr and left out; the rest go on.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { iou, unionBox } from '../common/boxes';
 import { isCategory, type Category } from '../common/categories';
-import type { RgbaImage } from '../common/types';
+import type { Box, RgbaImage } from '../common/types';
 import { garmentInput, load, OUTFIT, type Garment } from '../workers/models/outfit-scorer';
-import { checkBox } from '../workers/models/outfit-scorer/crop';
+import { checkBox, type KeepTest } from '../workers/models/outfit-scorer/crop';
 import { fileHandler } from '../workers/node/fs-models';
-import { ccpPhotoPath } from './datasets';
+import { ccpPhotoPath, readCcp, type CcpItem } from './datasets';
 import { readImage } from './image';
-import { embedCrops, loadCropModels, personTest } from './outfit-features';
+import { ccpCategories, embedCrops, loadCropModels, personTest, readMask } from './outfit-features';
 import { STUDENT_DIR, teacherDir } from './train-paths';
 
 interface InItem {
@@ -31,13 +36,51 @@ interface InOutfit {
   items: InItem[];
 }
 
-export async function scoreOutfits(opts: { data: string; outfits: string; model: string; out: string; models?: string; cache?: string }, log: (s: string) => void): Promise<void> {
+/** IoU with an annotated garment's box at which a given box is taken to be that garment. */
+export const MASK_MATCH_IOU = 0.9;
+
+/** A data set's annotated garments, when DIR is in the CCP layout with masks: what cuts a box out by its own mask. */
+interface Annotated {
+  labels: string[];
+  items: Map<string, CcpItem[]>;
+  categories: Map<string, Category>;
+}
+
+async function readAnnotated(dir: string, log: (s: string) => void): Promise<Annotated | null> {
+  if (!existsSync(join(dir, 'annotations.json')) || !existsSync(join(dir, 'masks'))) return null;
+  try {
+    const ann = await readCcp(dir);
+    const items = new Map(ann.photos.filter((p) => p.items?.length).map((p) => [p.id, p.items!]));
+    return { labels: ann.labels, items, categories: await ccpCategories(dir) };
+  } catch (error) {
+    log(`annotations not used (every garment cut by the person mask): ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/**
+ * The annotated labels a box of `category` is: the one label whose box it matches, else all the category's labels
+ * when it matches their union box; none when it is no annotated garment.
+ */
+export function matchedLabels(items: readonly CcpItem[], categories: Map<string, Category>, category: Category, box: Box): string[] {
+  const own = items.filter((i) => categories.get(i.label) === category);
+  let best: CcpItem | undefined;
+  for (const i of own) if (iou(i.box, box) >= MASK_MATCH_IOU && (!best || iou(i.box, box) > iou(best.box, box))) best = i;
+  if (best) return [best.label];
+  const union = unionBox(own.map((i) => i.box));
+  return union && iou(union, box) >= MASK_MATCH_IOU ? own.map((i) => i.label) : [];
+}
+
+/** `masks` false: every garment cut by the person mask, annotations or not (the crop of a box alone). */
+export async function scoreOutfits(opts: { data: string; outfits: string; model: string; out: string; models?: string; cache?: string; masks?: boolean }, log: (s: string) => void): Promise<void> {
   const modelJson = opts.model === 'student' ? join(STUDENT_DIR, 'model.json') : opts.model === 'teacher' ? join(teacherDir(opts.cache), 'model.json') : null;
   if (!modelJson) throw new Error(`--model must be teacher or student, got "${opts.model}"`);
   const input = JSON.parse(await readFile(opts.outfits, 'utf8')) as { outfits?: InOutfit[] };
   if (!Array.isArray(input.outfits)) throw new Error(`${opts.outfits}: expected {"outfits": [...]}`);
   const scorer = await load(fileHandler(modelJson));
+  const annotated = opts.masks === false ? null : await readAnnotated(opts.data, log);
   const models = await loadCropModels(opts.models);
+  let byMask = 0;
   const failed = new Map<string, string>();
   const fail = (id: string, why: string) => {
     if (!failed.has(id)) {
@@ -78,12 +121,16 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
         }
       });
       if (ok.length === 0) continue;
-      const person = await personTest(models, image);
-      const vectors = await embedCrops(models, image, ok.map((r) => ({ box: r.box, keep: person })));
-      ok.forEach((r, i) => {
-        slotOf.set(`${r.outfit}/${r.slot}`, garments.length);
-        garments.push({ vector: garmentInput(vectors[i].vector, vectors[i].colours, vectors[i].histogram), category: r.category });
-      });
+      // Each garment of the photo cut out and embedded once, however many outfits hold it.
+      const unique = [...new Map(ok.map((r) => [`${r.category}:${r.box.join(',')}`, r])).values()];
+      const keeps = await maskTests(annotated, opts.data, photo, unique, log);
+      byMask += keeps.filter(Boolean).length;
+      const person = keeps.every(Boolean) ? undefined : await personTest(models, image);
+      const vectors = await embedCrops(models, image, unique.map((r, i) => ({ box: r.box, keep: keeps[i] ?? person })));
+      const first = garments.length;
+      unique.forEach((r, i) => garments.push({ vector: garmentInput(vectors[i].vector, vectors[i].colours, vectors[i].histogram), category: r.category }));
+      const at = new Map(unique.map((r, i) => [`${r.category}:${r.box.join(',')}`, first + i]));
+      for (const r of ok) slotOf.set(`${r.outfit}/${r.slot}`, at.get(`${r.category}:${r.box.join(',')}`)!);
     }
   } finally {
     models.dispose();
@@ -97,5 +144,25 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
     scores[o.id] = Math.round(values[i] * 1e6) / 1e6;
   });
   await writeFile(opts.out, `${JSON.stringify({ scores })}\n`);
-  log(`scored ${scored.length} outfits, ${failed.size} with problems (${opts.model})`);
+  log(`scored ${scored.length} outfits, ${failed.size} with problems (${opts.model}); ${byMask} of ${garments.length} garments cut out by their annotated masks, the rest by the person mask`);
+}
+
+/** Per request, the test of its annotated garment's own pixels, or undefined where the box is no annotated garment. */
+async function maskTests(annotated: Annotated | null, dir: string, photo: string, requests: { box: Box; category: Category }[], log: (s: string) => void): Promise<(KeepTest | undefined)[]> {
+  const items = annotated?.items.get(photo);
+  if (!annotated || !items) return requests.map(() => undefined);
+  const labels = requests.map((r) => matchedLabels(items, annotated.categories, r.category, r.box));
+  if (labels.every((l) => l.length === 0)) return requests.map(() => undefined);
+  let mask: { width: number; data: Uint8Array };
+  try {
+    mask = await readMask(dir, photo);
+  } catch (error) {
+    log(`photo ${photo}: mask not used (${error instanceof Error ? error.message : String(error)})`);
+    return requests.map(() => undefined);
+  }
+  return labels.map((ls) => {
+    if (ls.length === 0) return undefined;
+    const values = new Set(ls.map((l) => annotated.labels.indexOf(l)));
+    return (x: number, y: number) => values.has(mask.data[y * mask.width + x]);
+  });
 }

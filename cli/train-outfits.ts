@@ -28,12 +28,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { garmentInput, loadWeights, OUTFIT, parameterCount, save, scoreIndexed, encodeItems, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
+import { loadWeights, OUTFIT, parameterCount, save, scoreIndexed, encodeItems, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
 import { buildEval, evaluate, nearestLookalikes, poolScorer, trainScorer, TRAIN_DEFAULTS, type Pool, type TrainOptions } from '../workers/models/outfit-scorer/train';
 import { fileHandler } from '../workers/node/fs-models';
 import { chooseBackend } from '../workers/backend';
 import { nodeWasmDir } from '../workers/node/fs-models';
-import { featureCache, type FeatureCache, type FeatureItem } from './outfit-features';
+import { featureCache, poolOf } from './outfit-features';
 import { PALETTE } from '../common/colour-names';
 import { HISTOGRAM_SIZE } from '../workers/pipeline/colours';
 import { ROOT, STUDENT_DIR, teacherDir } from './train-paths';
@@ -61,38 +61,6 @@ const LOOKALIKE_COLOUR = 2;
 
 /** Measures whose look-alikes stand in for a training positive's garments (--train-lookalikes). */
 const TRAIN_LOOKALIKES = 'colour';
-
-/**
- * The garments of one split, each crop's row the model input (garmentInput). `colour` false (experiments
- * only: the app's garmentInput always has the colour) gives every garment the same neutral colour.
- */
-export function poolOf(cache: FeatureCache, split: string, colour = true): Pool {
-  const garments: Pool['garments'] = [];
-  const outfits = new Map<string, number[]>();
-  const inputs: Float32Array[] = [];
-  const yardstick: number[] = [];
-  const row = (r: number, colours: FeatureItem['maskColours'], histogram: number[]) => {
-    inputs.push(garmentInput(cache.vectors.subarray(r * cache.dim, (r + 1) * cache.dim), colour ? colours : [], colour ? histogram : histogram.map(() => 0)));
-    return inputs.length - 1;
-  };
-  cache.items.forEach((it, i) => {
-    if (it.split !== split) return;
-    yardstick.push(i);
-    outfits.set(it.photo, [...(outfits.get(it.photo) ?? []), garments.length]);
-    // Each crop with its own named colours, as the app (mask crop) and score-outfits (box crop) compute them.
-    garments.push({ photo: it.photo, category: it.category, rows: [row(it.maskRow, it.maskColours, it.maskHistogram), row(it.boxRow, it.boxColours, it.boxHistogram)] });
-  });
-  const d = cache.lookalikeDim;
-  const look = new Float32Array(yardstick.length * d);
-  yardstick.forEach((i, j) => look.set(cache.lookalike.subarray(i * d, (i + 1) * d), j * d));
-  // The colour measure: each mask crop's histogram as a unit vector (the square roots of its shares).
-  const h = HISTOGRAM_SIZE;
-  const hist = new Float32Array(yardstick.length * h);
-  yardstick.forEach((i, j) => cache.items[i].maskHistogram.forEach((v, k) => (hist[j * h + k] = Math.sqrt(v))));
-  const vectors = new Float32Array(inputs.length * OUTFIT.inputDim);
-  inputs.forEach((v, i) => vectors.set(v, i * OUTFIT.inputDim));
-  return { dim: OUTFIT.inputDim, vectors, garments, outfits: [...outfits.values()], yardstick: { dim: d, vectors: look }, colour: { dim: h, vectors: hist } };
-}
 
 /** Writes tfjs artifacts to `dir` (model.json + weights.bin). */
 function dirSaver(dir: string): tf.io.IOHandler {

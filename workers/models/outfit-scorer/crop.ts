@@ -4,7 +4,8 @@
  * A square around the garment's box (grown to its long side), resized to 224x224 (bilinear), where every
  * pixel that is not the garment is the neutral grey of the pipeline (128): outside the photo, and every
  * pixel the `keep` test refuses. In training `keep` is the CCP label mask ("mask" crops) or the selfie
- * person mask ("box" crops); at inference, where only a box is known, it is the person mask. Cutting the
+ * person mask ("box" crops); in the app the garment detector's cells; in `score-outfits` the annotated garment's
+ * mask where the data set has it, else (only a box is known) the person mask. Cutting the
  * background keeps the scorer from learning "these garments share a street / wall / floor".
  */
 import type { Box, RgbaImage } from '../../../common/types';
