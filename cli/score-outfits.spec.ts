@@ -117,6 +117,12 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
     await scoreOutfits({ data: ccp, outfits: join(ccp, 'outfits.json'), model: 'student', out: join(ccp, 'scores.json') }, (s) => lines.push(s));
     expect(lines.join('\n')).toContain('1 of 2 garments cut out by their annotated masks');
     const withMask = JSON.parse(await readFile(join(ccp, 'scores.json'), 'utf8')).scores.o1 as number;
+    // A mask that is not the photo's size is not used, and the run goes on.
+    await writeFile(join(ccp, 'masks/0001.png'), PNG.sync.write(new PNG({ width: 10, height: 10 })));
+    lines.length = 0;
+    await scoreOutfits({ data: ccp, outfits: join(ccp, 'outfits.json'), model: 'student', out: join(ccp, 'scores.json') }, (s) => lines.push(s));
+    expect(lines.join('\n')).toMatch(/photo 0001: mask not used \(is 10 x 10, the photo 240 x 360\)/);
+    expect(lines.join('\n')).toContain('0 of 2 garments cut out by their annotated masks');
     // The same photo and boxes without annotations: both garments cut by the person mask, another score.
     await rm(join(ccp, 'annotations.json'));
     lines.length = 0;

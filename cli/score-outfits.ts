@@ -123,7 +123,7 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
       if (ok.length === 0) continue;
       // Each garment of the photo cut out and embedded once, however many outfits hold it.
       const unique = [...new Map(ok.map((r) => [`${r.category}:${r.box.join(',')}`, r])).values()];
-      const keeps = await maskTests(annotated, opts.data, photo, unique, log);
+      const keeps = await maskTests(annotated, opts.data, photo, image, unique, log);
       byMask += keeps.filter(Boolean).length;
       const person = keeps.every(Boolean) ? undefined : await personTest(models, image);
       const vectors = await embedCrops(models, image, unique.map((r, i) => ({ box: r.box, keep: keeps[i] ?? person })));
@@ -148,7 +148,7 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
 }
 
 /** Per request, the test of its annotated garment's own pixels, or undefined where the box is no annotated garment. */
-async function maskTests(annotated: Annotated | null, dir: string, photo: string, requests: { box: Box; category: Category }[], log: (s: string) => void): Promise<(KeepTest | undefined)[]> {
+async function maskTests(annotated: Annotated | null, dir: string, photo: string, image: RgbaImage, requests: { box: Box; category: Category }[], log: (s: string) => void): Promise<(KeepTest | undefined)[]> {
   const items = annotated?.items.get(photo);
   if (!annotated || !items) return requests.map(() => undefined);
   const labels = requests.map((r) => matchedLabels(items, annotated.categories, r.category, r.box));
@@ -156,6 +156,7 @@ async function maskTests(annotated: Annotated | null, dir: string, photo: string
   let mask: { width: number; data: Uint8Array };
   try {
     mask = await readMask(dir, photo);
+    if (mask.width !== image.width || mask.data.length !== image.width * image.height) throw new Error(`is ${mask.width} x ${mask.data.length / mask.width}, the photo ${image.width} x ${image.height}`);
   } catch (error) {
     log(`photo ${photo}: mask not used (${error instanceof Error ? error.message : String(error)})`);
     return requests.map(() => undefined);
