@@ -96,6 +96,13 @@ function touching(a: Component['bounds'], b: Component['bounds'], grow: number):
   return ax1 < bx2 && bx1 < ax2 && ay1 < by2 && by1 < ay2;
 }
 
+/** `part`'s cells, mass and box added to `into`. */
+function absorb(into: Component, part: Component): void {
+  into.bounds = [Math.min(into.bounds[0], part.bounds[0]), Math.min(into.bounds[1], part.bounds[1]), Math.max(into.bounds[2], part.bounds[2]), Math.max(into.bounds[3], part.bounds[3])];
+  into.cells.push(...part.cells);
+  into.mass += part.mass;
+}
+
 /** Merges components whose grown boxes overlap, repeatedly, in order (detector.py regions() does the same). */
 function merge(parts: Component[], grow: number): Component[] {
   const kept = parts.map((p) => ({ ...p, cells: [...p.cells], bounds: [...p.bounds] as Component['bounds'] }));
@@ -105,11 +112,7 @@ function merge(parts: Component[], grow: number): Component[] {
     outer: for (let a = 0; a < kept.length; a++) {
       for (let b = a + 1; b < kept.length; b++) {
         if (!touching(kept[a].bounds, kept[b].bounds, grow)) continue;
-        const pa = kept[a];
-        const pb = kept[b];
-        pa.bounds = [Math.min(pa.bounds[0], pb.bounds[0]), Math.min(pa.bounds[1], pb.bounds[1]), Math.max(pa.bounds[2], pb.bounds[2]), Math.max(pa.bounds[3], pb.bounds[3])];
-        pa.cells.push(...pb.cells);
-        pa.mass += pb.mass;
+        absorb(kept[a], kept[b]);
         kept.splice(b, 1);
         merged = true;
         break outer;
@@ -186,7 +189,7 @@ function personOfCell(map: ClassMap, best: Uint8Array): Int32Array {
   return label;
 }
 
-/** The parts that most of whose cells lie on one person joined into one (in order of their first part). */
+/** The parts most of whose cells lie on one person joined into one garment per person (in order of their first part). */
 function joinPairs(parts: Component[], person: Int32Array): Component[] {
   const byPerson = new Map<number, Component>();
   const out: Component[] = [];
@@ -202,9 +205,7 @@ function joinPairs(parts: Component[], person: Int32Array): Component[] {
       out.push(copy);
       continue;
     }
-    into.bounds = [Math.min(into.bounds[0], p.bounds[0]), Math.min(into.bounds[1], p.bounds[1]), Math.max(into.bounds[2], p.bounds[2]), Math.max(into.bounds[3], p.bounds[3])];
-    into.cells.push(...p.cells);
-    into.mass += p.mass;
+    absorb(into, p);
   }
   return out;
 }
