@@ -64,9 +64,8 @@ async function readAnnotated(dir: string, log: (s: string) => void): Promise<Ann
  */
 export function matchedLabels(items: readonly CcpItem[], categories: Map<string, Category>, category: Category, box: Box): string[] {
   const own = items.filter((i) => categories.get(i.label) === category);
-  let best: CcpItem | undefined;
-  for (const i of own) if (iou(i.box, box) >= MASK_MATCH_IOU && (!best || iou(i.box, box) > iou(best.box, box))) best = i;
-  if (best) return [best.label];
+  const [best] = own.map((i) => ({ label: i.label, overlap: iou(i.box, box) })).sort((a, b) => b.overlap - a.overlap);
+  if (best && best.overlap >= MASK_MATCH_IOU) return [best.label];
   const union = unionBox(own.map((i) => i.box));
   return union && iou(union, box) >= MASK_MATCH_IOU ? own.map((i) => i.label) : [];
 }
@@ -122,15 +121,16 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
       });
       if (ok.length === 0) continue;
       // Each garment of the photo cut out and embedded once, however many outfits hold it.
-      const unique = [...new Map(ok.map((r) => [`${r.category}:${r.box.join(',')}`, r])).values()];
+      const key = (r: { category: Category; box: Box }) => `${r.category}:${r.box.join(',')}`;
+      const unique = [...new Map(ok.map((r) => [key(r), r])).values()];
       const keeps = await maskTests(annotated, opts.data, photo, image, unique, log);
       byMask += keeps.filter(Boolean).length;
       const person = keeps.every(Boolean) ? undefined : await personTest(models, image);
       const vectors = await embedCrops(models, image, unique.map((r, i) => ({ box: r.box, keep: keeps[i] ?? person })));
       const first = garments.length;
       unique.forEach((r, i) => garments.push({ vector: garmentInput(vectors[i].vector, vectors[i].colours, vectors[i].histogram), category: r.category }));
-      const at = new Map(unique.map((r, i) => [`${r.category}:${r.box.join(',')}`, first + i]));
-      for (const r of ok) slotOf.set(`${r.outfit}/${r.slot}`, at.get(`${r.category}:${r.box.join(',')}`)!);
+      const at = new Map(unique.map((r, i) => [key(r), first + i]));
+      for (const r of ok) slotOf.set(`${r.outfit}/${r.slot}`, at.get(key(r))!);
     }
   } finally {
     models.dispose();
