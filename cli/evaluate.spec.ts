@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CcpPhoto } from './datasets';
 import { areaIou, iou as boxIou, unionBox } from '../common/boxes';
-import { labelMap, macro, scorePhotos } from './evaluate';
+import { labelMap, macro, REPORTED_COVER, reportedGarments, scorePhotos } from './evaluate';
 
 const labels = labelMap({ ccp: { top: ['blouse', 'shirt'], bottom: ['skirt'], shoes: ['shoes'], bag: ['bag'] } });
 
@@ -28,7 +28,7 @@ describe('garment box scoring', () => {
     }];
     const pred = { a: { items: [{ category: 'shoes', box: [20, 80, 14, 10] as [number, number, number, number] }, { category: 'shoes', box: [66, 80, 14, 10] as [number, number, number, number] }] } };
     expect(scorePhotos(photos, pred, labels).shoes.hits).toBe(1); // the two boxes' union box is the pair's
-    expect(scorePhotos(photos, pred, labels, 'area').shoes.hits).toBe(0); // they cover 280 of its 600 pixels
+    expect(scorePhotos(photos, pred, labels, { reading: 'area' }).shoes.hits).toBe(0); // they cover 280 of its 600 pixels
     expect(macro(scorePhotos(photos, pred, labels))).toEqual({ recall: 1 / 6, precision: 1 / 6 });
   });
 
@@ -54,5 +54,21 @@ describe('garment box scoring', () => {
     expect(scores.bottom).toMatchObject({ present: 1, predicted: 1, hits: 0, recall: 0, precision: 0 });
     expect(scores.shoes).toMatchObject({ present: 0, predicted: 0 });
     expect(scores.bag).toMatchObject({ present: 0, predicted: 1, hits: 0, precision: 0 });
+  });
+
+  it('takes a category under 1% of the photo as absent when asked: a prediction there is a false positive', () => {
+    const photos: CcpPhoto[] = [{
+      id: 'a', width: 100, height: 100, split: 'val', kind: 'pixel',
+      items: [{ label: 'shoes', box: [20, 90, 10, 5], pixels: 50 }],
+    }];
+    const pred = { a: { items: [{ category: 'shoes', box: [20, 90, 10, 5] as [number, number, number, number] }] } };
+    expect(scorePhotos(photos, pred, labels).shoes).toMatchObject({ present: 0, predicted: 0 });
+    expect(scorePhotos(photos, pred, labels, { small: 'absent' }).shoes).toMatchObject({ present: 0, predicted: 1, hits: 0 });
+  });
+
+  it('reports the garments that cover enough of the photo to be scored, and every one when asked', () => {
+    const garments = [{ id: 'pair of shoes far away', cover: 0.006 }, { id: 'top', cover: 0.08 }, { id: 'at the line', cover: REPORTED_COVER }, { id: 'stored before covers' }];
+    expect(reportedGarments(garments).map((g) => g.id)).toEqual(['top', 'at the line', 'stored before covers']);
+    expect(reportedGarments(garments, 0)).toHaveLength(4);
   });
 });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../common/categories';
 import { EMBEDDING_DIM } from '../common/constants';
 import { syntheticPerson } from '../workers/node/test-support';
+import { REPORTED_COVER } from './evaluate';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
@@ -51,11 +52,13 @@ describe('cli', () => {
     expect(stderr).toMatch(/0003\.jpg/);
     const result = JSON.parse(await readFile(out, 'utf8'));
     expect(Object.keys(result.photos).sort()).toEqual(['0001', '0002']);
-    for (const { items } of Object.values(result.photos) as { items: { category: string; box: number[]; score: number }[] }[]) {
+    for (const { items } of Object.values(result.photos) as { items: { category: string; box: number[]; score: number; cover: number }[] }[]) {
       for (const item of items) {
         expect(CATEGORIES).toContain(item.category);
         expect(item.box).toHaveLength(4);
         expect(typeof item.score).toBe('number');
+        expect(item.cover).toBeGreaterThanOrEqual(REPORTED_COVER); // smaller garments only with --all-garments
+        expect(item.cover).toBeLessThanOrEqual(1);
       }
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Mirror's command line: the same analysis as the app's vision worker, on the WASM backend in Node.
  *
- *   npm run --silent cli -- analyze  --data DIR --split NAME --out FILE [--limit N]
+ *   npm run --silent cli -- analyze  --data DIR --split NAME --out FILE [--limit N] [--all-garments]
  *   npm run --silent cli -- embed    --data DIR --split NAME --out FILE [--limit N]
  *   npm run --silent cli -- evaluate --data DIR --split NAME --pred FILE [--categories FILE]
  *   npm run --silent cli -- timing   --data DIR [--limit N]
@@ -21,14 +21,15 @@ import { EMBEDDING_DIM } from '../common/constants';
 import { createAnalyzer, MODEL_VERSION } from '../workers/pipeline';
 import { nodeBackend, nodeModels } from '../workers/node/runtime';
 import { ccpPhotoPath, clothingImagePath, readCcp, readClothing, type CcpPhoto } from './datasets';
-import { formatScores, labelMap, macro, SCORED, scorePhotos } from './evaluate';
+import { formatScores, labelMap, macro, REPORTED_COVER, reportedGarments, SCORED, scorePhotos } from './evaluate';
 import { readImage } from './image';
 import { scoreOutfits } from './score-outfits';
 import { buildPack, productsFromClothing, productsFromCsv, readPackDir, relatedForPhotos } from './packs';
 import { classifyClothing } from './classify';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
-  analyze  --data DIR --split NAME --out FILE [--limit N]   garment boxes per CCP photo (JSON)
+  analyze  --data DIR --split NAME --out FILE [--limit N] [--all-garments]   garment boxes per CCP photo (JSON); garments
+           under 1.2% of the photo (too small for the issue's scoring) only with --all-garments
   embed    --data DIR --split NAME --out FILE [--limit N]   look vectors (CCP) or item vectors (clothing images.csv)
   evaluate --data DIR --split NAME --pred FILE [--categories FILE]   recall/precision of analyze's boxes
   timing   --data DIR [--limit N]                                      per-model, total and CPU ms on CCP photos
@@ -83,7 +84,7 @@ async function main(argv: string[]): Promise<void> {
       backend: { type: 'string' }, models: { type: 'string' }, outfits: { type: 'string' }, model: { type: 'string' },
       images: { type: 'string' }, products: { type: 'string' }, pack: { type: 'string' }, id: { type: 'string' },
       title: { type: 'string' }, publisher: { type: 'string' }, 'pack-version': { type: 'string' },
-      vectors: { type: 'string' }, 'no-masks': { type: 'boolean' },
+      vectors: { type: 'string' }, 'no-masks': { type: 'boolean' }, 'all-garments': { type: 'boolean' },
     },
     strict: true,
   });
@@ -92,16 +93,21 @@ async function main(argv: string[]): Promise<void> {
     const ann = await readCcp(values.data!);
     const photos = splitPhotos(ann.photos, values.split!, values.limit);
     const { analyzer } = await setup(values);
-    const out: Record<string, { items: { category: string; box: number[]; score: number; colours: string[] }[] }> = {};
+    const out: Record<string, { items: { category: string; box: number[]; score: number; cover: number; colours: string[] }[] }> = {};
+    const minCover = values['all-garments'] ? 0 : REPORTED_COVER;
     let done = 0;
+    let small = 0;
     for (const p of photos) {
       const image = await tryRead(ccpPhotoPath(values.data!, p.id));
       done++;
       if (!image) continue;
       const a = await analyzer.analyze(image);
-      out[p.id] = { items: a.garments.map((g) => ({ category: g.category, box: g.box.map((v) => round(v)), score: g.score, colours: g.colours.map((c) => c.name) })) };
+      const reported = reportedGarments(a.garments, minCover);
+      small += a.garments.length - reported.length;
+      out[p.id] = { items: reported.map((g) => ({ category: g.category, box: g.box.map((v) => round(v)), score: g.score, cover: g.cover ?? 1, colours: g.colours.map((c) => c.name) })) };
       if (done % 10 === 0 || done === photos.length) log(`analyze ${done}/${photos.length}`);
     }
+    if (small) log(`${small} garments under ${REPORTED_COVER * 100}% of their photo left out (--all-garments writes them)`);
     await writeFile(values.out!, JSON.stringify({ modelVersion: MODEL_VERSION, photos: out }));
   } else if (command === 'embed') {
     required(values, 'data', 'split', 'out');
@@ -143,11 +149,13 @@ async function main(argv: string[]): Promise<void> {
     const labels = labelMap(JSON.parse(await readFile(catPath, 'utf8')));
     const pred = JSON.parse(await readFile(values.pred!, 'utf8')) as { photos: Record<string, { items: { category: string; box: [number, number, number, number] }[] }> };
     const scores = scorePhotos(photos, pred.photos, labels);
-    const [byBox, byArea] = [macro(scores), macro(scorePhotos(photos, pred.photos, labels, 'area'))];
+    const byArea = macro(scorePhotos(photos, pred.photos, labels, { reading: 'area' }));
+    const bySmall = macro(scorePhotos(photos, pred.photos, labels, { small: 'absent' }));
     const f = (m: { recall: number; precision: number }) => `recall ${m.recall.toFixed(3)} precision ${m.precision.toFixed(3)}`;
     process.stdout.write(`${formatScores(scores)}\n(${photos.length} pixel-annotated photos in ${values.split}; IoU >= 0.5 of per-category union boxes; categories covering >= 1% of the photo)\n`
-      + `macro over ${SCORED.join(', ')}: ${f(byBox)}\n`
-      + `the same with each category's boxes as the area they cover (not their union box): ${f(byArea)}\n`);
+      + `macro over ${SCORED.join(', ')}: ${f(macro(scores))}\n`
+      + `the same with each category's boxes as the area they cover (not their union box): ${f(byArea)}\n`
+      + `the same with a category under 1% of the photo taken as absent (a prediction there a false positive): ${f(bySmall)}\n`);
   } else if (command === 'timing') {
     required(values, 'data');
     const ann = await readCcp(values.data!);

@@ -32,6 +32,8 @@ export interface DetectedGarment {
   box: Box;
   /** 0..1 confidence. */
   score: number;
+  /** Share of the photo the detector's cells of the garment cover (0..1); absent on garments stored before it existed. */
+  cover?: number;
   colours: GarmentColour[];
   /** Colour histogram of the garment's pixels (workers/pipeline/colours.ts colourHistogram: 64 shares). */
   histogram: number[];

@@ -145,6 +145,7 @@ export function createAnalyzer(models: Models): Analyzer {
           category: r.category,
           box: r.box,
           score: Math.round(r.score * 1000) / 1000,
+          cover: Math.round(r.cover * 1e4) / 1e4,
           colours: described[i].colours,
           histogram: described[i].histogram,
           type: typeFor(r.category, types[i].probabilities),

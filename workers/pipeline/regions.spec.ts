@@ -38,6 +38,17 @@ describe('regions', () => {
     expect(top.contains(14, 30)).toBe(false); // the bottom's cell
   });
 
+  it('says what share of the photo a garment\'s cells cover, the letterbox left out', () => {
+    const post: PostProcessing = { merge_grow: 0, top: ANY, bottom: ANY };
+    const [top, bottom] = garmentRegions(fixture(), post);
+    expect(top.cover).toBeCloseTo(15 / 100, 6);
+    expect(bottom.cover).toBeCloseTo(20 / 100, 6);
+    // The same map with 8 grey pixels (2 rows of cells) letterboxed above and below the photo: the photo is the
+    // 60 cells between them.
+    const boxed = { ...fixture(), letterbox: { offsetX: 0, offsetY: 8, scale: 1 } };
+    expect(garmentRegions(boxed, post)[0].cover).toBeCloseTo(15 / 60, 6);
+  });
+
   it('drops components under the category\'s min_cells', () => {
     const found = garmentRegions(fixture(), { merge_grow: 0, top: { ...ANY, min_cells: 16 }, bottom: ANY });
     expect(found.map((g) => g.category)).toEqual(['bottom']); // the top has 15 cells

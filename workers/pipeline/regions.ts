@@ -23,6 +23,8 @@ export interface GarmentRegion {
   box: Box;
   /** Mean probability of the category over the garment's cells (0..1). */
   score: number;
+  /** Share of the photo its cells cover (0..1; cells are coarse, so on CCP about 1.25 times the garment's own pixels). */
+  cover: number;
   /** True where photo pixel (x, y) is one of this garment's cells. */
   contains(x: number, y: number): boolean;
 }
@@ -134,7 +136,9 @@ function geometry(map: ClassMap) {
     const r = Math.floor((y * scale + offsetY) / s);
     return c >= 0 && r >= 0 && c < map.width && r < map.height ? r * map.width + c : -1;
   };
-  return { toBox, cellAt };
+  // The photo's area in cells: the letterbox centres it, grey around.
+  const photoCells = ((map.width * s - 2 * offsetX) * (map.height * s - 2 * offsetY)) / (s * s);
+  return { toBox, cellAt, photoCells };
 }
 
 /**
@@ -212,7 +216,7 @@ function joinPairs(parts: Component[], person: Int32Array): Component[] {
 
 /** The garments of a class map, with the thresholds `post` (the model's own by default). */
 export function garmentRegions(map: ClassMap, post: PostProcessing, best = argmaxMap(map)): GarmentRegion[] {
-  const { toBox, cellAt } = geometry(map);
+  const { toBox, cellAt, photoCells } = geometry(map);
   const k = map.classes.length;
   const found: Candidate[] = [];
   let person: Int32Array | undefined;
@@ -236,6 +240,7 @@ export function garmentRegions(map: ClassMap, post: PostProcessing, best = argma
     category,
     box: toBox(part.bounds),
     score,
+    cover: Math.min(1, part.cells.length / photoCells),
     contains: (x: number, y: number) => cells.has(cellAt(x, y)),
   }));
 }
