@@ -55,9 +55,10 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
   });
 
   it("the shipped student takes garmentInput's vectors (garment-net embedding + colour)", async () => {
-    const { config, weights } = await loadWeights(fileHandler(join(STUDENT_DIR, 'model.json')));
-    Object.values(weights).forEach((t) => t.dispose());
+    const { config, members } = await loadWeights(fileHandler(join(STUDENT_DIR, 'model.json')));
+    members.forEach((w) => Object.values(w).forEach((t) => t.dispose()));
     expect(config.kind).toBe('student');
+    expect(members).toHaveLength(1);
     expect(config.inputDim).toBe(OUTFIT.inputDim);
   });
 
@@ -136,8 +137,8 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
   it('scores with the committed teacher, which the app never downloads', async () => {
     const card = JSON.parse(await readFile(join(TEACHER_DIR, 'model-card.json'), 'utf8')) as { name: string; app?: boolean };
     expect(card).toMatchObject({ name: 'outfit-teacher', app: false });
-    const { config, weights } = await loadWeights(fileHandler(join(TEACHER_DIR, 'model.json')));
-    Object.values(weights).forEach((t) => t.dispose());
+    const { config, members } = await loadWeights(fileHandler(join(TEACHER_DIR, 'model.json')));
+    members.forEach((w) => Object.values(w).forEach((t) => t.dispose()));
     expect(config.kind).toBe('teacher');
     const top = { photo: '0001', box: [80, 60, 80, 120], category: 'top' };
     const legs = { photo: '0002', box: [70, 160, 60, 130], category: 'bottom' };

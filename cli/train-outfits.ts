@@ -11,7 +11,7 @@
  *          --substitute P (look-alike substitution probability, 0.8), --lookalikes K (a training garment's K nearest look-alikes
  *          stand in for it, 5),
  *          --negatives N (sampled negatives per positive, 7), --swap-negatives P (share of negatives that are the positive with one garment swapped, 0.5), --train-crops mask|box|both (both),
- *          --teacher-lr R (5e-4), --student-dim N (24), --train-lookalikes colour|mobilenet|garment-net, comma-separated (colour),
+ *          --teacher-lr R (5e-4), --teacher-members N (teachers trained with seeds seed, seed + 1, ... and averaged: 3), --student-dim N (24), --train-lookalikes colour|mobilenet|garment-net, comma-separated (colour),
  *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
  *          --no-save (do not ship the student), --members N (each variant also trained with seeds seed + 100,
@@ -28,8 +28,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { loadWeights, OUTFIT, parameterCount, save, scoreIndexed, encodeItems, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
-import { buildEval, evaluate, nearestLookalikes, poolScorer, trainScorer, TRAIN_DEFAULTS, type Pool, type TrainOptions } from '../workers/models/outfit-scorer/train';
+import { loadWeights, memberCount, OUTFIT, parameterCount, save, scoreMembers, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
+import { buildEval, evaluate, nearestLookalikes, poolScorer, trainScorer, TRAIN_DEFAULTS, type Pool, type Teacher, type TrainOptions } from '../workers/models/outfit-scorer/train';
 import { fileHandler } from '../workers/node/fs-models';
 import { chooseBackend } from '../workers/backend';
 import { nodeWasmDir } from '../workers/node/fs-models';
@@ -59,6 +59,13 @@ const TRAIN_CROPS: Record<string, number[] | undefined> = { mask: [MASK], box: [
  */
 const LOOKALIKE_COLOUR = 2;
 
+/**
+ * Teachers trained apart (seeds seed, seed + 1, ...) whose logits are averaged: the teacher that judges FND's negatives
+ * and that `score-outfits --model teacher` runs (--teacher-members). Three averaged rank val outfits better than one
+ * (docs/outfits.md "The teacher").
+ */
+const TEACHER_MEMBERS = 3;
+
 /** Measures whose look-alikes stand in for a training positive's garments (--train-lookalikes). */
 const TRAIN_LOOKALIKES = 'colour';
 
@@ -81,8 +88,8 @@ export interface Throughput {
   wardrobe10kMs: number;
 }
 
-/** Median of 3 timed runs after a warm-up, on `pool`'s mask-crop vectors. */
-async function throughput(config: ScorerConfig, weights: Record<string, tf.Tensor>, pool: Pool): Promise<Throughput> {
+/** Median of 3 timed runs after a warm-up, on `pool`'s mask-crop vectors (every member of a teacher). */
+async function throughput(config: ScorerConfig, members: Record<string, tf.Tensor>[], pool: Pool): Promise<Throughput> {
   const garments = pool.garments.map((g) => ({ vector: pool.vectors.subarray(g.rows[MASK] * pool.dim, (g.rows[MASK] + 1) * pool.dim), category: g.category }));
   let seed = 1;
   const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
@@ -91,7 +98,7 @@ async function throughput(config: ScorerConfig, weights: Record<string, tf.Tenso
     const t0 = performance.now();
     const s = tf.tidy(() => {
       const { items, cats } = garmentTensors(gs, config.inputDim);
-      return scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits);
+      return scoreMembers(config, members, items, cats, outfits);
     });
     await s.data();
     s.dispose();
@@ -127,11 +134,11 @@ interface Row {
 }
 
 /** The teacher's model card: trained by Mirror, committed, never downloaded by the app (`app: false`). */
-function teacherCard(command: string, train: Pool, val: Pool, r: Row) {
+function teacherCard(command: string, config: ScorerConfig, train: Pool, val: Pool, r: Row) {
   const pair = (m: { auc: number; fitb: number }) => ({ auc: Number(m.auc.toFixed(4)), fitb: Number(m.fitb.toFixed(4)) });
   return {
     name: 'outfit-teacher',
-    use: 'outfit compatibility teacher (Set Transformer-like): judges the sampled negatives for False Negative Distillation when the student is trained, and `score-outfits --model teacher`; not downloaded by the app',
+    use: `outfit compatibility teacher (Set Transformer-like${memberCount(config) > 1 ? `, ${memberCount(config)} members trained apart, their logits averaged` : ''}): judges the sampled negatives for False Negative Distillation when the student is trained, and \`score-outfits --model teacher\`; not downloaded by the app`,
     app: false,
     format: 'mirror-outfit-scorer',
     version: '3',
@@ -175,7 +182,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
       alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
       substitute: { type: 'string' }, 'student-dim': { type: 'string' }, 'train-crops': { type: 'string' }, 'no-colour': { type: 'boolean' },
-      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' }, lookalikes: { type: 'string' }, negatives: { type: 'string' }, members: { type: 'string' },
+      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' }, lookalikes: { type: 'string' }, negatives: { type: 'string' }, members: { type: 'string' }, 'teacher-members': { type: 'string' },
     },
     strict: true,
   });
@@ -242,7 +249,7 @@ async function main(argv: string[]): Promise<void> {
   const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: Number(values['teacher-lr'] ?? 5e-4) };
   const studentOpts: TrainOptions = { ...base, steps: studentSteps, lr: 2e-3 };
   const rows: Row[] = [];
-  const measure = async (name: string, config: ScorerConfig, weights: Record<string, tf.Tensor>, curve: number[], flagged?: number) => {
+  const measure = async (name: string, config: ScorerConfig, weights: Record<string, tf.Tensor>[], curve: number[], flagged?: number) => {
     const m = await evaluate(poolScorer(config, weights, val, MASK), evalSet);
     const box = await evaluate(poolScorer(config, weights, val, BOX), evalSet);
     const yardstick = await evaluate(poolScorer(config, weights, val, MASK), evalYardstick);
@@ -255,21 +262,31 @@ async function main(argv: string[]): Promise<void> {
     return row;
   };
 
-  let teacherWeights: Record<string, tf.Tensor>;
+  let teacher: Teacher;
   const tDir = teacherDir(values.cache);
   if (command === 'student') {
     if (!existsSync(join(tDir, 'model.json'))) throw new Error(`no teacher in ${tDir}: run "npm run train -- teacher --data DIR" first`);
-    teacherWeights = (await loadWeights(fileHandler(join(tDir, 'model.json')))).weights;
-    await measure('teacher', TEACHER_CONFIG, teacherWeights, []);
+    teacher = await loadWeights(fileHandler(join(tDir, 'model.json')));
+    await measure('teacher', teacher.config, teacher.members, []);
   } else {
-    const t0 = performance.now();
-    log(`teacher: ${parameterCount(TEACHER_CONFIG)} parameters, ${teacherOpts.steps} steps`);
-    const teacher = await trainScorer(TEACHER_CONFIG, train, trainLook, teacherOpts);
-    log(`teacher trained in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    teacherWeights = teacher.weights;
-    await save(TEACHER_CONFIG, teacherWeights, dirSaver(tDir));
-    const r = await measure('teacher', TEACHER_CONFIG, teacherWeights, teacher.curve);
-    await writeFile(join(tDir, 'model-card.json'), `${JSON.stringify(teacherCard(commandLine, train, val, r), null, 2)}\n`);
+    const n = Number(values['teacher-members'] ?? TEACHER_MEMBERS);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--teacher-members takes a whole number >= 1, got ${values['teacher-members']}`);
+    const config: ScorerConfig = n > 1 ? { ...TEACHER_CONFIG, members: n } : TEACHER_CONFIG;
+    const members: Record<string, tf.Tensor>[] = [];
+    const curves: number[][] = [];
+    for (let k = 0; k < n; k++) {
+      const t0 = performance.now();
+      log(`teacher member ${k + 1} of ${n} (seed ${seed + k}): ${parameterCount(TEACHER_CONFIG)} parameters, ${teacherOpts.steps} steps`);
+      const member = await trainScorer(TEACHER_CONFIG, train, trainLook, { ...teacherOpts, seed: seed + k });
+      const e = await evaluate(poolScorer(TEACHER_CONFIG, member.weights, val, MASK), evalSet);
+      log(`teacher member ${k + 1} trained in ${((performance.now() - t0) / 1000).toFixed(0)} s: val AUC ${e.auc.toFixed(3)} FITB ${e.fitb.toFixed(3)}`);
+      members.push(member.weights);
+      curves.push(member.curve);
+    }
+    teacher = { config, members };
+    await save(config, members, dirSaver(tDir));
+    const r = await measure('teacher', config, members, curves[0]);
+    await writeFile(join(tDir, 'model-card.json'), `${JSON.stringify(teacherCard(commandLine, config, train, val, r), null, 2)}\n`);
     log(`teacher saved to ${tDir}`);
     if (command === 'teacher') return;
   }
@@ -288,13 +305,13 @@ async function main(argv: string[]): Promise<void> {
     const t1 = performance.now();
     log(`${v.name}: ${parameterCount(studentConfig)} parameters, ${studentOpts.steps} steps`);
     const opts = { ...studentOpts, clWeight: v.cl ? base.clWeight : 0 };
-    const res = await trainScorer(studentConfig, train, trainLook, opts, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined);
+    const res = await trainScorer(studentConfig, train, trainLook, opts, v.fnd ? teacher : undefined);
     log(`${v.name} trained in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
     const members = Number(values.members ?? 1);
     if (members > 1) {
       const ws = [res.weights];
       for (let m = 1; m < members; m++) {
-        ws.push((await trainScorer(studentConfig, train, trainLook, { ...opts, seed: seed + 100 * m }, v.fnd ? { config: TEACHER_CONFIG, weights: teacherWeights } : undefined)).weights);
+        ws.push((await trainScorer(studentConfig, train, trainLook, { ...opts, seed: seed + 100 * m }, v.fnd ? teacher : undefined)).weights);
       }
       const mean = (variant: number) => async (outfits: number[][]) => {
         const all = await Promise.all(ws.map((w) => poolScorer(studentConfig, w, val, variant)(outfits)));
@@ -310,13 +327,13 @@ async function main(argv: string[]): Promise<void> {
       const eo = await evaluate(mean(MASK), evalOwn);
       log(`mean of ${members}: AUC ${e.auc.toFixed(3)} FITB ${e.fitb.toFixed(3)} (box ${eb.auc.toFixed(3)} / ${eb.fitb.toFixed(3)}; MobileNetV2 ${ey.auc.toFixed(3)} / ${ey.fitb.toFixed(3)}; garment-net ${eo.auc.toFixed(3)} / ${eo.fitb.toFixed(3)})`);
     }
-    const row = await measure(v.name, studentConfig, res.weights, res.curve, v.fnd ? res.flagged : undefined);
+    const row = await measure(v.name, studentConfig, [res.weights], res.curve, v.fnd ? res.flagged : undefined);
     if (v.fnd && v.cl) shipped = { weights: res.weights, row };
     else tf.dispose(Object.values(res.weights));
   }
   const text = `${table(rows)}\n\n` +
     `Command: \`${commandLine}\` ` +
-    `(seed ${seed}; teacher ${command === 'student' ? `from ${tDir}` : `${teacherOpts.steps} steps`}, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
+    `(seed ${seed}; teacher ${command === 'student' ? `from ${tDir}` : memberCount(teacher.config) > 1 ? `${memberCount(teacher.config)} members averaged, seeds ${seed}-${seed + memberCount(teacher.config) - 1}, ${teacherOpts.steps} steps each` : `${teacherOpts.steps} steps`}, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
     `Val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions. ` +
     `FND flagged ${rows.filter((r) => r.flagged !== undefined).map((r) => `${(r.flagged! * 100).toFixed(1)}% (${r.name})`).join(', ')} of the sampled negatives.`;
   process.stdout.write(`${text}\n`);
@@ -325,7 +342,7 @@ async function main(argv: string[]): Promise<void> {
   if (shipped && (values['no-colour'] || values['no-lightness'] || values['no-embedding'] || values['no-palette'] || values['no-histogram'] || values['no-save'])) log('the student is not saved (an experiment flag or --no-save)');
   else if (shipped) {
     const cmd = commandLine;
-    await save(studentConfig, shipped.weights, dirSaver(STUDENT_DIR));
+    await save(studentConfig, [shipped.weights], dirSaver(STUDENT_DIR));
     const r = shipped.row;
     const card = {
       name: 'outfit-student',

@@ -37,7 +37,7 @@ async function trained(name: ScorerRun['name'], config: ScorerConfig): Promise<{
       why = `the trained ${name} did not load: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
-  return { scorer: fromWeights(config, initWeights(config, 7)), weights: `seeded random init (${why})` };
+  return { scorer: fromWeights(config, [initWeights(config, 7)]), weights: `seeded random init (${why})` };
 }
 
 export const api = {

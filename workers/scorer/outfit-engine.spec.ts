@@ -36,7 +36,7 @@ async function syntheticStudent(inputDim = INPUT_DIM): Promise<Student> {
   const config = { ...STUDENT_CONFIG, inputDim } as ScorerConfig;
   const weights = initWeights(config, 11);
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await save(config, weights, tf.io.withSaveHandler(async (a) => {
+  await save(config, [weights], tf.io.withSaveHandler(async (a) => {
     artifacts = a;
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));

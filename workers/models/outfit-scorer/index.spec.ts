@@ -169,7 +169,7 @@ describe('outfit scorer', () => {
     const look = nearestLookalikes(pool, 3);
     const teacher = await trainScorer(TINY_TEACHER, pool, look, { ...FAST, seed: 1 });
     expect(teacher.curve[teacher.curve.length - 1]).toBeLessThan(teacher.curve[0]);
-    const student = await trainScorer(TINY_STUDENT, pool, look, { ...FAST, seed: 2, clWeight: 0.5, steps: 60 }, { config: TINY_TEACHER, weights: teacher.weights });
+    const student = await trainScorer(TINY_STUDENT, pool, look, { ...FAST, seed: 2, clWeight: 0.5, steps: 60 }, { config: TINY_TEACHER, members: [teacher.weights] });
     expect(student.curve[student.curve.length - 1]).toBeLessThan(student.curve[0]);
     expect(student.flagged).toBeGreaterThanOrEqual(0);
     expect(student.flagged).toBeLessThan(1);
@@ -183,11 +183,11 @@ describe('outfit scorer', () => {
   it('scoring leaves no tensors behind, and weights survive save + load', async () => {
     const weights = initWeights(TINY_STUDENT, 3);
     let saved: tf.io.ModelArtifacts | undefined;
-    await save(TINY_STUDENT, weights, tf.io.withSaveHandler(async (a) => {
+    await save(TINY_STUDENT, [weights], tf.io.withSaveHandler(async (a) => {
       saved = a;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }));
-    const scorer = fromWeights(TINY_STUDENT, weights);
+    const scorer = fromWeights(TINY_STUDENT, [weights]);
     const loaded = await load(tf.io.fromMemory(saved!));
     const r = rng(8);
     const garments = Array.from({ length: 10 }, (_, i) => ({ vector: Float32Array.from({ length: OUTFIT.inputDim }, () => r()), category: CATEGORIES[i % 8] }));
@@ -252,7 +252,7 @@ describe('outfit scorer', () => {
     expect(weightShapes(narrow).item_w).toEqual([16, 8]);
     let saved: tf.io.ModelArtifacts | undefined;
     const weights = initWeights(narrow, 5);
-    await save(narrow, weights, tf.io.withSaveHandler(async (a) => {
+    await save(narrow, [weights], tf.io.withSaveHandler(async (a) => {
       saved = a;
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }));
@@ -267,7 +267,31 @@ describe('outfit scorer', () => {
     expect(await scorer.score([g(16), g(16)], [[0, 1]])).toHaveLength(1);
     await expect(scorer.score([g(16), g(OUTFIT.inputDim)], [[0, 1]])).rejects.toThrow(/garment 1: vector has \d+ values, expected 16/);
     scorer.dispose();
-    tf.dispose(Object.values(loaded.weights));
+    loaded.members.forEach((w) => tf.dispose(Object.values(w)));
+  });
+
+  it("a teacher of several members scores the mean of their logits, and its members survive save + load", async () => {
+    const config: ScorerConfig = { ...TINY_TEACHER, members: 2 };
+    const members = [initWeights(TINY_TEACHER, 11), initWeights(TINY_TEACHER, 12)];
+    let saved: tf.io.ModelArtifacts | undefined;
+    await save(config, members, tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }));
+    expect(parameterCount(config)).toBe(2 * parameterCount(TINY_TEACHER));
+    const r = rng(9);
+    const garments = Array.from({ length: 6 }, (_, i) => ({ vector: Float32Array.from({ length: OUTFIT.inputDim }, () => r()), category: CATEGORIES[i % 8] }));
+    const outfits = [[0, 1, 2], [3, 4, 5], [1, 4]];
+    const logit = (p: number) => Math.log(p / (1 - p));
+    const one = await Promise.all(members.map((w) => fromWeights(TINY_TEACHER, [w]).score(garments, outfits)));
+    const loaded = await load(tf.io.fromMemory(saved!));
+    const both = await loaded.score(garments, outfits);
+    both.forEach((v, i) => expect(logit(v)).toBeCloseTo((logit(one[0][i]) + logit(one[1][i])) / 2, 4));
+    expect(one[0][0]).not.toBeCloseTo(one[1][0], 4); // two members that differ
+    await expect(load(tf.io.fromMemory({ ...saved!, modelTopology: { format: 'mirror-outfit-scorer', config: { ...config, members: 3 } } as unknown as tf.io.ModelArtifacts['modelTopology'] })))
+      .rejects.toThrow(/member2\/in_mean/);
+    loaded.dispose();
+    members.forEach((w) => tf.dispose(Object.values(w)));
   });
 
   it('crops: grey outside the kept pixels and the box, bad boxes refused', () => {

@@ -60,6 +60,11 @@ export interface ScorerConfig {
   ff: number;
   /** Hidden width of the score MLP. */
   hidden: number;
+  /**
+   * Copies of the model trained apart (each its own seed) whose logits are averaged: the teacher's members. 1 when
+   * absent (every student).
+   */
+  members?: number;
 }
 
 // Sizes bounded by training time: on one shared WASM thread a step of the teacher costs ~0.5 s at these sizes.
@@ -238,8 +243,19 @@ export function forward(c: ScorerConfig, w: Weights, batch: OutfitBatch): Forwar
   return scoreSlots(c, w, tf.reshape(enc, [b, s, c.dim]) as tf.Tensor3D, batch.mask);
 }
 
+/** All members' parameters together. */
 export function parameterCount(c: ScorerConfig): number {
-  return Object.values(weightShapes(c)).reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
+  return memberCount(c) * Object.values(weightShapes(c)).reduce((a, s) => a + s.reduce((x, y) => x * y, 1), 0);
+}
+
+export const memberCount = (c: ScorerConfig): number => c.members ?? 1;
+
+/** The outfits' logits [N]: the mean of the members' (each member's garments encoded once). */
+export function scoreMembers(c: ScorerConfig, members: readonly Weights[], items: tf.Tensor2D, cats: tf.Tensor2D, outfits: number[][]): tf.Tensor1D {
+  return tf.tidy(() => {
+    const each = members.map((w) => scoreIndexed(c, w, encodeItems(w, items, cats), outfits));
+    return (each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length)) as tf.Tensor1D;
+  });
 }
 
 /**
@@ -340,23 +356,27 @@ export function scoreIndexed(c: ScorerConfig, w: Weights, enc: tf.Tensor2D, outf
   });
 }
 
-/** A scorer over given weights (it takes ownership of them). */
-export function fromWeights(config: ScorerConfig, weights: Record<string, tf.Tensor>): OutfitScorer {
+/** A scorer over given weights, one set per member (it takes ownership of them). */
+export function fromWeights(config: ScorerConfig, members: Record<string, tf.Tensor>[]): OutfitScorer {
+  if (members.length !== memberCount(config)) throw new Error(`outfit scorer: ${members.length} weight sets for ${memberCount(config)} members`);
   return {
     config,
     async score(garments, outfits) {
       if (outfits.length === 0) return new Float32Array(0);
       const logits = tf.tidy(() => {
         const { items, cats } = garmentTensors(garments, config.inputDim);
-        return tf.sigmoid(scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits));
+        return tf.sigmoid(scoreMembers(config, members, items, cats, outfits));
       });
       const out = (await logits.data()) as Float32Array;
       logits.dispose();
       return out;
     },
-    dispose: () => Object.values(weights).forEach((t) => t.dispose()),
+    dispose: () => members.forEach((w) => Object.values(w).forEach((t) => t.dispose())),
   };
 }
+
+/** A member's weight name as stored: the first member's plain (a file of one model reads as before), `member<k>/<name>` after. */
+const storedName = (member: number, name: string) => (member === 0 ? name : `member${member}/${name}`);
 
 /** model.json's topology: which scorer this is. */
 export interface ScorerTopology {
@@ -364,34 +384,40 @@ export interface ScorerTopology {
   config: ScorerConfig;
 }
 
-/** Saves weights as tfjs artifacts through `handler` (model.json + one weights file). */
-export async function save(config: ScorerConfig, weights: Record<string, tf.Tensor>, handler: tf.io.IOHandler): Promise<void> {
+/** Saves weights (one set per member) as tfjs artifacts through `handler` (model.json + one weights file). */
+export async function save(config: ScorerConfig, members: Record<string, tf.Tensor>[], handler: tf.io.IOHandler): Promise<void> {
+  if (members.length !== memberCount(config)) throw new Error(`outfit scorer: ${members.length} weight sets for ${memberCount(config)} members`);
   const names = Object.keys(weightShapes(config));
-  const { data, specs } = await tf.io.encodeWeights(names.map((name) => ({ name, tensor: weights[name] })));
+  const { data, specs } = await tf.io.encodeWeights(members.flatMap((w, k) => names.map((name) => ({ name: storedName(k, name), tensor: w[name] }))));
   const topology: ScorerTopology = { format: 'mirror-outfit-scorer', config };
   await handler.save!({ modelTopology: topology as unknown as tf.io.ModelArtifacts['modelTopology'], weightSpecs: specs, weightData: data, format: 'mirror-outfit-scorer', generatedBy: `tfjs ${tf.version_core}` });
 }
 
-/** Loads a scorer's configuration and weights (the caller disposes them) from a model.json URL or an IOHandler. */
-export async function loadWeights(source: ModelSource): Promise<{ config: ScorerConfig; weights: Record<string, tf.Tensor> }> {
+/** Loads a scorer's configuration and weights, one set per member (the caller disposes them), from a model.json URL or an IOHandler. */
+export async function loadWeights(source: ModelSource): Promise<{ config: ScorerConfig; members: Record<string, tf.Tensor>[] }> {
   const handler = typeof source === 'string' ? tf.io.http(source) : source;
   const artifacts = await handler.load!();
   const topology = artifacts.modelTopology as unknown as ScorerTopology;
   if (topology?.format !== 'mirror-outfit-scorer' || !artifacts.weightSpecs || !artifacts.weightData) {
     throw new Error('not an outfit scorer (model.json needs format "mirror-outfit-scorer" and weights)');
   }
-  const weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  const stored = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
   // A model.json without inputDim (written before it was in the config) has it in in_mean's shape.
-  const config: ScorerConfig = { ...topology.config, inputDim: topology.config.inputDim ?? weights.in_mean?.shape[0] };
-  for (const [name, shape] of Object.entries(weightShapes(config))) {
-    const t = weights[name];
-    if (!t || t.shape.join() !== shape.join()) throw new Error(`outfit scorer weight ${name}: expected [${shape}], got ${t ? `[${t.shape}]` : 'none'}`);
-  }
-  return { config, weights };
+  const config: ScorerConfig = { ...topology.config, inputDim: topology.config.inputDim ?? stored.in_mean?.shape[0] };
+  const shapes = Object.entries(weightShapes(config));
+  const members = Array.from({ length: memberCount(config) }, (_, k) => Object.fromEntries(shapes.map(([name, shape]) => {
+    const t = stored[storedName(k, name)];
+    if (!t || t.shape.join() !== shape.join()) {
+      tf.dispose(Object.values(stored));
+      throw new Error(`outfit scorer weight ${storedName(k, name)}: expected [${shape}], got ${t ? `[${t.shape}]` : 'none'}`);
+    }
+    return [name, t];
+  })));
+  return { config, members };
 }
 
 /** Loads a scorer from a model.json URL or an IOHandler. */
 export async function load(source: ModelSource): Promise<OutfitScorer> {
-  const { config, weights } = await loadWeights(source);
-  return fromWeights(config, weights);
+  const { config, members } = await loadWeights(source);
+  return fromWeights(config, members);
 }

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
-import { FIXED_WEIGHTS, forward, initWeights, type InputStats, OUTFIT, rng, scoreIndexed, encodeItems, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
+import { FIXED_WEIGHTS, forward, initWeights, type InputStats, OUTFIT, rng, scoreMembers, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
 
 /** A garment of the training pool. `rows` are its vectors' rows in `vectors` (one per crop kind). */
 export interface PoolGarment {
@@ -298,9 +298,10 @@ export function infoNce(a: tf.Tensor2D, b: tf.Tensor2D, tau: number): tf.Scalar 
   });
 }
 
+/** The trained teacher: its members' weights, whose logits are averaged. */
 export interface Teacher {
   config: ScorerConfig;
-  weights: Record<string, tf.Tensor>;
+  members: Record<string, tf.Tensor>[];
 }
 
 export interface TrainResult {
@@ -340,7 +341,10 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
     const batch = makeBatch(pool, [...posS, ...negS, ...views.flat()]);
     let weights: tf.Tensor2D | undefined;
     if (teacher) {
-      const t = tf.tidy(() => forward(teacher.config, teacher.weights, batch).scores);
+      const t = tf.tidy(() => {
+        const each = teacher.members.map((w) => forward(teacher.config, w, batch).scores);
+        return each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length);
+      });
       const ts = (await t.data()) as Float32Array;
       t.dispose();
       const w = fndWeights(ts.subarray(0, opts.batch), ts.subarray(opts.batch, opts.batch * (1 + opts.negatives)), opts.negatives, opts.alpha, opts.fndMargin);
@@ -441,12 +445,14 @@ export function auc(pos: ArrayLike<number>, neg: ArrayLike<number>): number {
 /** Scores outfits of pool garments with crop kind `variant` (1 = "box", the inference crop). */
 export type OutfitScoreFn = (outfits: number[][]) => Promise<Float32Array>;
 
-export function poolScorer(config: ScorerConfig, weights: Record<string, tf.Tensor>, pool: Pool, variant: number): OutfitScoreFn {
+/** Logits of outfits of the pool's garments (crop kind `variant`), by one model or the mean of a teacher's members. */
+export function poolScorer(config: ScorerConfig, weights: Record<string, tf.Tensor> | Record<string, tf.Tensor>[], pool: Pool, variant: number): OutfitScoreFn {
+  const members = Array.isArray(weights) ? weights : [weights];
   return async (outfits) => {
     const garments = pool.garments.map((g) => ({ vector: pool.vectors.subarray(g.rows[variant] * pool.dim, (g.rows[variant] + 1) * pool.dim), category: g.category }));
     const t = tf.tidy(() => {
       const { items, cats } = garmentTensors(garments, config.inputDim);
-      return scoreIndexed(config, weights, encodeItems(weights, items, cats), outfits);
+      return scoreMembers(config, members, items, cats, outfits);
     });
     const out = (await t.data()) as Float32Array;
     t.dispose();
