@@ -250,12 +250,18 @@ export function parameterCount(c: ScorerConfig): number {
 
 export const memberCount = (c: ScorerConfig): number => c.members ?? 1;
 
+function checkMembers(c: ScorerConfig, members: readonly unknown[]): void {
+  if (members.length !== memberCount(c)) throw new Error(`outfit scorer: ${members.length} weight sets for ${memberCount(c)} members`);
+}
+
+/** The members' logits averaged (one member's as they are): how a model of several members scores. */
+export function meanLogits(each: tf.Tensor1D[]): tf.Tensor1D {
+  return each.length === 1 ? each[0] : (tf.div(tf.addN(each), each.length) as tf.Tensor1D);
+}
+
 /** The outfits' logits [N]: the mean of the members' (each member's garments encoded once). */
 export function scoreMembers(c: ScorerConfig, members: readonly Weights[], items: tf.Tensor2D, cats: tf.Tensor2D, outfits: number[][]): tf.Tensor1D {
-  return tf.tidy(() => {
-    const each = members.map((w) => scoreIndexed(c, w, encodeItems(w, items, cats), outfits));
-    return (each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length)) as tf.Tensor1D;
-  });
+  return tf.tidy(() => meanLogits(members.map((w) => scoreIndexed(c, w, encodeItems(w, items, cats), outfits))));
 }
 
 /**
@@ -358,7 +364,7 @@ export function scoreIndexed(c: ScorerConfig, w: Weights, enc: tf.Tensor2D, outf
 
 /** A scorer over given weights, one set per member (it takes ownership of them). */
 export function fromWeights(config: ScorerConfig, members: Record<string, tf.Tensor>[]): OutfitScorer {
-  if (members.length !== memberCount(config)) throw new Error(`outfit scorer: ${members.length} weight sets for ${memberCount(config)} members`);
+  checkMembers(config, members);
   return {
     config,
     async score(garments, outfits) {
@@ -386,7 +392,7 @@ export interface ScorerTopology {
 
 /** Saves weights (one set per member) as tfjs artifacts through `handler` (model.json + one weights file). */
 export async function save(config: ScorerConfig, members: Record<string, tf.Tensor>[], handler: tf.io.IOHandler): Promise<void> {
-  if (members.length !== memberCount(config)) throw new Error(`outfit scorer: ${members.length} weight sets for ${memberCount(config)} members`);
+  checkMembers(config, members);
   const names = Object.keys(weightShapes(config));
   const { data, specs } = await tf.io.encodeWeights(members.flatMap((w, k) => names.map((name) => ({ name: storedName(k, name), tensor: w[name] }))));
   const topology: ScorerTopology = { format: 'mirror-outfit-scorer', config };

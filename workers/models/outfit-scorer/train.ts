@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
-import { FIXED_WEIGHTS, forward, initWeights, type InputStats, OUTFIT, rng, scoreMembers, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
+import { FIXED_WEIGHTS, forward, initWeights, type InputStats, meanLogits, OUTFIT, rng, scoreMembers, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
 
 /** A garment of the training pool. `rows` are its vectors' rows in `vectors` (one per crop kind). */
 export interface PoolGarment {
@@ -341,10 +341,7 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
     const batch = makeBatch(pool, [...posS, ...negS, ...views.flat()]);
     let weights: tf.Tensor2D | undefined;
     if (teacher) {
-      const t = tf.tidy(() => {
-        const each = teacher.members.map((w) => forward(teacher.config, w, batch).scores);
-        return each.length === 1 ? each[0] : tf.div(tf.addN(each), each.length);
-      });
+      const t = tf.tidy(() => meanLogits(teacher.members.map((w) => forward(teacher.config, w, batch).scores)));
       const ts = (await t.data()) as Float32Array;
       t.dispose();
       const w = fndWeights(ts.subarray(0, opts.batch), ts.subarray(opts.batch, opts.batch * (1 + opts.negatives)), opts.negatives, opts.alpha, opts.fndMargin);
