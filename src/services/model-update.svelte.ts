@@ -80,6 +80,10 @@ export const modelUpdate = {
     const analysed = await (await db()).countFromIndex('looks', 'byStatus', 'analysed');
     if (analysed > 0) void update.start().catch(report);
   },
+  /** Looks were stored from elsewhere (a restored backup): those on another model version, or none, are re-embedded. */
+  recheck(): void {
+    void update.start(update.knownVersion() ?? undefined).catch(report);
+  },
   /** The model version vectors must have to be compared (starts the vision worker when it is not known). */
   async currentVersion(): Promise<string> {
     const known = update.knownVersion() ?? (await remembered()) ?? (await versionFromWorker());

@@ -41,6 +41,10 @@ export const searchIndex = {
     modelVersion = version;
     loaded = null;
   },
+  /** Reads every vector from IndexedDB again on its next use (a restored backup wrote many at once, of any model). */
+  reload(): void {
+    loaded = null;
+  },
   async add(vectors: VectorRecord[]): Promise<void> {
     if (vectors.length === 0) return;
     const i = await index();
