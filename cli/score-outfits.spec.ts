@@ -39,6 +39,11 @@ describe('which annotated garment a box is', () => {
     expect(matchedLabels(items, categories, 'bottom', [20, 50, 30, 20])).toEqual([]); // half the jeans
     expect(matchedLabels([], categories, 'top', [10, 10, 40, 30])).toEqual([]);
   });
+  it('without a label map, the one label of any category whose box it is', () => {
+    expect(matchedLabels(items, null, 'top', [10.5, 10, 40, 30.5])).toEqual(['shirt']);
+    expect(matchedLabels(items, null, 'dress', [20, 50, 30, 40])).toEqual(['jeans']); // its own box: whatever it is called
+    expect(matchedLabels(items, null, 'top', [10, 10, 50, 40])).toEqual([]); // no union of labels without categories
+  });
 });
 
 describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', () => {
@@ -118,6 +123,13 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
     await scoreOutfits({ data: ccp, outfits: join(ccp, 'outfits.json'), model: 'student', out: join(ccp, 'scores.json') }, (s) => lines.push(s));
     expect(lines.join('\n')).toContain('1 of 2 garments cut out by their annotated masks');
     const withMask = JSON.parse(await readFile(join(ccp, 'scores.json'), 'utf8')).scores.o1 as number;
+    // Without categories.json beside the data set, a box that is an annotated garment's own box still gets its mask.
+    await rm(join(root, 'categories.json'));
+    lines.length = 0;
+    await scoreOutfits({ data: ccp, outfits: join(ccp, 'outfits.json'), model: 'student', out: join(ccp, 'scores.json') }, (s) => lines.push(s));
+    expect(lines.join('\n')).toMatch(/no label map \(.*categories\.json.*\): a box is taken for an annotated garment by its own box alone/);
+    expect(lines.join('\n')).toContain('1 of 2 garments cut out by their annotated masks');
+    expect(JSON.parse(await readFile(join(ccp, 'scores.json'), 'utf8')).scores.o1).toBeCloseTo(withMask, 6);
     // A mask that is not the photo's size is not used, and the run goes on.
     await writeFile(join(ccp, 'masks/0001.png'), PNG.sync.write(new PNG({ width: 10, height: 10 })));
     lines.length = 0;

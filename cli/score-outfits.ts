@@ -43,30 +43,41 @@ export const MASK_MATCH_IOU = 0.9;
 interface Annotated {
   labels: string[];
   items: Map<string, CcpItem[]>;
-  categories: Map<string, Category>;
+  /** The data set's label -> category map (categories.json beside DIR); null where there is none. */
+  categories: Map<string, Category> | null;
 }
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 async function readAnnotated(dir: string, log: (s: string) => void): Promise<Annotated | null> {
   if (!existsSync(join(dir, 'annotations.json')) || !existsSync(join(dir, 'masks'))) return null;
+  let ann: Awaited<ReturnType<typeof readCcp>>;
   try {
-    const ann = await readCcp(dir);
-    const items = new Map(ann.photos.filter((p) => p.items?.length).map((p) => [p.id, p.items!]));
-    return { labels: ann.labels, items, categories: await ccpCategories(dir) };
+    ann = await readCcp(dir);
   } catch (error) {
-    log(`annotations not used (every garment cut by the person mask): ${error instanceof Error ? error.message : String(error)}`);
+    log(`annotations not used (every garment cut by the person mask): ${message(error)}`);
     return null;
   }
+  let categories: Map<string, Category> | null = null;
+  try {
+    categories = await ccpCategories(dir);
+  } catch (error) {
+    log(`no label map (${message(error)}): a box is taken for an annotated garment by its own box alone`);
+  }
+  const items = new Map(ann.photos.filter((p) => p.items?.length).map((p) => [p.id, p.items!]));
+  return { labels: ann.labels, items, categories };
 }
 
 /**
  * The annotated labels a box of `category` is: the one label whose box it matches, else all the category's labels
- * when it matches their union box; none when it is no annotated garment.
+ * when it matches their union box; none when it is no annotated garment. Without a label map (`categories` null)
+ * only the first: the one label of any category whose box it matches.
  */
-export function matchedLabels(items: readonly CcpItem[], categories: Map<string, Category>, category: Category, box: Box): string[] {
-  const own = items.filter((i) => categories.get(i.label) === category);
+export function matchedLabels(items: readonly CcpItem[], categories: Map<string, Category> | null, category: Category, box: Box): string[] {
+  const own = categories ? items.filter((i) => categories.get(i.label) === category) : items;
   const [best] = own.map((i) => ({ label: i.label, overlap: iou(i.box, box) })).sort((a, b) => b.overlap - a.overlap);
   if (best && best.overlap >= MASK_MATCH_IOU) return [best.label];
-  const union = unionBox(own.map((i) => i.box));
+  const union = categories && unionBox(own.map((i) => i.box));
   return union && iou(union, box) >= MASK_MATCH_IOU ? own.map((i) => i.label) : [];
 }
 
@@ -108,7 +119,7 @@ export async function scoreOutfits(opts: { data: string; outfits: string; model:
       try {
         image = await readImage(ccpPhotoPath(opts.data, photo));
       } catch (error) {
-        for (const r of wanted) fail(r.outfit, `photo ${photo}: ${error instanceof Error ? error.message : String(error)}`);
+        for (const r of wanted) fail(r.outfit, `photo ${photo}: ${message(error)}`);
         continue;
       }
       const ok = wanted.flatMap((r) => {
@@ -158,7 +169,7 @@ async function maskTests(annotated: Annotated | null, dir: string, photo: string
     mask = await readMask(dir, photo);
     if (mask.width !== image.width || mask.data.length !== image.width * image.height) throw new Error(`is ${mask.width} x ${mask.data.length / mask.width}, the photo ${image.width} x ${image.height}`);
   } catch (error) {
-    log(`photo ${photo}: mask not used (${error instanceof Error ? error.message : String(error)})`);
+    log(`photo ${photo}: mask not used (${message(error)})`);
     return requests.map(() => undefined);
   }
   return labels.map((ls) => {
