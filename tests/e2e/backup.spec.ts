@@ -71,6 +71,10 @@ test('backs up the collection to a file and restores it after everything was del
 
   await page.getByRole('link', { name: 'Collection' }).click();
   await waitForAnalysis(page, 2);
+  // The caption came back with its look: the collection's search finds it.
+  await page.getByLabel('Search').fill('MARKET');
+  await expect(collection).toHaveCount(1);
+  await expect(collection.first()).toContainText('Sunday market');
   await collection.first().click();
   await expect(page.getByLabel('Caption')).toHaveValue('Sunday market');
   await expect(detected).toHaveCount(items.length);
@@ -85,5 +89,6 @@ test('backs up the collection to a file and restores it after everything was del
   await page.getByLabel('Restore from a backup').setInputFiles(file);
   await expect(page.getByText(`Nothing new to restore from ${name} (2 looks already in your collection left as they are).`)).toBeVisible();
   await page.getByRole('link', { name: 'Collection' }).click();
+  await page.getByLabel('Search').fill('');
   await expect(collection).toHaveCount(2);
 });

@@ -13,11 +13,28 @@ export const newestFirst = <T extends Dated>(looks: T[]): T[] => [...looks].sort
 export interface CollectionFilter {
   category: Category | '';
   colour: string;
+  /** Words the person typed: each must occur in the look's caption, file name, categories or colours. */
+  text: string;
 }
 
-export function applyFilter<T extends Pick<LookRecord, 'categories' | 'colourNames'>>(looks: T[], f: CollectionFilter): T[] {
+export const NO_FILTER: Readonly<CollectionFilter> = { category: '', colour: '', text: '' };
+
+type Searchable = Pick<LookRecord, 'categories' | 'colourNames' | 'caption' | 'name'>;
+
+/** Lower case without accents ("Café" finds "cafe"), for matching what the person types. */
+const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Whether every word of `text` occurs (as any part of a word) in the look's caption, file name, categories or colours. */
+export function matchesText(look: Searchable, text: string): boolean {
+  const words = fold(text).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const haystack = fold([look.caption, look.name, ...look.categories, ...look.colourNames].join(' '));
+  return words.every((w) => haystack.includes(w));
+}
+
+export function applyFilter<T extends Searchable>(looks: T[], f: CollectionFilter): T[] {
   return looks.filter(
-    (l) => (!f.category || l.categories.includes(f.category)) && (!f.colour || l.colourNames.includes(f.colour)),
+    (l) => (!f.category || l.categories.includes(f.category)) && (!f.colour || l.colourNames.includes(f.colour)) && matchesText(l, f.text),
   );
 }
 
