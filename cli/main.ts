@@ -146,6 +146,7 @@ async function main(argv: string[]): Promise<void> {
     const ann = await readCcp(values.data!);
     const photos = splitPhotos(ann.photos, values.split!).filter((p) => p.kind === 'pixel');
     const catPath = values.categories ?? join(dirname(values.data!.replace(/\/+$/, '')), 'categories.json');
+    if (!existsSync(catPath)) throw new UsageError(`evaluate needs the label map: ${catPath} does not exist (give it with --categories FILE)`);
     const labels = labelMap(JSON.parse(await readFile(catPath, 'utf8')));
     const pred = JSON.parse(await readFile(values.pred!, 'utf8')) as { photos: Record<string, { items: { category: string; box: [number, number, number, number] }[] }> };
     const scores = scorePhotos(photos, pred.photos, labels);
