@@ -8,6 +8,7 @@ import { emit } from '../../services/messages.svelte';
 import { modelUpdate } from '../../services/model-update.svelte';
 import { searchIndex } from '../../services/search-index';
 import { ingest } from '../ingest/ingest.svelte';
+import { download } from '../share/hand-over';
 
 /** mirror-backup-2026-12-05.mirror, by the local date. */
 export function backupFileName(now = new Date()): string {
@@ -19,15 +20,7 @@ export function backupFileName(now = new Date()): string {
 export async function downloadBackup(): Promise<{ looks: number; bytes: number; name: string }> {
   const { blob, looks } = await writeBackup(await db());
   const name = backupFileName();
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has its own copy once it started; the URL only has to outlive the click.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  download(blob, name);
   return { looks, bytes: blob.size, name };
 }
 

@@ -14,8 +14,8 @@ import { getGarment, getSetting, listLooks, setSetting } from '../../db/looks';
 import { describe, emit, error, info } from '../../services/messages.svelte';
 import { modelUpdateState } from '../../services/model-update.svelte';
 import { lookDate } from '../collection/filter';
-import { vision } from '../../services/vision';
-import { blurRegions, headBox } from './face-blur';
+import { handOver } from '../share/hand-over';
+import { withFacesBlurred } from '../share/share-look';
 import { LookbookNotReady, lookbookEntries, matchFollowed, type FollowedLook, type FollowedMatch, type FollowedSearch } from './pack-vectors';
 import { currentModel, installedPacks, updatePack } from './pack-service';
 
@@ -63,11 +63,10 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
     const photo = `${PHOTOS_DIR}${looks.length + 1}.jpg`;
     let photoBlob: Blob = look.photo;
     if (meta.blurFaces) {
-      // The main person's face, from the pose keypoints of the stored photo.
-      const people = await vision.people(look.photo);
-      const heads = people.map((p) => headBox(p, look.width, look.height)).filter((b) => b !== null);
-      if (heads.length > 0) {
-        photoBlob = await blurRegions(look.photo, heads);
+      // The faces, from the pose keypoints of the stored photo.
+      const faces = await withFacesBlurred(look);
+      if (faces) {
+        photoBlob = faces;
         blurred += 1;
       } else noFace += 1;
     }
@@ -121,27 +120,16 @@ export async function exportLookbook(lookIds: string[], meta: { title: string; p
         : `Faces blurred in all ${result.looks} photos.`,
     );
   }
-  if (share && navigator.canShare?.({ files: [result.file] })) {
-    try {
-      await navigator.share({ files: [result.file], title: meta.title });
-      info(`Shared the lookbook "${meta.title}" (${result.looks} looks).`);
-      return true;
-    } catch (e) {
-      if (e instanceof DOMException && e.name === 'AbortError') return false;
-      error(`The lookbook could not be shared (${describe(e)}); it is downloaded instead.`);
-    }
+  const handed = await handOver(result.file, { share, title: meta.title });
+  if (handed.via === 'cancelled') return false;
+  if (handed.via === 'share') {
+    info(`Shared the lookbook "${meta.title}" (${result.looks} looks).`);
+    return true;
   }
-  const url = URL.createObjectURL(result.file);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = result.file.name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  if (handed.shareError) error(`The lookbook could not be shared (${handed.shareError}); it is downloaded instead.`);
   info(`Saved the lookbook "${meta.title}" (${result.looks} looks) as ${result.file.name}. Unzip it on any static host and share its address, or share the file.`);
   return true;
 }
-
-export const canShareFiles = (): boolean => typeof navigator.canShare === 'function';
 
 // ---------------------------------------------------------------------------------------------------
 // Followed lookbooks
@@ -198,4 +186,3 @@ export async function searchFollowed(ownVectorId: string, kind: 'look' | 'garmen
   const category = kind === 'garment' ? (await getGarment(d, recordId(ownVectorId)))?.category : undefined;
   return matchFollowed(own, followed, kind, await currentModel(), k, category);
 }
-
