@@ -5,6 +5,9 @@
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg, withExif } from './support/images';
 
+// Month names are the person's language: this test reads English ones.
+test.use({ locale: 'en-US' });
+
 const worn = (day: string, shirt: [number, number, number]) => withExif(makeFigureJpeg(220, 330, shirt), { orientation: 1, dateTimeOriginal: `${day} 10:00:00` });
 
 test('looks are shown on the days they were worn, a month at a time', async ({ page }) => {
