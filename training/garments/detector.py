@@ -89,8 +89,9 @@ POST = {'merge_grow': 0.5, **{c: {'min_prob': None, 'min_cells': 16, 'min_score'
 class Decoder(nn.Module):
     """Stride 32 + stride 16 + stride 8 features -> class logits at stride 8 (1x1 convs, depthwise 3x3, nearest x2)."""
 
-    def __init__(self, n_classes, width=128, fine=96):
+    def __init__(self, n_classes, width=128, fine=96, fine4=0):
         super().__init__()
+        self.fine4 = fine4
         self.lat32 = ConvBias('dec_lat32', 320, width, 1, 1)
         self.lat16 = ConvBias('dec_lat16', 96, width, 1, 1)
         self.dw16 = ConvBias('dec_dw16', width, width, 3, 1, depthwise=True)
@@ -99,30 +100,50 @@ class Decoder(nn.Module):
         self.dw8 = ConvBias('dec_dw8', fine, fine, 3, 1, depthwise=True)
         self.pw8 = ConvBias('dec_pw8', fine, fine, 1, 1)
         self.logits = ConvBias('dec_logits', fine, n_classes, 1, 1, relu=False)
+        if fine4:
+            # Experimental (--fine4): a stride-4 correction of the upsampled logits from the trunk's block_2_add
+            # features (24 channels); its last conv starts at zero, so training starts from the stride-8 model.
+            self.red8 = ConvBias('dec_red8', fine, fine4, 1, 1)
+            self.lat4 = ConvBias('dec_lat4', 24, fine4, 1, 1)
+            self.dw4 = ConvBias('dec_dw4', fine4, fine4, 3, 1, depthwise=True)
+            self.pw4 = ConvBias('dec_pw4', fine4, fine4, 1, 1)
+            self.logits4 = ConvBias('dec_logits4', fine4, n_classes, 1, 1, relu=False)
+            with torch.no_grad():
+                for t in self.logits4.parameters():
+                    t.zero_()
 
     def convs(self):
-        return [self.lat32, self.lat16, self.dw16, self.pw16, self.lat8, self.dw8, self.pw8, self.logits]
+        extra = [self.red8, self.lat4, self.dw4, self.pw4, self.logits4] if self.fine4 else []
+        return [self.lat32, self.lat16, self.dw16, self.pw16, self.lat8, self.dw8, self.pw8, self.logits, *extra]
 
-    def forward(self, f8, f16, f32):
+    def forward(self, f8, f16, f32, f4=None):
         up = lambda t: F.interpolate(t, scale_factor=2, mode='nearest')
         h = up(self.lat32(f32)) + self.lat16(f16)
         h = self.pw16(self.dw16(h))
         h = up(h) + self.lat8(f8)
-        return self.logits(self.pw8(self.dw8(h)))
+        h = self.pw8(self.dw8(h))
+        logits = self.logits(h)
+        if not self.fine4:
+            return logits
+        r = self.pw4(self.dw4(up(self.red8(h)) + self.lat4(f4)))
+        return F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False) + self.logits4(r)
 
 
 class Detector(nn.Module):
-    def __init__(self, frozen=LOW):
+    def __init__(self, frozen=LOW, fine4=0):
         super().__init__()
+        assert not fine4 or frozen == 3, '--fine4 needs the stride-4 features: --frozen 3'
         self.backbone = MobileNetV2()
-        self.decoder = Decoder(len(CLASSES))
+        self.decoder = Decoder(len(CLASSES), fine4=fine4)
+        self.fine4 = fine4  # logits at stride 4 (no upsampling after upper())
         self.frozen = frozen  # blocks[:frozen] are the nsfwjs trunk's (lower() runs them)
 
     def upper(self, f, f16=None, start=None):
         """From the input of blocks[start] (default: the output of lower()), and the cached stride-16 features
         with --no-unfreeze; without f16, blocks start..12 run on f."""
         f8 = f
-        for b in self.backbone.blocks[self.frozen if start is None else start:LOW]:
+        first = self.frozen if start is None else start
+        for b in self.backbone.blocks[first:LOW]:
             f8 = b(f8)
         if f16 is None:
             f16 = f8
@@ -131,7 +152,7 @@ class Detector(nn.Module):
         x = f16
         for b in self.backbone.blocks[MID:]:
             x = b(x)
-        return self.decoder(f8, f16, x)
+        return self.decoder(f8, f16, x, f if first == 3 else None)
 
     def lower(self, x):
         """The frozen trunk's output (the input of blocks[frozen]) and, when that is stride 8, the stride-16 features."""
@@ -157,6 +178,8 @@ class Ensemble(nn.Module):
         self.members = nn.ModuleList(members)
         self.backbone = members[0].backbone
         self.frozen = min(m.frozen for m in members)
+        assert len({m.fine4 for m in members}) == 1, 'members with and without --fine4 give logits at different strides'
+        self.fine4 = members[0].fine4
 
     def upper(self, f, f16=None, start=None):
         return torch.stack([m.upper(f, f16, self.frozen if start is None else start) for m in self.members]).mean(0)
@@ -175,7 +198,7 @@ def load_detector(path):
     set_size(s['args'].get('size', '256x384'))  # checkpoints from before --size were 256 x 384
 
     def one(state, frozen):
-        m = Detector(frozen)
+        m = Detector(frozen, s['args'].get('fine4', 0))
         m.load_state_dict(state)
         return m
     frozen = s['args'].get('frozen', LOW)  # checkpoints from before --frozen kept blocks 0..5 frozen
@@ -557,6 +580,8 @@ def stride4_logits(model, d, rows, f16=False):
     key, start = cached_features(d)
     f = torch.from_numpy(d[key][rows].astype(np.float32))
     logits = model.upper(f, torch.from_numpy(d['f16'][rows].astype(np.float32)) if f16 else None, start)
+    if model.fine4:
+        return logits  # already at stride 4
     return F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
 
 
@@ -658,8 +683,12 @@ def main():
     ap.add_argument('--size', default='320x480', help='model input WxH (multiples of 32)')
     ap.add_argument('--frozen', type=int, default=LOW, choices=sorted(FEATURES),
                     help='blocks kept frozen and cached: 6 (0-5) or 3 (0-2; blocks 3-5 then learn with 6-12, from stride-4 features)')
+    ap.add_argument('--fine4', type=int, default=0, help='experimental: a stride-4 correction of this width from the '
+                    'block_2_add features (needs --frozen 3; not exported)')
     ap.add_argument('--dice', type=float, default=0.0, help='weight of a soft Dice loss on the garment classes present (0: none)')
     args = ap.parse_args()
+    if args.fine4 and not args.no_export:
+        ap.error('--fine4 is experimental and not exported (export_detector.py writes the stride-8 decoder): add --no-export')
     set_size(args.size)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -668,7 +697,7 @@ def main():
     lut = label_lut(ann, categories)
 
     assert args.unfreeze or args.frozen == LOW, '--frozen below 6 trains blocks 3-12: not with --no-unfreeze'
-    model = Detector(args.frozen)
+    model = Detector(args.frozen, args.fine4)
     load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
     model.eval()
     train = build_cache(args, model, ann, 'train', args.views, lut=lut)
@@ -764,6 +793,8 @@ def main():
         json.dump({'val': final, 'history': history, 'args': vars(args), 'post': post}, f, indent=2)
     log('final val', json.dumps(final))
     if not args.no_export and not args.limit:
+        # export_detector.py writes the stride-8 decoder only: a --fine4 model would be exported without its correction.
+        assert not model.fine4, '--fine4 is experimental and not exported: train it with --no-export'
         import export_detector  # noqa: E402
         export_detector.export(ckpt, metrics, f'npm run train:detector -- --data {args.data}')
 
