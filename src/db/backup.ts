@@ -139,9 +139,8 @@ export async function writeBackup(db: MirrorDb, now = Date.now()): Promise<{ blo
       thumb,
       garments: garments.map(({ lookId: _l, ...g }) => g),
       vectors: vectors.map((v) => {
-        const copy = new Uint8Array(v.vector.byteLength);
-        copy.set(new Uint8Array(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength));
-        return { id: v.id, kind: v.kind, modelVersion: v.modelVersion, at: place(copy).at, dim: v.vector.length };
+        const bytes = new Uint8Array(v.vector.buffer, v.vector.byteOffset, v.vector.byteLength).slice();
+        return { id: v.id, kind: v.kind, modelVersion: v.modelVersion, at: place(bytes).at, dim: v.vector.length };
       }),
     });
   }
@@ -438,8 +437,8 @@ export interface RestoreResult {
   /** Restored looks that are pending (to analyse) or whose vectors must be made again (another model, or unusable ones). */
   pending: number;
   reembed: number;
-  /** Vectors written, for the search index. */
-  vectors: VectorRecord[];
+  /** Vectors written (the search index reads them from IndexedDB). */
+  vectors: number;
   pieces: number;
   likes: number;
   /** Pieces and likes left out: damaged, already here, or with none of their items restored. */
@@ -515,7 +514,7 @@ async function writeLook(db: MirrorDb, look: LookRecord, garments: GarmentRecord
  */
 export async function restoreBackup(db: MirrorDb, file: Blob, options: RestoreOptions = {}): Promise<RestoreResult> {
   const backup = await readBackup(file);
-  const result: RestoreResult = { restored: 0, alreadyHere: 0, problems: [], pending: 0, reembed: 0, vectors: [], pieces: 0, likes: 0, recordsLeftOut: backup.badRecords, storageFull: 0 };
+  const result: RestoreResult = { restored: 0, alreadyHere: 0, problems: [], pending: 0, reembed: 0, vectors: 0, pieces: 0, likes: 0, recordsLeftOut: backup.badRecords, storageFull: 0 };
   const seen = new Set<string>();
   let done = 0;
   for (const entry of backup.looks) {
@@ -536,7 +535,7 @@ export async function restoreBackup(db: MirrorDb, file: Blob, options: RestoreOp
         result.alreadyHere++;
       } else {
         result.restored++;
-        result.vectors.push(...(vectors ?? []));
+        result.vectors += vectors?.length ?? 0;
         if (pending) result.pending++;
         else if (look.status === 'analysed' && vectors === null) result.reembed++;
       }
@@ -562,7 +561,7 @@ async function restoreRecords(db: MirrorDb, backup: ReadBackup, result: RestoreR
   const garments = tx.objectStore('garments');
   const present = async (ids: string[]) => (await Promise.all(ids.map((g) => garments.getKey(g)))).map((k) => k !== undefined);
   for (const piece of backup.pieces) {
-    const kept = piece.garmentIds.filter((_, i, all) => all.indexOf(_) === i);
+    const kept = [...new Set(piece.garmentIds)];
     const here = await present(kept);
     const garmentIds = kept.filter((_, i) => here[i]);
     if (garmentIds.length === 0 || (await tx.objectStore('pieces').getKey(piece.id)) !== undefined) {

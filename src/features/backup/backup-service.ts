@@ -9,12 +9,10 @@ import { modelUpdate } from '../../services/model-update.svelte';
 import { searchIndex } from '../../services/search-index';
 import { ingest } from '../ingest/ingest.svelte';
 import { download } from '../share/hand-over';
+import { dayStamp } from '../../ui/format';
 
 /** mirror-backup-2026-12-05.mirror, by the local date. */
-export function backupFileName(now = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `mirror-backup-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}${BACKUP_EXTENSION}`;
-}
+export const backupFileName = (now = Date.now()): string => `mirror-backup-${dayStamp(now)}${BACKUP_EXTENSION}`;
 
 /** Writes the backup and hands it to the browser as a download; nothing is sent anywhere. */
 export async function downloadBackup(): Promise<{ looks: number; bytes: number; name: string }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, looksInMonth, monthGrid, monthOf } from './calendar';
+import { addMonths, looksIn, monthGrid, monthOf } from './calendar';
 
 const at = (y: number, m: number, d: number, h = 12) => new Date(y, m, d, h).getTime();
 const look = (id: string, addedAt: number, takenAt?: number) => ({ id, addedAt, takenAt });
@@ -22,7 +22,7 @@ describe('the collection as a calendar', () => {
     expect(addMonths({ year: 2026, month: 0 }, -1)).toEqual({ year: 2025, month: 11 });
     expect(addMonths({ year: 2026, month: 11 }, 1)).toEqual({ year: 2027, month: 0 });
     expect(monthOf(at(2026, 1, 28))).toEqual({ year: 2026, month: 1 });
-    expect(looksInMonth({ year: 2026, month: 4 }, [look('a', at(2026, 4, 3)), look('b', at(2026, 3, 30))])).toBe(1);
+    expect(looksIn(monthGrid({ year: 2026, month: 4 }, [look('a', at(2026, 4, 3)), look('b', at(2026, 3, 30))]))).toBe(1);
     // February 2027 starts on a Monday: four full weeks.
     expect(monthGrid({ year: 2027, month: 1 }, [])).toHaveLength(4);
   });

@@ -47,9 +47,5 @@ export function monthGrid<T extends Dated>(m: Month, looks: readonly T[]): Calen
   return Array.from({ length: cells.length / 7 }, (_, w) => cells.slice(w * 7, w * 7 + 7));
 }
 
-/** How many looks fall in month `m`. */
-export const looksInMonth = (m: Month, looks: readonly Dated[]): number =>
-  looks.filter((l) => {
-    const d = new Date(lookDate(l));
-    return d.getFullYear() === m.year && d.getMonth() === m.month;
-  }).length;
+/** How many looks a month's weeks hold. */
+export const looksIn = (weeks: readonly CalendarWeek<unknown>[]): number => weeks.flat().reduce((n, day) => n + (day?.looks.length ?? 0), 0);

@@ -7,6 +7,7 @@ import type { LookRecord } from '../../../common/db-schema';
 import { stripJpegMetadata } from '../../../common/jpeg-strip';
 import { vision } from '../../services/vision';
 import { lookDate } from '../collection/filter';
+import { dayStamp } from '../../ui/format';
 import { blurRegions, headBox } from '../packs/face-blur';
 import { handOver, type HandedOver } from './hand-over';
 
@@ -18,11 +19,7 @@ export async function withFacesBlurred(look: Pick<LookRecord, 'photo' | 'width' 
 }
 
 /** mirror-look-2026-12-05.jpg, by the day the look was worn. */
-export function sharedPhotoName(look: Pick<LookRecord, 'takenAt' | 'addedAt'>): string {
-  const d = new Date(lookDate(look));
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `mirror-look-${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}.jpg`;
-}
+export const sharedPhotoName = (look: Pick<LookRecord, 'takenAt' | 'addedAt'>): string => `mirror-look-${dayStamp(lookDate(look))}.jpg`;
 
 export type SharedPhoto = HandedOver & { name: string; blurred: boolean } | { via: 'no-face' };
 
