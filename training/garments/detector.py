@@ -101,7 +101,7 @@ class Decoder(nn.Module):
         self.pw8 = ConvBias('dec_pw8', fine, fine, 1, 1)
         self.logits = ConvBias('dec_logits', fine, n_classes, 1, 1, relu=False)
         if fine4:
-            # Experimental (--fine4): a stride-4 correction of the upsampled logits from the trunk's block_2_add
+            # --fine4: a stride-4 correction of the upsampled logits from the trunk's block_2_add
             # features (24 channels); its last conv starts at zero, so training starts from the stride-8 model.
             self.red8 = ConvBias('dec_red8', fine, fine4, 1, 1)
             self.lat4 = ConvBias('dec_lat4', 24, fine4, 1, 1)
@@ -683,12 +683,10 @@ def main():
     ap.add_argument('--size', default='320x480', help='model input WxH (multiples of 32)')
     ap.add_argument('--frozen', type=int, default=LOW, choices=sorted(FEATURES),
                     help='blocks kept frozen and cached: 6 (0-5) or 3 (0-2; blocks 3-5 then learn with 6-12, from stride-4 features)')
-    ap.add_argument('--fine4', type=int, default=0, help='experimental: a stride-4 correction of this width from the '
-                    'block_2_add features (needs --frozen 3; not exported)')
+    ap.add_argument('--fine4', type=int, default=0, help='a stride-4 correction of the class map, this wide, from the '
+                    'block_2_add features (needs --frozen 3; 0: none)')
     ap.add_argument('--dice', type=float, default=0.0, help='weight of a soft Dice loss on the garment classes present (0: none)')
     args = ap.parse_args()
-    if args.fine4 and not args.no_export:
-        ap.error('--fine4 is experimental and not exported (export_detector.py writes the stride-8 decoder): add --no-export')
     set_size(args.size)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -793,8 +791,6 @@ def main():
         json.dump({'val': final, 'history': history, 'args': vars(args), 'post': post}, f, indent=2)
     log('final val', json.dumps(final))
     if not args.no_export and not args.limit:
-        # export_detector.py writes the stride-8 decoder only: a --fine4 model would be exported without its correction.
-        assert not model.fine4, '--fine4 is experimental and not exported: train it with --no-export'
         import export_detector  # noqa: E402
         export_detector.export(ckpt, metrics, f'npm run train:detector -- --data {args.data}')
 

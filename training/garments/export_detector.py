@@ -7,6 +7,8 @@ The topology is the nsfwjs Keras graph up to `block_16_project` with every Batch
 into the convolutions, which therefore get a bias) and a fixed input of [n, H, W, 3] (RGB / 255; the checkpoint's --size: 320 x 480 by default, 256 x 384 before it existed), plus the
 decoder of detector.py in Keras layers (Conv2D / DepthwiseConv2D with ReLU6, UpSampling2D nearest, Add).
 Output `dec_logits`: [n, H / 8, W / 8, len(CLASSES)] class logits at stride 8 (the app upsamples and takes softmax).
+A model trained with --fine4 has a second output, `dec_logits4`: [n, H / 4, W / 4, len(CLASSES)], the stride-4
+correction that the app adds to the upsampled `dec_logits` (detector.Decoder; metadata `correction4`).
 An ensemble checkpoint (detector.py --ensemble) keeps the layers every member left frozen (up to block_5_add, or
 block_2_add with a member trained with --frozen 3) once and gives every member its own later blocks and decoder (layer
 names m0_..., m1_...); `dec_logits` is then the Average of their logits.
@@ -78,9 +80,13 @@ def topology(model):
                     for ref in node:
                         ref[0] = ref[0] if ref[0] in shared else f'm{i}_' + ref[0]
                 out.append(l)
-        out.append({'class_name': 'Average', 'name': 'dec_logits', 'config': {'name': 'dec_logits', 'trainable': True},
-                    'inbound_nodes': [[[f'm{i}_dec_logits', 0, 0, {}] for i in range(len(model.members))]]})
+        # The upsampling is linear, so the average of the members' corrected maps is the corrected average.
+        heads = outputs(model)
+        for head in heads:
+            out.append({'class_name': 'Average', 'name': head, 'config': {'name': head, 'trainable': True},
+                        'inbound_nodes': [[[f'm{i}_{head}', 0, 0, {}] for i in range(len(model.members))]]})
         one['model_config']['config']['layers'] = out
+        one['model_config']['config']['output_layers'] = [[h, 0, 0] for h in heads]
         return one
     top, out = folded_topology(LAST, (detector.HEIGHT, detector.WIDTH, 3))
     d = model.decoder
@@ -98,11 +104,26 @@ def topology(model):
         conv_layer('dec_pw8', 'dec_dw8', d.pw8.conv.out_channels),
         conv_layer('dec_logits', 'dec_pw8', d.logits.conv.out_channels, activation='linear'),
     ]
+    if d.fine4:
+        out += [
+            conv_layer('dec_red8', 'dec_pw8', d.red8.conv.out_channels),
+            up_layer('dec_up8', 'dec_red8'),
+            conv_layer('dec_lat4', 'block_2_add', d.lat4.conv.out_channels),
+            add_layer('dec_add4', 'dec_up8', 'dec_lat4'),
+            conv_layer('dec_dw4', 'dec_add4', k=3, depthwise=True),
+            conv_layer('dec_pw4', 'dec_dw4', d.pw4.conv.out_channels),
+            conv_layer('dec_logits4', 'dec_pw4', d.logits4.conv.out_channels, activation='linear'),
+        ]
     cfg = top['model_config']['config']
     cfg['name'] = 'garment_detector'
     cfg['layers'] = out
-    cfg['output_layers'] = [['dec_logits', 0, 0]]
+    cfg['output_layers'] = [[h, 0, 0] for h in outputs(model)]
     return top
+
+
+def outputs(model):
+    """The graph's outputs: the stride-8 logits, and with --fine4 the stride-4 correction."""
+    return ['dec_logits', 'dec_logits4'] if model.fine4 else ['dec_logits']
 
 
 def weights(model):
@@ -143,12 +164,14 @@ def export(ckpt, metrics_path, command):
           'modelTopology': topology(model), 'weightsManifest': manifest}
     metrics = json.load(open(metrics_path))
     val, post = metrics['val'], metrics['post']
-    mj['userDefinedMetadata'] = {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 8, 'post': post}
+    mj['userDefinedMetadata'] = {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 8, 'post': post,
+                                 **({'correction4': 'dec_logits4'} if model.fine4 else {})}
     with open(os.path.join(OUT, 'model.json'), 'w') as f:
         json.dump(mj, f)
     card = {
         'name': 'garment-detector',
         'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride 8'
+               + (', corrected at stride 4' if model.fine4 else '')
                + (f' (the average of {len(args["seeds"])} detectors trained with seeds {args["seeds"]} on one shared frozen trunk)'
                   if 'seeds' in args else ''),
         'format': 'layers',
@@ -160,7 +183,9 @@ def export(ckpt, metrics_path, command):
         'training_data': 'ccp/ (Clothing Co-Parsing), split "train": the 704 photos with pixel masks'
                          + (' (per-pixel loss) and the 1,094 tag-only photos (presence loss on the tags)' if args.get('weak') else ''),
         'classes': CLASSES,
-        'outputs': {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits'},
+        'outputs': {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits',
+                    **({'dec_logits4': f'[n, {HEIGHT // 4}, {WIDTH // 4}, {len(CLASSES)}] correction added to dec_logits '
+                                       'upsampled x2 (bilinear, half-pixel centres)'} if model.fine4 else {})},
         'date': datetime.date.today().isoformat(),
         'metrics': {'split': 'val (100 pixel-annotated CCP photos), torch with the weights as stored (detector.py), union-box IoU >= 0.5 per category',
                     'recall_macro6': val['macro']['recall'], 'precision_macro6': val['macro']['precision'],
@@ -168,7 +193,7 @@ def export(ckpt, metrics_path, command):
                     'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},
         'post_processing': post,
         'training': {k: args[k] for k in ('epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'frozen', 'members_frozen',
-                                          'weak', 'weak_weight', 'weak_k') if k in args},
+                                          'fine4', 'weak', 'weak_weight', 'weak_k') if k in args},
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

@@ -22,10 +22,10 @@ import weights_io
 from detector import CACHE, ROOT
 
 
-def load_member(named, i, shared, size):
+def load_member(named, i, shared, size, frozen, fine4):
     """Member i of the stored weights (`named`: keras name -> float32 array) as a Detector."""
     detector.set_size(size)
-    m = detector.Detector()
+    m = detector.Detector(frozen, fine4)
     for c in export_detector.convs(m):
         prefix = '' if c.keras in shared else f'm{i}_'
         if c.conv.groups > 1:
@@ -55,11 +55,11 @@ def main():
     ensemble = 'm0_dec_logits' in names
     # The layers the members share: those before the first one of member 0 (m0_...; the Average at the end is not one).
     shared = {l['name'] for l in layers[:next(i for i, l in enumerate(layers) if l['name'].startswith('m0_'))]} if ensemble else names
-    members = [load_member(named, i, shared, size) for i in range(len(seeds) if ensemble else 1)]
+    n = len(seeds) if ensemble else 1
+    frozen = training.get('members_frozen', [training.get('frozen', detector.LOW)] * n)
+    members = [load_member(named, i, shared, size, frozen[i], training.get('fine4', 0)) for i in range(n)]
     os.makedirs(CACHE, exist_ok=True)
-    frozen = training.get('members_frozen', [training.get('frozen', detector.LOW)] * len(members))
     for seed, m, f in zip(seeds, members, frozen):
-        m.frozen = f
         path = os.path.join(CACHE, f'detector-seed{seed}{a.tag}.pt')
         args = {**training, 'seed': seed, 'frozen': f, 'imported_from': os.path.relpath(a.model, ROOT)}
         args.pop('seeds', None)

@@ -253,6 +253,38 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(again.val).toEqual(metrics.val);
   }, 300_000);
 
+  it('exports a stride-4 correction (--fine4) that the app module adds to the upsampled logits as torch does', async () => {
+    const det = join(dir, 'cache', 'detector');
+    const f4 = ['--views', '2', '--threads', '1', '--frozen', '3', '--fine4', '8'];
+    // Two members (seed 2 reuses the views of the test above), at 10x the rate so that their corrections are far from zero.
+    for (const seed of ['2', '3']) {
+      await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), ...f4, '--epochs', '1', '--lr', '0.01', '--seed', seed, '--tag=-f4', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    }
+    const members = ['2', '3'].map((s) => join(det, `detector-seed${s}-f4.pt`));
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), ...f4, '--ensemble', members.join(','), '--tag=-f4pair'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const card = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model-card.json'), 'utf8'));
+    expect(card.training).toMatchObject({ seeds: [2, 3], fine4: 8 });
+    expect(Object.keys(card.outputs)).toEqual(['dec_logits', 'dec_logits4']);
+    const json = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model.json'), 'utf8'));
+    expect(json.userDefinedMetadata.correction4).toBe('dec_logits4');
+    expect(json.modelTopology.model_config.config.output_layers).toEqual([['dec_logits', 0, 0], ['dec_logits4', 0, 0]]);
+    const names: string[] = json.modelTopology.model_config.config.layers.map((l: { name: string }) => l.name);
+    expect(names).toContain('m1_dec_lat4');
+    const model = await garmentDetector.load(fileHandler(join(dir, 'models', 'garment-detector', 'model.json')));
+    const rgb = tf.zeros([480, 320, 3]) as tf.Tensor3D;
+    const map = await model.segment(rgb);
+    rgb.dispose();
+    model.dispose();
+    expect([map.height, map.width, map.stride]).toEqual([120, 80, 4]);
+    // The whole graph against torch on the same pixels, and the members read back store the same weights.
+    const { stdout } = await run(PYTHON, [join(here, 'verify_detector.py'), '--data', join(dir, 'ccp'), '--ckpt', join(det, 'detector-ensemble-f4pair.pt'), '--n', '2', '--stored'], { env, cwd: here });
+    const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
+    expect(Number(diff)).toBeLessThan(0.03);
+    expect(Number(agree)).toBeGreaterThan(0.99);
+    const imported = await run(PYTHON, [join(here, 'import_detector.py'), '--model', join(dir, 'models', 'garment-detector'), '--tag=-f4back', '--check'], { env, cwd: here });
+    expect(imported.stdout).toContain('the same weights as stored');
+  }, 300_000);
+
   it('fine-tunes garment-net on clothing images and CCP cut-outs, exports it, and the app module classifies and embeds with it', async () => {
     await run(PYTHON, [join(here, 'train.py'), '--data', join(dir, 'clothing'), '--ccp', join(dir, 'ccp'), '--epochs', '1', '--views', '1', '--batch', '8', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
     const metrics = JSON.parse(await readFile(join(dir, 'cache', 'garments', 'metrics.json'), 'utf8'));

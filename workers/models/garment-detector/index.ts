@@ -9,6 +9,8 @@
  *                      `input` (480 x 320 for the shipped model).
  * Output `dec_logits`  float [1, H / 8, W / 8, C] class logits at stride 8. segment() upsamples them x2 (bilinear,
  *                      half-pixel centres: what training scored) and takes the softmax per cell.
+ * Output `dec_logits4` (a model trained with --fine4; metadata `correction4` names it) float [1, H / 4, W / 4, C]:
+ *                      a stride-4 correction added to the upsampled logits before the softmax.
  * The model's userDefinedMetadata carries the classes, the input size and the post-processing thresholds
  * tuned with it, so the weights and the thresholds cannot drift apart.
  */
@@ -45,6 +47,8 @@ export interface DetectorMetadata {
   input: [number, number];
   stride: number;
   post: PostProcessing;
+  /** The output holding a stride-4 correction of the upsampled logits, if the model has one. */
+  correction4?: string;
 }
 
 /** Where the photo sits in the letterboxed input: input = photo * scale + offset. */
@@ -101,15 +105,21 @@ export async function load(source: ModelSource): Promise<GarmentDetector> {
     model.dispose();
     throw new Error('garment-detector: model.json lacks userDefinedMetadata (classes, input, post)');
   }
+  const fine = metadata.correction4 ? model.outputNames.indexOf(metadata.correction4) : -1;
+  if (model.outputNames.length !== (metadata.correction4 ? 2 : 1) || (metadata.correction4 && fine < 0)) {
+    model.dispose();
+    throw new Error(`garment-detector: outputs ${model.outputNames.join(', ')} do not match the metadata's correction4 (${metadata.correction4 ?? 'none'})`);
+  }
   return {
     metadata,
     async segment(rgb) {
       const { input, box } = letterbox(rgb, metadata.input);
       const probs = tf.tidy(() => {
-        const logits = model.predict(input) as tf.Tensor4D;
+        const out = model.predict(input);
+        const logits = (Array.isArray(out) ? out[1 - fine] : out) as tf.Tensor4D;
         const [, h, w] = logits.shape;
         const up = tf.image.resizeBilinear(logits, [h * 2, w * 2], false, true);
-        return tf.softmax(up);
+        return tf.softmax(Array.isArray(out) ? tf.add(up, out[fine]) : up);
       });
       input.dispose();
       const [, height, width] = probs.shape;
