@@ -1,9 +1,9 @@
 /**
  * Garment detector: Mirror's own garment segmentation (trained by training/garments/detector.py, see
- * docs/garment-models.md). A MobileNetV2 (nsfwjs weights, blocks 6-16 fine-tuned) with a light decoder labels
+ * docs/garment-models.md). A MobileNetV2 (nsfwjs weights, blocks 3-16 fine-tuned) with a light decoder labels
  * every cell of the letterboxed photo with one of its classes; workers/pipeline/regions.ts turns the class
  * map into garments. The shipped model is three such networks (seeds 1, 2 and 3) on one shared frozen stem and blocks
- * 0-5, whose logits the graph averages into `dec_logits`; this module sees one output either way.
+ * 0-2, whose logits (and stride-4 corrections) the graph averages; this module sees the averages either way.
  *
  * Input  `input_1`     float [1, H, W, 3], RGB / 255: the photo letterboxed (see letterbox()) to the metadata's
  *                      `input` (480 x 320 for the shipped model).
