@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyFilter, facets, matchesText, newestFirst, NO_FILTER } from './filter';
+import { applyFilter, facets, matchesText, neighbours, newestFirst, NO_FILTER } from './filter';
 import type { Category } from '../../../common/categories';
 
 const look = (id: string, addedAt: number, categories: Category[], colourNames: string[], takenAt?: number, caption = '') => ({
@@ -42,5 +42,13 @@ describe('collection order and filters', () => {
 
   it('offers only the categories and colours present', () => {
     expect(facets(looks)).toEqual({ categories: ['top', 'bottom', 'dress', 'shoes'], colours: ['navy', 'red', 'white'] });
+  });
+
+  it('finds the looks before and after one in the order shown, and none for a look not shown', () => {
+    const shown = newestFirst(looks); // taken-late, new, old
+    expect(neighbours(shown, 'new')).toEqual({ index: 1, total: 3, newer: shown[0], older: shown[2] });
+    expect(neighbours(shown, 'taken-late')).toMatchObject({ index: 0, newer: null, older: { id: 'new' } });
+    expect(neighbours(shown, 'old')).toMatchObject({ index: 2, newer: { id: 'new' }, older: null });
+    expect(neighbours(applyFilter(shown, { ...NO_FILTER, colour: 'white' }), 'old')).toBeNull();
   });
 });

@@ -47,3 +47,10 @@ export function facets(looks: Pick<LookRecord, 'categories' | 'colourNames'>[]):
     colours: [...colours].sort((a, b) => a.localeCompare(b)),
   };
 }
+
+/** Where look `id` sits in `order` (the collection as shown), and the looks before and after it; null if absent. */
+export function neighbours<T extends { id: string }>(order: T[], id: string): { index: number; total: number; newer: T | null; older: T | null } | null {
+  const index = order.findIndex((l) => l.id === id);
+  if (index < 0) return null;
+  return { index, total: order.length, newer: order[index - 1] ?? null, older: order[index + 1] ?? null };
+}

@@ -1,0 +1,54 @@
+/**
+ * Stepping through the looks from the photo view (Newer / Older, and the arrow keys) in the order the collection shows
+ * them, its search and filters included; the search stays while the person opens a look and comes back.
+ */
+import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
+import { makeFigureJpeg, withExif } from './support/images';
+
+const worn = (day: string, shirt: [number, number, number]) => withExif(makeFigureJpeg(220, 330, shirt), { orientation: 1, dateTimeOriginal: `${day} 10:00:00` });
+
+test('the photo view steps through the looks as the collection shows them', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Add photos').setInputFiles([
+    { name: 'walk-june.jpg', mimeType: 'image/jpeg', buffer: worn('2026:06:14', [200, 40, 40]) },
+    { name: 'office-may.jpg', mimeType: 'image/jpeg', buffer: worn('2026:05:02', [40, 160, 60]) },
+    { name: 'walk-april.jpg', mimeType: 'image/jpeg', buffer: worn('2026:04:20', [40, 40, 200]) },
+  ]);
+  await waitForAnalysis(page, 3);
+  const steps = page.getByRole('navigation', { name: 'Other looks' });
+
+  // The whole collection, newest first.
+  await page.getByRole('list', { name: 'Collection' }).getByRole('link').first().click();
+  await expect(page.getByText('walk-june.jpg')).toBeVisible();
+  await expect(steps).toContainText('1 of 3');
+  await expect(steps.getByRole('link', { name: '← Newer' })).toHaveCount(0); // the newest has none
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByText('office-may.jpg')).toBeVisible();
+  await expect(steps).toContainText('2 of 3');
+  await steps.getByRole('link', { name: 'Older →' }).click();
+  await expect(page.getByText('walk-april.jpg')).toBeVisible();
+  await expect(steps).toContainText('3 of 3');
+  await expect(steps.getByRole('link', { name: 'Older →' })).toHaveCount(0);
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByText('office-may.jpg')).toBeVisible();
+
+  // Arrow keys in the caption field move the caret, not the look.
+  const caption = page.getByLabel('Caption');
+  await caption.fill('Lunch');
+  await caption.press('ArrowLeft');
+  await expect(page.getByText('office-may.jpg')).toBeVisible();
+
+  // With a search, only the looks it finds; the search is still there back in the collection.
+  await page.getByRole('link', { name: '← Collection' }).click();
+  await page.getByLabel('Search').fill('walk');
+  await expect(page.getByRole('list', { name: 'Collection' }).getByRole('listitem')).toHaveCount(2);
+  await page.getByRole('list', { name: 'Collection' }).getByRole('link').first().click();
+  await expect(page.getByText('walk-june.jpg')).toBeVisible();
+  await expect(steps).toContainText('1 of 2');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByText('walk-april.jpg')).toBeVisible();
+  await expect(steps).toContainText('2 of 2');
+  await page.getByRole('link', { name: '← Collection' }).click();
+  await expect(page.getByLabel('Search')).toHaveValue('walk');
+  await expect(page.getByRole('list', { name: 'Collection' }).getByRole('listitem')).toHaveCount(2);
+});
