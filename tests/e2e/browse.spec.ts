@@ -1,6 +1,7 @@
 /**
  * Stepping through the looks from the photo view (Newer / Older, and the arrow keys) in the order the collection shows
- * them, its search and filters included; the search stays while the person opens a look and comes back.
+ * them, its search and filters included; the search stays while the person opens a look and comes back, and a caption
+ * typed but not saved is kept when the person leaves the look.
  */
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg, withExif } from './support/images';
@@ -38,8 +39,12 @@ test('the photo view steps through the looks as the collection shows them', asyn
   await caption.press('ArrowLeft');
   await expect(page.getByText('office-may.jpg')).toBeVisible();
 
-  // With a search, only the looks it finds; the search is still there back in the collection.
+  // Leaving the look keeps the caption typed but not saved; with a search, only the looks it finds are stepped
+  // through, and the search is still there back in the collection.
   await page.getByRole('link', { name: '← Collection' }).click();
+  await expect(page.getByText('Caption saved.')).toBeVisible();
+  await page.getByLabel('Search').fill('lunch');
+  await expect(page.getByRole('list', { name: 'Collection' }).getByRole('listitem')).toHaveCount(1);
   await page.getByLabel('Search').fill('walk');
   await expect(page.getByRole('list', { name: 'Collection' }).getByRole('listitem')).toHaveCount(2);
   await page.getByRole('list', { name: 'Collection' }).getByRole('link').first().click();
