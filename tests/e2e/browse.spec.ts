@@ -1,5 +1,5 @@
 /**
- * Stepping through the looks from the photo view (Newer / Older, and the arrow keys) in the order the collection shows
+ * Stepping through the looks from the photo view (Newer / Older, the arrow keys, a swipe across the photo) in the order the collection shows
  * them, its search and filters included; the search stays while the person opens a look and comes back, and a caption
  * typed but not saved is kept when the person leaves the look.
  */
@@ -31,6 +31,21 @@ test('the photo view steps through the looks as the collection shows them', asyn
   await expect(steps).toContainText('3 of 3');
   await expect(steps.getByRole('link', { name: 'Older →' })).toHaveCount(0);
   await page.keyboard.press('ArrowLeft');
+  await expect(page.getByText('office-may.jpg')).toBeVisible();
+
+  // A finger swiped across the photo: to the left the older look, to the right the newer (a mouse drag is no swipe).
+  const swipe = async (dx: number, pointerType = 'touch') => {
+    const photo = page.locator('figure.stage svg');
+    const box = (await photo.boundingBox())!;
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await photo.dispatchEvent('pointerdown', { pointerId: 7, pointerType, isPrimary: true, clientX: x, clientY: y });
+    await photo.dispatchEvent('pointerup', { pointerId: 7, pointerType, isPrimary: true, clientX: x + dx, clientY: y + 5 });
+  };
+  await swipe(-150);
+  await expect(page.getByText('walk-april.jpg')).toBeVisible();
+  await swipe(150, 'mouse');
+  await expect(steps).toContainText('3 of 3');
+  await swipe(150);
   await expect(page.getByText('office-may.jpg')).toBeVisible();
 
   // Arrow keys in the caption field move the caret, not the look.
