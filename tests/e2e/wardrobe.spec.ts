@@ -64,6 +64,10 @@ test('garments become pieces with wears and cost per wear; merge, split, rename 
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wardrobe' }).click();
   await expect(page.getByText('4 garments not in a piece yet')).toBeVisible();
+  // What the person wears, by looks: red in all three, blue in one; a top in all three, a bottom in one.
+  const colours = page.getByRole('list', { name: 'Colours you wear most' }).getByRole('listitem');
+  await expect(colours).toHaveText([/red\s*3 of 3/, /blue\s*1 of 3/]);
+  await expect(page.getByRole('list', { name: 'What you wear' }).getByRole('listitem')).toHaveText([/top\s*3 of 3/, /bottom\s*1 of 3/]);
   await expect(page.getByText('No pieces yet. Press Group garments to find the garments you wore more than once.')).toBeVisible();
   await page.getByRole('button', { name: 'Group garments' }).click();
   await expect(page.getByRole('status', { name: 'Messages' })).toContainText('Grouped 4 garments: 3 new pieces, 0 added to pieces you already had.');

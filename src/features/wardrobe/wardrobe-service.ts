@@ -12,6 +12,7 @@ import { lookDate } from '../collection/filter';
 import { GROUPING, groupGarments, wearStats, type GroupableGarment, type WearStats } from './grouping';
 import { garmentLabel } from '../photo/garment-types';
 import { modelUpdate } from '../../services/model-update.svelte';
+import { styleSummary, type StyleSummary } from './insights';
 
 const IGNORED_KEY = 'wardrobe-ignored';
 
@@ -25,6 +26,8 @@ export interface Wardrobe {
   pieces: PieceView[];
   /** Analysed garments in no piece (not yet grouped, and not set aside). */
   ungrouped: number;
+  /** The colours and categories worn, across the looks. */
+  style: StyleSummary;
 }
 
 async function ignored(): Promise<Set<string>> {
@@ -67,6 +70,7 @@ export async function loadWardrobe(): Promise<Wardrobe> {
     // Most worn first; a piece whose garments were all deleted is not shown.
     pieces: views.filter((v) => v.garments.length > 0).sort((a, b) => b.stats.wears - a.stats.wears || (b.stats.lastWorn ?? 0) - (a.stats.lastWorn ?? 0)),
     ungrouped: garments.filter((g) => withVector.has(g.id) && !inPieces.has(g.id) && !skip.has(g.id)).length,
+    style: styleSummary(garments.filter((g) => lookById.has(g.lookId))),
   };
 }
 
