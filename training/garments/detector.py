@@ -2,8 +2,10 @@
 
   nice -n 10 /usr/bin/python3 training/garments/detector.py --data ../shared/data/ccp [--epochs 12]
   (npm run train:detector -- --data ../shared/data/ccp)
+  The shipped members: --frozen 3 --fine4 48, seeds 1-3, then --ensemble (docs/garment-models.md).
 
-The model labels every cell of a 320 x 480 (w x h, --size) letterboxed photo, at stride 8, with one of CLASSES;
+The model labels every cell of a 320 x 480 (w x h, --size) letterboxed photo, at stride 8 (with --fine4, plus a
+stride-4 correction from block_2's features), with one of CLASSES;
 the app (workers/models/garment-detector, workers/pipeline/regions.ts) turns the class map into garments:
 connected cells of one category, near ones merged, each with a box, a score and its mask.
 
@@ -13,10 +15,10 @@ Steps, each cached under .cache/detector/ (gitignored; nothing derived from the 
     zoomed out 0.6-1x at a random place, flipped half the time, colour-jittered); `val` gives the plain view;
     every tag-only `train` photo gives --weak views made the same way. Letterboxing is the app's: halve by
     2 x 2 average pooling while the photo is at least twice the target, then bilinear (half-pixel centres) to
-    the target size, grey 128 around. The frozen trunk (stem and blocks 0..5, nsfwjs weights, BatchNorm folded)
-    runs once per view; block_5's output (stride 8) and block_12's (stride 16, used with --no-unfreeze) are
-    stored as float16 with the labels at stride 4.
- 2. training: blocks 6..16 (from nsfwjs; 6..12 at 0.1x the rate, 13..16 at 0.3x) + the decoder. Each step has
+    the target size, grey 128 around. The frozen trunk (stem and blocks 0..5, or 0..2 with --frozen 3; nsfwjs
+    weights, BatchNorm folded) runs once per view; its output (block_5's at stride 8, or block_2's at stride 4)
+    and block_12's (stride 16, used with --no-unfreeze) are stored as float16 with the labels at stride 4.
+ 2. training: blocks 6..16, or 3..16 (from nsfwjs; up to 12 at 0.1x the rate, 13..16 at 0.3x) + the decoder. Each step has
     a batch of pixel views, cross-entropy on the logits upsampled to stride 4 (weights 1/sqrt(class
     frequency), ignored CCP labels such as socks and tights left out), and a batch of tag-only views with the
     presence loss (presence_loss(): a category's k most probable cells against whether a tag names it).
