@@ -92,26 +92,14 @@ def topology(model):
     d = model.decoder
     out += [
         conv_layer('dec_lat32', LAST, d.lat32.conv.out_channels),
-        up_layer('dec_up32', 'dec_lat32'),
-        conv_layer('dec_lat16', 'block_12_add', d.lat16.conv.out_channels),
-        add_layer('dec_add16', 'dec_up32', 'dec_lat16'),
-        conv_layer('dec_dw16', 'dec_add16', k=3, depthwise=True),
-        conv_layer('dec_pw16', 'dec_dw16', d.pw16.conv.out_channels),
-        up_layer('dec_up16', 'dec_pw16'),
-        conv_layer('dec_lat8', 'block_5_add', d.lat8.conv.out_channels),
-        add_layer('dec_add8', 'dec_up16', 'dec_lat8'),
-        conv_layer('dec_dw8', 'dec_add8', k=3, depthwise=True),
-        conv_layer('dec_pw8', 'dec_dw8', d.pw8.conv.out_channels),
+        *stage(16, 'dec_lat32', 'block_12_add', d.lat16, d.pw16),
+        *stage(8, 'dec_pw16', 'block_5_add', d.lat8, d.pw8),
         conv_layer('dec_logits', 'dec_pw8', d.logits.conv.out_channels, activation='linear'),
     ]
     if d.fine4:
         out += [
             conv_layer('dec_red8', 'dec_pw8', d.red8.conv.out_channels),
-            up_layer('dec_up8', 'dec_red8'),
-            conv_layer('dec_lat4', 'block_2_add', d.lat4.conv.out_channels),
-            add_layer('dec_add4', 'dec_up8', 'dec_lat4'),
-            conv_layer('dec_dw4', 'dec_add4', k=3, depthwise=True),
-            conv_layer('dec_pw4', 'dec_dw4', d.pw4.conv.out_channels),
+            *stage(4, 'dec_red8', 'block_2_add', d.lat4, d.pw4),
             conv_layer('dec_logits4', 'dec_pw4', d.logits4.conv.out_channels, activation='linear'),
         ]
     cfg = top['model_config']['config']
@@ -119,6 +107,19 @@ def topology(model):
     cfg['layers'] = out
     cfg['output_layers'] = [[h, 0, 0] for h in outputs(model)]
     return top
+
+
+def stage(s, coarse, lateral, lat, pw):
+    """One decoder stage at stride s (detector.Decoder): `coarse` upsampled x2 (nearest) plus a 1x1 lateral of the
+    trunk's `lateral` features, then depthwise 3x3 and 1x1 (layers dec_up{2s}, dec_lat{s}, dec_add{s}, dec_dw{s},
+    dec_pw{s}; `lat` and `pw` are the ConvBias modules whose widths they take)."""
+    return [
+        up_layer(f'dec_up{2 * s}', coarse),
+        conv_layer(f'dec_lat{s}', lateral, lat.conv.out_channels),
+        add_layer(f'dec_add{s}', f'dec_up{2 * s}', f'dec_lat{s}'),
+        conv_layer(f'dec_dw{s}', f'dec_add{s}', k=3, depthwise=True),
+        conv_layer(f'dec_pw{s}', f'dec_dw{s}', pw.conv.out_channels),
+    ]
 
 
 def outputs(model):
