@@ -4,16 +4,14 @@
  * typed but not saved is kept when the person leaves the look.
  */
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
-import { makeFigureJpeg, withExif } from './support/images';
-
-const worn = (day: string, shirt: [number, number, number]) => withExif(makeFigureJpeg(220, 330, shirt), { orientation: 1, dateTimeOriginal: `${day} 10:00:00` });
+import { wornOn } from './support/images';
 
 test('the photo view steps through the looks as the collection shows them', async ({ page }) => {
   await openApp(page);
   await page.getByLabel('Add photos').setInputFiles([
-    { name: 'walk-june.jpg', mimeType: 'image/jpeg', buffer: worn('2026:06:14', [200, 40, 40]) },
-    { name: 'office-may.jpg', mimeType: 'image/jpeg', buffer: worn('2026:05:02', [40, 160, 60]) },
-    { name: 'walk-april.jpg', mimeType: 'image/jpeg', buffer: worn('2026:04:20', [40, 40, 200]) },
+    { name: 'walk-june.jpg', mimeType: 'image/jpeg', buffer: wornOn('2026:06:14', [200, 40, 40]) },
+    { name: 'office-may.jpg', mimeType: 'image/jpeg', buffer: wornOn('2026:05:02', [40, 160, 60]) },
+    { name: 'walk-april.jpg', mimeType: 'image/jpeg', buffer: wornOn('2026:04:20', [40, 40, 200]) },
   ]);
   await waitForAnalysis(page, 3);
   const steps = page.getByRole('navigation', { name: 'Other looks' });

@@ -3,19 +3,17 @@
  * stays while the person opens a look and comes back.
  */
 import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
-import { makeFigureJpeg, withExif } from './support/images';
+import { wornOn } from './support/images';
 
 // Month names are the person's language: this test reads English ones.
 test.use({ locale: 'en-US' });
 
-const worn = (day: string, shirt: [number, number, number]) => withExif(makeFigureJpeg(220, 330, shirt), { orientation: 1, dateTimeOriginal: `${day} 10:00:00` });
-
 test('looks are shown on the days they were worn, a month at a time', async ({ page }) => {
   await openApp(page);
   await page.getByLabel('Add photos').setInputFiles([
-    { name: 'may-1.jpg', mimeType: 'image/jpeg', buffer: worn('2026:05:01', [200, 40, 40]) },
-    { name: 'may-1-evening.jpg', mimeType: 'image/jpeg', buffer: worn('2026:05:01', [40, 160, 60]) },
-    { name: 'april.jpg', mimeType: 'image/jpeg', buffer: worn('2026:04:20', [40, 40, 200]) },
+    { name: 'may-1.jpg', mimeType: 'image/jpeg', buffer: wornOn('2026:05:01', [200, 40, 40]) },
+    { name: 'may-1-evening.jpg', mimeType: 'image/jpeg', buffer: wornOn('2026:05:01', [40, 160, 60]) },
+    { name: 'april.jpg', mimeType: 'image/jpeg', buffer: wornOn('2026:04:20', [40, 40, 200]) },
   ]);
   await waitForAnalysis(page, 3);
 

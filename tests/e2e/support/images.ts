@@ -123,3 +123,11 @@ export function hasExif(bytes: Uint8Array): boolean {
   const s = Buffer.from(bytes).toString('latin1');
   return s.includes('Exif\0\0');
 }
+
+/**
+ * A figure photo taken on `day` ('YYYY:MM:DD', at 10:00), for tests of the day a look was worn. No place is given
+ * (the GPS block then names none that exists).
+ */
+export function wornOn(day: string, shirt: Rgb): Buffer {
+  return withExif(makeFigureJpeg(220, 330, shirt), { orientation: 1, dateTimeOriginal: `${day} 10:00:00` } as ExifOptions);
+}
