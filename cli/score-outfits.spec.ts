@@ -11,7 +11,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPerson, useWasm } from '../workers/node/test-support';
-import { loadWeights, OUTFIT } from '../workers/models/outfit-scorer';
+import { loadWeights, OUTFIT, parameterCount } from '../workers/models/outfit-scorer';
 import { fileHandler } from '../workers/node/fs-models';
 import { matchedLabels, scoreOutfits } from './score-outfits';
 import { STUDENT_DIR, TEACHER_DIR } from './train-paths';
@@ -59,12 +59,15 @@ describe.skipIf(!existsSync(join(STUDENT_DIR, 'model.json')))('score-outfits', (
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("the shipped student takes garmentInput's vectors (garment-net embedding + colour)", async () => {
+  it("the shipped student takes garmentInput's vectors (garment-net embedding + colour), with 10x fewer parameters than the teacher", async () => {
     const { config, members } = await loadWeights(fileHandler(join(STUDENT_DIR, 'model.json')));
     members.forEach((w) => Object.values(w).forEach((t) => t.dispose()));
     expect(config.kind).toBe('student');
-    expect(members).toHaveLength(1);
+    expect(members).toHaveLength(config.members ?? 1);
     expect(config.inputDim).toBe(OUTFIT.inputDim);
+    const teacher = await loadWeights(fileHandler(join(TEACHER_DIR, 'model.json')));
+    teacher.members.forEach((w) => Object.values(w).forEach((t) => t.dispose()));
+    expect(parameterCount(teacher.config)).toBeGreaterThanOrEqual(10 * parameterCount(config));
   });
 
   it('scores good outfits and reports the bad ones per outfit', async () => {

@@ -14,8 +14,8 @@
  *          --teacher-lr R (5e-4), --teacher-members N (teachers trained with seeds seed, seed + 1, ... and averaged: 3), --student-dim N (24), --train-lookalikes colour|mobilenet|garment-net, comma-separated (colour),
  *          --lookalike-colour W (colour weight of garment-net look-alikes, 2), --models DIR (default public/models), --no-doc (do not rewrite
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
- *          --no-save (do not ship the student), --members N (each variant also trained with seeds seed + 100,
- *          seed + 200, ...: the members' and their mean logit's val figures are logged), --no-colour (garments without colour; never shipped),
+ *          --no-save (do not ship the student), --members N (every student is N members trained apart with seeds seed,
+ *          seed + 100, ..., their logits averaged: 3; each member's val figures are logged), --no-colour (garments without colour; never shipped),
  *          --no-lightness (the colour's L constant; never shipped), --no-embedding / --no-palette /
  *          --no-histogram (the garment-net embedding / the palette shares / the colour histogram set to 0;
  *          never shipped)
@@ -25,7 +25,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadWeights, memberCount, OUTFIT, parameterCount, save, scoreMembers, garmentTensors, STUDENT_CONFIG, TEACHER_CONFIG, type ScorerConfig } from '../workers/models/outfit-scorer';
@@ -65,6 +65,12 @@ const LOOKALIKE_COLOUR = 2;
  * (docs/outfits.md "The teacher").
  */
 const TEACHER_MEMBERS = 3;
+
+/**
+ * Students trained apart (seeds seed, seed + 100, ...) whose logits are averaged: every student of the ablation and
+ * the shipped one (--members). docs/outfits.md "The student: three members averaged".
+ */
+const STUDENT_MEMBERS = 3;
 
 /** Measures whose look-alikes stand in for a training positive's garments (--train-lookalikes). */
 const TRAIN_LOOKALIKES = 'colour';
@@ -245,7 +251,12 @@ async function main(argv: string[]): Promise<void> {
     negatives: Number(values.negatives ?? TRAIN_DEFAULTS.negatives),
     crops,
   };
-  const studentConfig: ScorerConfig = values['student-dim'] ? { ...STUDENT_CONFIG, dim: Number(values['student-dim']), hidden: Number(values['student-dim']) } : STUDENT_CONFIG;
+  const studentMembers = Number(values.members ?? STUDENT_MEMBERS);
+  if (!Number.isInteger(studentMembers) || studentMembers < 1) throw new Error(`--members takes a whole number >= 1, got ${values.members}`);
+  const single: ScorerConfig = values['student-dim'] ? { ...STUDENT_CONFIG, dim: Number(values['student-dim']), hidden: Number(values['student-dim']) } : STUDENT_CONFIG;
+  // A student of n members (n > 1 is stored as config.members; one member's config is the plain one).
+  const studentOf = (n: number): ScorerConfig => (n > 1 ? { ...single, members: n } : single);
+  const studentConfig = studentOf(studentMembers);
   const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: Number(values['teacher-lr'] ?? 5e-4) };
   const studentOpts: TrainOptions = { ...base, steps: studentSteps, lr: 2e-3 };
   const rows: Row[] = [];
@@ -300,40 +311,33 @@ async function main(argv: string[]): Promise<void> {
   // "student" trains only the shipped variant, "outfits" runs the whole ablation (unless --variants).
   const wanted = values.variants?.split(',');
   const variants = wanted ? all.filter((v) => wanted.includes(v.name.replace('student ', '').replace(/ /g, ''))) : command === 'student' ? all.slice(3) : all;
-  let shipped: { weights: Record<string, tf.Tensor>; row: Row } | null = null;
+  let shipped: { weights: Record<string, tf.Tensor>[]; row: Row } | null = null;
   for (const v of variants) {
     const t1 = performance.now();
     log(`${v.name}: ${parameterCount(studentConfig)} parameters, ${studentOpts.steps} steps`);
     const opts = { ...studentOpts, clWeight: v.cl ? base.clWeight : 0 };
-    const res = await trainScorer(studentConfig, train, trainLook, opts, v.fnd ? teacher : undefined);
-    log(`${v.name} trained in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
-    const members = Number(values.members ?? 1);
-    if (members > 1) {
-      const ws = [res.weights];
-      for (let m = 1; m < members; m++) {
-        ws.push((await trainScorer(studentConfig, train, trainLook, { ...opts, seed: seed + 100 * m }, v.fnd ? teacher : undefined)).weights);
+    const ws: Record<string, tf.Tensor>[] = [];
+    let flagged = 0;
+    let curve: number[] = [];
+    for (let m = 0; m < studentMembers; m++) {
+      const res = await trainScorer(studentOf(1), train, trainLook, { ...opts, seed: seed + 100 * m }, v.fnd ? teacher : undefined);
+      ws.push(res.weights);
+      flagged += (res.flagged ?? 0) / studentMembers;
+      if (m === 0) curve = res.curve;
+      if (studentMembers > 1) {
+        const e = await evaluate(poolScorer(studentOf(1), res.weights, val, MASK), evalSet);
+        const mean = m > 0 ? await evaluate(poolScorer(studentOf(m + 1), ws, val, MASK), evalSet) : e;
+        log(`member ${m + 1} of ${studentMembers} (seed ${seed + 100 * m}): AUC ${e.auc.toFixed(3)} FITB ${e.fitb.toFixed(3)}${m > 0 ? `; members 1-${m + 1} averaged: AUC ${mean.auc.toFixed(3)} FITB ${mean.fitb.toFixed(3)}` : ''}`);
       }
-      const mean = (variant: number) => async (outfits: number[][]) => {
-        const all = await Promise.all(ws.map((w) => poolScorer(studentConfig, w, val, variant)(outfits)));
-        return all[0].map((_, i) => all.reduce((a, s) => a + s[i], 0) / all.length);
-      };
-      for (const [i, w] of ws.entries()) {
-        const e = await evaluate(poolScorer(studentConfig, w, val, MASK), evalSet);
-        log(`member ${i}: AUC ${e.auc.toFixed(3)} FITB ${e.fitb.toFixed(3)}`);
-      }
-      const e = await evaluate(mean(MASK), evalSet);
-      const eb = await evaluate(mean(BOX), evalSet);
-      const ey = await evaluate(mean(MASK), evalYardstick);
-      const eo = await evaluate(mean(MASK), evalOwn);
-      log(`mean of ${members}: AUC ${e.auc.toFixed(3)} FITB ${e.fitb.toFixed(3)} (box ${eb.auc.toFixed(3)} / ${eb.fitb.toFixed(3)}; MobileNetV2 ${ey.auc.toFixed(3)} / ${ey.fitb.toFixed(3)}; garment-net ${eo.auc.toFixed(3)} / ${eo.fitb.toFixed(3)})`);
     }
-    const row = await measure(v.name, studentConfig, [res.weights], res.curve, v.fnd ? res.flagged : undefined);
-    if (v.fnd && v.cl) shipped = { weights: res.weights, row };
-    else tf.dispose(Object.values(res.weights));
+    log(`${v.name} trained in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
+    const row = await measure(v.name, studentConfig, ws, curve, v.fnd ? flagged : undefined);
+    if (v.fnd && v.cl) shipped = { weights: ws, row };
+    else ws.forEach((w) => tf.dispose(Object.values(w)));
   }
   const text = `${table(rows)}\n\n` +
     `Command: \`${commandLine}\` ` +
-    `(seed ${seed}; teacher ${command === 'student' ? `from ${tDir}` : memberCount(teacher.config) > 1 ? `${memberCount(teacher.config)} members averaged, seeds ${seed}-${seed + memberCount(teacher.config) - 1}, ${teacherOpts.steps} steps each` : `${teacherOpts.steps} steps`}, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
+    `(seed ${seed}; teacher ${command === 'student' ? `from ${relative(ROOT, tDir)}` : memberCount(teacher.config) > 1 ? `${memberCount(teacher.config)} members averaged, seeds ${seed}-${seed + memberCount(teacher.config) - 1}, ${teacherOpts.steps} steps each` : `${teacherOpts.steps} steps`}, students ${studentOpts.steps} steps of ${base.batch} positives + ${base.negatives} negatives each; ${info.reason}). ` +
     `Val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions. ` +
     `FND flagged ${rows.filter((r) => r.flagged !== undefined).map((r) => `${(r.flagged! * 100).toFixed(1)}% (${r.name})`).join(', ')} of the sampled negatives.`;
   process.stdout.write(`${text}\n`);
@@ -342,11 +346,11 @@ async function main(argv: string[]): Promise<void> {
   if (shipped && (values['no-colour'] || values['no-lightness'] || values['no-embedding'] || values['no-palette'] || values['no-histogram'] || values['no-save'])) log('the student is not saved (an experiment flag or --no-save)');
   else if (shipped) {
     const cmd = commandLine;
-    await save(studentConfig, [shipped.weights], dirSaver(STUDENT_DIR));
+    await save(studentConfig, shipped.weights, dirSaver(STUDENT_DIR));
     const r = shipped.row;
     const card = {
       name: 'outfit-student',
-      use: 'outfit compatibility score (0..1) of 2..8 garments from garmentInput (garment-net 128-d embedding of the grey-background garment crop + its named colours + its colour histogram) and categories',
+      use: `outfit compatibility score (0..1) of 2..8 garments from garmentInput (garment-net 128-d embedding of the grey-background garment crop + its named colours + its colour histogram) and categories${studentMembers > 1 ? `; ${studentMembers} students trained apart (seeds ${Array.from({ length: studentMembers }, (_, m) => seed + 100 * m).join(', ')}), their logits averaged` : ''}`,
       input: { embedding: 'garment-net garment_embed, L2-normalised (public/models/trained/garment-net)', dim: OUTFIT.inputDim, colour_features: `from the garment's named dominant colours (workers/pipeline/colours.ts): Lab of their fraction-weighted mean (L/100, a/64, b/64, chroma/64), then the share of each of the ${PALETTE.length} palette names, then the square roots of the ${HISTOGRAM_SIZE} shares of its colour histogram (colourHistogram: 4 x 4 x 4 sRGB cells)` },
       format: 'mirror-outfit-scorer',
       version: '3',
@@ -366,7 +370,7 @@ async function main(argv: string[]): Promise<void> {
     };
     await writeFile(join(STUDENT_DIR, 'model-card.json'), `${JSON.stringify(card, null, 2)}\n`);
     log(`student saved to ${STUDENT_DIR}`);
-    tf.dispose(Object.values(shipped.weights));
+    shipped.weights.forEach((w) => tf.dispose(Object.values(w)));
   }
 }
 

@@ -31,16 +31,16 @@ const INPUT_DIM = garmentInput(new Float32Array(VECTOR_DIM), [], NO_HISTOGRAM).l
 const VERSION = 'test-model-1';
 const NOW = Date.UTC(2026, 10, 27, 12);
 
-/** A seeded student with the current input size, saved and loaded back through loadStudent. */
-async function syntheticStudent(inputDim = INPUT_DIM): Promise<Student> {
-  const config = { ...STUDENT_CONFIG, inputDim } as ScorerConfig;
-  const weights = initWeights(config, 11);
+/** A seeded student with the current input size, saved and loaded back through loadStudent; members seeded 11, 12, ... */
+async function syntheticStudent(inputDim = INPUT_DIM, members = 1, firstSeed = 11): Promise<Student> {
+  const config = { ...STUDENT_CONFIG, inputDim, ...(members > 1 ? { members } : {}) } as ScorerConfig;
+  const weights = Array.from({ length: members }, (_, k) => initWeights(config, firstSeed + k));
   let artifacts: tf.io.ModelArtifacts | undefined;
-  await save(config, [weights], tf.io.withSaveHandler(async (a) => {
+  await save(config, weights, tf.io.withSaveHandler(async (a) => {
     artifacts = a;
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
   }));
-  tf.dispose(Object.values(weights));
+  weights.forEach((w) => tf.dispose(Object.values(w)));
   return loadStudent(tf.io.fromMemory(artifacts!));
 }
 
@@ -218,6 +218,41 @@ describe('OutfitEngine', () => {
     expect(tf.memory().numTensors).toBe(kept);
     engine.dispose();
     expect(tf.memory().numTensors).toBe(start);
+  });
+});
+
+describe('a student of several members', () => {
+  beforeAll(async () => {
+    await useWasm();
+  });
+
+  it('scores with the mean of its members\' logits and embeds with the first member', async () => {
+    const both = await syntheticStudent(INPUT_DIM, 2);
+    const [first, second] = [await syntheticStudent(INPUT_DIM, 1, 11), await syntheticStudent(INPUT_DIM, 1, 12)];
+    expect(both.members).toHaveLength(2);
+    expect(both.dim).toBe(STUDENT_CONFIG.dim);
+    const r = rng(5);
+    const cats: Category[] = ['top', 'bottom', 'shoes', 'outerwear', 'bag', 'top'];
+    const inputs = cats.map(() => unit(r, INPUT_DIM));
+    const outfits = [[0, 1, 2], [5, 1, 2, 4], [3, 0, 1], [0, 1]];
+    const scored = async (s: Student) => {
+      const enc = encodeGarments(s, inputs, cats);
+      const out = await scoreOutfits(s, enc, outfits);
+      enc.dispose();
+      return out;
+    };
+    const start = tf.memory().numTensors;
+    const [b, f, g] = [await scored(both), await scored(first), await scored(second)];
+    expect(tf.memory().numTensors).toBe(start);
+    b.logits.forEach((l, i) => expect(l).toBeCloseTo((f.logits[i] + g.logits[i]) / 2, 5));
+    expect(f.logits.some((l, i) => Math.abs(l - g.logits[i]) > 1e-3)).toBe(true);
+    expect(b.embeddings).toHaveLength(outfits.length * STUDENT_CONFIG.dim);
+    b.embeddings.forEach((e, i) => expect(e).toBeCloseTo(f.embeddings[i], 5));
+    [both, first, second].forEach((s) => s.dispose());
+  });
+
+  it('refuses a model that is no student', async () => {
+    await expect(loadStudent(tf.io.fromMemory({ modelTopology: { format: 'something else' } as never, weightSpecs: [], weightData: new ArrayBuffer(0) }))).rejects.toThrow(/not a Mirror outfit student/);
   });
 });
 

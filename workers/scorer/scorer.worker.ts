@@ -101,7 +101,7 @@ async function withWardrobe(): Promise<OutfitEngine> {
 }
 
 /** Which student and item vectors a stored taste belongs to. */
-const modelKey = (): string => `${MODEL_VERSION}|student-${student?.config.dim}x${student?.inputDim}`;
+const modelKey = (): string => `${MODEL_VERSION}|student-${student?.config.dim}x${student?.inputDim}${(student?.members.length ?? 1) > 1 ? `x${student?.members.length}` : ''}`;
 
 async function storeTaste(t: TasteSummary): Promise<void> {
   const db = await database();

@@ -2,14 +2,16 @@
  * The shipped outfit student (workers/models/outfit-scorer) as the scorer worker uses it: loaded with its
  * input size read from its own weights (never a hard-coded 1280: the item vectors change models), the
  * person's garments encoded once, and many outfits scored from them with both the logit and the outfit
- * embedding that personalisation needs.
+ * embedding that personalisation needs. A student of several members (trained apart, each its own seed)
+ * scores an outfit with the mean of their logits.
  *
- * Tensor layouts: inputs [N, D] (D = the model's input size), encoded garments [N, d], outfit logits [B],
- * outfit embeddings [B, d] (the student's pooled outfit vector through its projection).
+ * Tensor layouts: inputs [N, D] (D = the model's input size), encoded garments [N, M * d] (each member's
+ * d-wide encoding side by side), outfit logits [B], outfit embeddings [B, d] (the first member's pooled
+ * outfit vector through its projection: the space the person's taste is fitted in).
  */
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../common/categories';
-import { encodeItems, garmentInput, scoreSlots, type ScorerConfig, OUTFIT } from '../models/outfit-scorer';
+import { encodeItems, garmentInput, loadWeights, meanLogits, memberCount, scoreSlots, slotsOf, type ScorerConfig, OUTFIT } from '../models/outfit-scorer';
 import type { ModelSource } from '../models/io';
 import type { GarmentColour } from '../../common/types';
 
@@ -17,38 +19,28 @@ export interface Student {
   config: ScorerConfig;
   /** Length of a garment's model input (the item vector's size it was trained on). */
   inputDim: number;
-  /** Width of an encoded garment and of the outfit embedding. */
+  /** Width of one member's encoded garment and of the outfit embedding. */
   dim: number;
-  weights: Record<string, tf.Tensor>;
+  /** One weight set per member; their logits are averaged. */
+  members: Record<string, tf.Tensor>[];
   dispose(): void;
 }
 
-/** Weights every student has (their shapes are checked against each other, not against a constant). */
-const NEEDED = ['in_mean', 'in_scale', 'item_w', 'item_b', 'cat_emb', 'seed', 'pool_q', 'pool_k', 'pair_w', 'head_w1', 'head_b1', 'head_w2', 'head_b2', 'proj_w'];
-
 /** Loads the student from a model.json URL or an IOHandler; the input size comes from its weights. */
 export async function loadStudent(source: ModelSource): Promise<Student> {
-  const handler = typeof source === 'string' ? tf.io.http(source) : source;
-  const artifacts = await handler.load!();
-  const topology = artifacts.modelTopology as unknown as { format?: string; config?: ScorerConfig } | undefined;
-  if (topology?.format !== 'mirror-outfit-scorer' || topology.config?.kind !== 'student' || !artifacts.weightSpecs || !artifacts.weightData) {
-    throw new Error('the outfit model is not a Mirror outfit student');
+  let loaded: Awaited<ReturnType<typeof loadWeights>>;
+  try {
+    loaded = await loadWeights(source);
+  } catch (error) {
+    throw new Error(`the outfit model is not a Mirror outfit student: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const weights = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
-  const config = topology.config;
-  const inputDim = weights.in_mean?.shape[0] ?? 0;
-  const problems = NEEDED.filter((n) => !weights[n]);
-  if (problems.length === 0) {
-    const itemW = weights.item_w.shape;
-    if (itemW[0] !== inputDim || itemW[1] !== config.dim || weights.in_scale.shape[0] !== inputDim || weights.cat_emb.shape.join() !== `${OUTFIT.categories},${config.dim}`) {
-      problems.push(`shapes (item_w [${itemW}], in_mean [${inputDim}], dim ${config.dim})`);
-    }
+  const { config, members } = loaded;
+  const dispose = () => members.forEach((w) => tf.dispose(Object.values(w)));
+  if (config.kind !== 'student' || !(config.inputDim > 0)) {
+    dispose();
+    throw new Error(`the outfit model is not a Mirror outfit student (kind ${config.kind})`);
   }
-  if (problems.length > 0) {
-    tf.dispose(Object.values(weights));
-    throw new Error(`the outfit model's weights do not fit together: ${problems.join(', ')}`);
-  }
-  return { config, inputDim, dim: config.dim, weights, dispose: () => tf.dispose(Object.values(weights)) };
+  return { config, inputDim: config.inputDim, dim: config.dim, members, dispose };
 }
 
 /**
@@ -67,7 +59,7 @@ export function studentInput(student: Student, vector: Float32Array, colours: re
   }
 }
 
-/** Encodes garments once: [N, D] inputs + categories -> [N, d] (kept until disposed by the caller). */
+/** Encodes garments once: [N, D] inputs + categories -> [N, M * d] (kept until disposed by the caller). */
 export function encodeGarments(student: Student, inputs: readonly Float32Array[], categories: readonly Category[]): tf.Tensor2D {
   const n = inputs.length;
   const d = student.inputDim;
@@ -77,7 +69,12 @@ export function encodeGarments(student: Student, inputs: readonly Float32Array[]
     items.set(v, i * d);
     cats[i * OUTFIT.categories + CATEGORIES.indexOf(categories[i])] = 1;
   });
-  return tf.tidy(() => encodeItems(student.weights, tf.tensor2d(items, [Math.max(n, 0), d]), tf.tensor2d(cats, [n, OUTFIT.categories])));
+  return tf.tidy(() => {
+    const x = tf.tensor2d(items, [Math.max(n, 0), d]);
+    const c = tf.tensor2d(cats, [n, OUTFIT.categories]);
+    const each = student.members.map((w) => encodeItems(w, x, c));
+    return each.length === 1 ? each[0] : (tf.concat(each, 1) as tf.Tensor2D);
+  });
 }
 
 export interface Scored {
@@ -91,30 +88,23 @@ export interface Scored {
 const CHUNK = 10_000;
 
 /**
- * Scores outfits given as index lists into the encoded garments `enc` [N, d] (2..8 garments each; more are
- * cut to the first 8). Each chunk is gathered from `enc` with one extra empty row for unused slots.
+ * Scores outfits given as index lists into the encoded garments `enc` [N, M * d] (2..8 garments each; more are
+ * cut to the first 8). Each chunk is gathered from `enc` with one extra empty row for unused slots; each member
+ * scores its own d columns, and the logits are averaged.
  */
 export async function scoreOutfits(student: Student, enc: tf.Tensor2D, outfits: readonly number[][]): Promise<Scored> {
   const d = student.dim;
+  const m = memberCount(student.config);
   const logits = new Float32Array(outfits.length);
   const embeddings = new Float32Array(outfits.length * d);
-  const n = enc.shape[0];
+  const table = (await enc.data()) as Float32Array;
   for (let start = 0; start < outfits.length; start += CHUNK) {
     const part = outfits.slice(start, start + CHUNK);
-    const s = Math.min(OUTFIT.slots, Math.max(1, ...part.map((o) => o.length)));
-    const idx = new Int32Array(part.length * s).fill(n);
-    const mask = new Float32Array(part.length * s);
-    part.forEach((o, i) => {
-      o.slice(0, s).forEach((g, j) => {
-        if (!Number.isInteger(g) || g < 0 || g >= n) throw new Error(`outfit ${start + i}: garment index ${g} is not in 0..${n - 1}`);
-        idx[i * s + j] = g;
-        mask[i * s + j] = 1;
-      });
-    });
     const out = tf.tidy(() => {
-      const table = tf.concat([enc, tf.zeros([1, d])], 0);
-      const slots = tf.reshape(tf.gather(table, tf.tensor1d(idx, 'int32')), [part.length, s, d]) as tf.Tensor3D;
-      return scoreSlots(student.config, student.weights, slots, tf.tensor2d(mask, [part.length, s]));
+      const { slots, mask } = slotsOf(table, m * d, part, start);
+      const s = slots.shape[1];
+      const each = student.members.map((w, k) => scoreSlots(student.config, w, m === 1 ? slots : (tf.slice(slots, [0, 0, k * d], [part.length, s, d]) as tf.Tensor3D), mask));
+      return { scores: meanLogits(each.map((e) => e.scores)), embedding: each[0].embedding };
     });
     try {
       const [l, e] = await Promise.all([out.scores.data(), out.embedding.data()]);

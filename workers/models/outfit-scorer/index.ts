@@ -201,7 +201,7 @@ export function scoreSlots(c: ScorerConfig, w: Weights, slots: tf.Tensor3D, mask
   const [b, s, d] = slots.shape;
   const m3 = tf.reshape(mask, [b, s, 1]);
   let h = tf.mul(slots, m3) as tf.Tensor3D;
-  const seedQ = tf.tile(tf.reshape(dense(w.seed, w.pool_q), [1, 1, d]), [b, 1, 1]) as tf.Tensor3D;
+  const seedQ1 = dense(w.seed, w.pool_q); // [1, d]
   let pooled: tf.Tensor2D;
   let features: tf.Tensor2D;
   if (c.kind === 'teacher') {
@@ -211,21 +211,27 @@ export function scoreSlots(c: ScorerConfig, w: Weights, slots: tf.Tensor3D, mask
       const f = dense3(tf.relu(dense3(h, w[`sab${i}_f1`], w[`sab${i}_f1b`])) as tf.Tensor3D, w[`sab${i}_f2`], w[`sab${i}_f2b`]);
       h = tf.mul(layerNorm(tf.add(h, f)), m3) as tf.Tensor3D;
     }
+    const seedQ = tf.tile(tf.reshape(seedQ1, [1, 1, d]), [b, 1, 1]) as tf.Tensor3D;
     const a = attention(seedQ, dense3(h, w.pool_k), dense3(h, w.pool_v), mask, c.heads); // [B, 1, d]
     pooled = tf.reshape(dense3(a, w.pool_o), [b, d]) as tf.Tensor2D;
     features = pooled;
   } else {
-    // One-head attention pooling with the learned seed, plus mean pooling and pairwise agreement.
-    const logits = tf.add(tf.reshape(tf.matMul(seedQ, dense3(h, w.pool_k), false, true), [b, s]), tf.mul(tf.sub(1, mask), OUTFIT.maskBias));
-    const att = tf.reshape(tf.softmax(tf.div(logits, Math.sqrt(d))), [b, 1, s]);
-    pooled = tf.reshape(tf.matMul(att, h), [b, d]) as tf.Tensor2D;
+    // One-head attention pooling with the learned seed, plus mean pooling and pairwise agreement. Written with
+    // plain [B * S, d] matMuls and sums: the seed is the same for every outfit, so its attention logits are
+    // h (pool_k seed_q^T), and the pair sum needs no [B, S, S] Gram matrix (tiny batched matMuls are slow on WASM).
+    const u = tf.transpose(dense(seedQ1, tf.transpose(w.pool_k))); // [d, 1] = pool_k q^T
+    const flat = tf.reshape(h, [b * s, d]);
+    const logits = tf.add(tf.reshape(dense(flat, u), [b, s]), tf.mul(tf.sub(1, mask), OUTFIT.maskBias));
+    const att = tf.reshape(tf.softmax(tf.div(logits, Math.sqrt(d))), [b, s, 1]);
+    pooled = tf.sum(tf.mul(att, h), 1) as tf.Tensor2D;
     const count = tf.maximum(tf.sum(mask, 1, true), 1); // [B, 1]
-    const mean = tf.div(tf.sum(h, 1), count) as tf.Tensor2D;
+    const total = tf.sum(h, 1) as tf.Tensor2D; // [B, d]
+    const mean = tf.div(total, count) as tf.Tensor2D;
     // Mean over ordered pairs i != j of h_i^T P h_j: how well the garments agree with each other.
-    const hp = dense3(h, w.pair_w);
-    const gram = tf.matMul(hp, h, false, true); // [B, S, S]
-    const diag = tf.sum(tf.mul(hp, h), 2); // [B, S]
-    const pairSum = tf.sub(tf.sum(gram, [1, 2]), tf.sum(diag, 1)); // [B]
+    // sum_{i != j} h_i^T P h_j = (sum_i h_i)^T P (sum_j h_j) - sum_i h_i^T P h_i.
+    const all = tf.sum(tf.mul(dense(total, w.pair_w), total), 1); // [B]
+    const self = tf.sum(tf.reshape(tf.mul(dense(flat, w.pair_w), flat), [b, s * d]), 1); // [B]
+    const pairSum = tf.sub(all, self);
     const pairs = tf.maximum(tf.mul(count, tf.sub(count, 1)), 1);
     const pair = tf.div(tf.reshape(pairSum, [b, 1]), pairs);
     features = tf.concat([pooled, mean, tf.sub(pooled, mean), pair], 1) as tf.Tensor2D;
@@ -341,24 +347,34 @@ export function garmentTensors(garments: { vector: Float32Array; category: Categ
   return { items: tf.tensor2d(items, [n, inputDim]), cats: tf.tensor2d(cats, [n, OUTFIT.categories]) };
 }
 
-/** Scores outfits of indices into encoded garments `enc` [N, d]; row N of the gathered table is empty. */
-export function scoreIndexed(c: ScorerConfig, w: Weights, enc: tf.Tensor2D, outfits: number[][]): tf.Tensor1D {
-  const n = enc.shape[0];
+/**
+ * Outfits as index lists into encoded garments -> their slots: each garment's row of `table` ([N, width],
+ * row-major) copied into [B, S, width] (empty slots zero) and the slot mask [B, S]; S is the longest outfit's
+ * length (at most OUTFIT.slots; longer outfits keep their first S garments). Copied in JavaScript: tf.gather
+ * of the same rows takes about half of the whole scoring on the WASM backend (docs/outfits.md). `first`: the
+ * number of the first outfit in error messages.
+ */
+export function slotsOf(table: Float32Array, width: number, outfits: readonly number[][], first = 0): { slots: tf.Tensor3D; mask: tf.Tensor2D } {
+  const n = table.length / width;
   // As many slots as the longest outfit (empty slots still cost attention and pooling work).
   const s = Math.min(OUTFIT.slots, Math.max(1, ...outfits.map((o) => o.length)));
-  const idx = new Int32Array(outfits.length * s).fill(n);
+  const rows = new Float32Array(outfits.length * s * width);
   const mask = new Float32Array(outfits.length * s);
   outfits.forEach((o, i) => {
     o.slice(0, s).forEach((g, j) => {
-      if (!Number.isInteger(g) || g < 0 || g >= n) throw new Error(`outfit ${i}: garment index ${g} is not in 0..${n - 1}`);
-      idx[i * s + j] = g;
+      if (!Number.isInteger(g) || g < 0 || g >= n) throw new Error(`outfit ${first + i}: garment index ${g} is not in 0..${n - 1}`);
+      rows.set(table.subarray(g * width, (g + 1) * width), (i * s + j) * width);
       mask[i * s + j] = 1;
     });
   });
+  return { slots: tf.tensor3d(rows, [outfits.length, s, width]), mask: tf.tensor2d(mask, [outfits.length, s]) };
+}
+
+/** Scores outfits of indices into encoded garments `enc` [N, d] (read back with dataSync: cheap on the WASM and CPU backends). */
+export function scoreIndexed(c: ScorerConfig, w: Weights, enc: tf.Tensor2D, outfits: number[][]): tf.Tensor1D {
   return tf.tidy(() => {
-    const table = tf.concat([enc, tf.zeros([1, c.dim])], 0);
-    const slots = tf.reshape(tf.gather(table, tf.tensor1d(idx, 'int32')), [outfits.length, s, c.dim]) as tf.Tensor3D;
-    return scoreSlots(c, w, slots, tf.tensor2d(mask, [outfits.length, s])).scores;
+    const { slots, mask } = slotsOf(enc.dataSync() as Float32Array, c.dim, outfits);
+    return scoreSlots(c, w, slots, mask).scores;
   });
 }
 
