@@ -3,7 +3,7 @@
  * bench-only page (bench/dist, which bundles the app's own worker modules), writes bench/results.json and
  * the table in BENCHMARKS.md.
  *
- *   npm run bench                 # builds both, then the full run (about half an hour on 2 cores)
+ *   npm run bench                 # builds both, then the full run (about 3 minutes after the builds on 2 cores)
  *   npm run bench -- --quick      # smaller samples, a few minutes
  *   npx tsx scripts/bench.ts --quick --only=search,outfits   # no build; only some parts (for development)
  *
