@@ -16,9 +16,10 @@
  *          docs/outfits.md); experiments: --variants alone,+FND,+CL,+FND+CL (which students to train),
  *          --no-save (do not ship the student), --members N (every student is N members trained apart with seeds seed,
  *          seed + 100, ..., their logits averaged: 3; each member's val figures are logged), --no-colour (garments without colour; never shipped),
- *          --no-lightness (the colour's L constant; never shipped), --no-embedding / --no-palette /
- *          --no-histogram (the garment-net embedding / the palette shares / the colour histogram set to 0;
- *          never shipped)
+ *          --no-lightness (the colour's L constant; never shipped), --no-palette / --no-histogram (the palette
+ *          shares / the colour histogram set to 0; never shipped), --embedding-scale G (the standardised garment-net
+ *          embedding part of the input times G, 1 by default, 0 = left out; stored in the model's fixed in_scale, so
+ *          the teacher it trains and the students keep it; a saved teacher keeps its own: docs/outfits.md)
  *
  * Train on CCP `train` (pixel photos), evaluate on `val`, both built across photos (see
  * workers/models/outfit-scorer/train.ts). Progress goes to stderr; the table to stdout.
@@ -188,7 +189,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' }, models: { type: 'string' }, 'no-doc': { type: 'boolean' },
       alpha: { type: 'string' }, 'fnd-margin': { type: 'string' }, 'cl-weight': { type: 'string' },
       substitute: { type: 'string' }, 'student-dim': { type: 'string' }, 'train-crops': { type: 'string' }, 'no-colour': { type: 'boolean' },
-      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-embedding': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' }, lookalikes: { type: 'string' }, negatives: { type: 'string' }, members: { type: 'string' }, 'teacher-members': { type: 'string' },
+      'no-save': { type: 'boolean' }, variants: { type: 'string' }, 'lookalike-colour': { type: 'string' }, 'train-lookalikes': { type: 'string' }, 'teacher-lr': { type: 'string' }, 'no-lightness': { type: 'boolean' }, 'no-palette': { type: 'boolean' }, 'no-histogram': { type: 'boolean' }, 'swap-negatives': { type: 'string' }, lookalikes: { type: 'string' }, negatives: { type: 'string' }, members: { type: 'string' }, 'embedding-scale': { type: 'string' }, 'teacher-members': { type: 'string' },
     },
     strict: true,
   });
@@ -233,9 +234,8 @@ async function main(argv: string[]): Promise<void> {
   const evalYardstick = buildEval(val, nearestLookalikes(val, 10, MASK, 0, val.yardstick), seed + 1000);
   const evalOwn = buildEval(val, nearestLookalikes(val, 10, MASK, LOOKALIKE_COLOUR), seed + 1000);
   // Experiments (after the look-alikes are found, so that every run is evaluated on the same outfits):
-  // the garment-net embedding or the palette shares left out of the model input (set to 0).
+  // the palette shares or the colour histogram left out of the model input (set to 0).
   const zero = (from: number, to: number) => { for (const p of [train, val]) for (let r = 0; r < p.vectors.length / p.dim; r++) p.vectors.fill(0, r * p.dim + from, r * p.dim + to); };
-  if (values['no-embedding']) zero(0, OUTFIT.embeddingDim);
   if (values['no-palette']) zero(OUTFIT.embeddingDim + 4, OUTFIT.embeddingDim + 4 + PALETTE.length);
   if (values['no-histogram']) zero(OUTFIT.inputDim - HISTOGRAM_SIZE, OUTFIT.inputDim);
   log(`val: ${evalSet.positives.length} positives, ${evalSet.negatives.length} negatives, ${evalSet.fitb.length} FITB questions`);
@@ -257,8 +257,10 @@ async function main(argv: string[]): Promise<void> {
   // A student of n members (n > 1 is stored as config.members; one member's config is the plain one).
   const studentOf = (n: number): ScorerConfig => (n > 1 ? { ...single, members: n } : single);
   const studentConfig = studentOf(studentMembers);
-  const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: Number(values['teacher-lr'] ?? 5e-4) };
-  const studentOpts: TrainOptions = { ...base, steps: studentSteps, lr: 2e-3 };
+  const embeddingScale = Number(values['embedding-scale'] ?? 1);
+  if (!(embeddingScale >= 0 && Number.isFinite(embeddingScale))) throw new Error(`--embedding-scale takes a number >= 0, got ${values['embedding-scale']}`);
+  const teacherOpts: TrainOptions = { ...base, steps: Number(values['teacher-steps'] ?? 400), lr: Number(values['teacher-lr'] ?? 5e-4), embeddingScale };
+  const studentOpts: TrainOptions = { ...base, steps: studentSteps, lr: 2e-3, embeddingScale };
   const rows: Row[] = [];
   const measure = async (name: string, config: ScorerConfig, weights: Record<string, tf.Tensor>[], curve: number[], flagged?: number) => {
     const m = await evaluate(poolScorer(config, weights, val, MASK), evalSet);
@@ -343,7 +345,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${text}\n`);
   if (!values['no-doc']) await writeDoc(text);
   // A student trained without colours would get them from garmentInput in the app: never shipped.
-  if (shipped && (values['no-colour'] || values['no-lightness'] || values['no-embedding'] || values['no-palette'] || values['no-histogram'] || values['no-save'])) log('the student is not saved (an experiment flag or --no-save)');
+  if (shipped && (values['no-colour'] || values['no-lightness'] || values['no-palette'] || values['no-histogram'] || values['no-save'])) log('the student is not saved (an experiment flag or --no-save)');
   else if (shipped) {
     const cmd = commandLine;
     await save(studentConfig, shipped.weights, dirSaver(STUDENT_DIR));
@@ -356,7 +358,7 @@ async function main(argv: string[]): Promise<void> {
       version: '3',
       source: `trained by Mirror: ${cmd}`,
       license: 'MIT (weights trained by this project)',
-      training_data: `Clothing Co-Parsing (Yang et al., CVPR 2014) train split: ${train.outfits.length} pixel-annotated outfit photos, ${train.garments.length} garments; positives rebuilt across photos with same-category look-alikes (${lookBy}); FND alpha ${base.alpha}, margin ${base.fndMargin}; CL weight ${base.clWeight}`,
+      training_data: `Clothing Co-Parsing (Yang et al., CVPR 2014) train split: ${train.outfits.length} pixel-annotated outfit photos, ${train.garments.length} garments; positives rebuilt across photos with same-category look-alikes (${lookBy}); FND alpha ${base.alpha}, margin ${base.fndMargin}; CL weight ${base.clWeight}${embeddingScale !== 1 ? `; garment-net embedding input scaled by ${embeddingScale}` : ''}`,
       date: new Date().toISOString().slice(0, 10),
       metrics: {
         split: `CCP val (${val.outfits.length} photos), outfits built across photos (look-alikes by colour histogram), mask crops`,

@@ -180,6 +180,30 @@ describe('outfit scorer', () => {
     tf.dispose(Object.values(student.weights));
   });
 
+  it('embeddingScale scales the embedding part of the standardised input: at 0 the scores ignore the garment-net embedding', async () => {
+    const pool = generatedPool(24, 7);
+    const look = nearestLookalikes(pool, 3);
+    const full = await trainScorer(TINY_STUDENT, pool, look, { ...FAST, seed: 3, steps: 5 });
+    const part = await trainScorer(TINY_STUDENT, pool, look, { ...FAST, seed: 3, steps: 5, embeddingScale: 0.5 });
+    const scaleOf = (w: Record<string, tf.Tensor>) => w.in_scale.dataSync();
+    const e = OUTFIT.embeddingDim;
+    expect(Array.from(scaleOf(part.weights).slice(0, e))).toEqual(Array.from(scaleOf(full.weights).slice(0, e)).map((v) => Math.fround(v * 0.5)));
+    expect(Array.from(scaleOf(part.weights).slice(e))).toEqual(Array.from(scaleOf(full.weights).slice(e)));
+    tf.dispose([...Object.values(full.weights), ...Object.values(part.weights)]);
+    const blind = await trainScorer(TINY_STUDENT, pool, look, { ...FAST, seed: 3, steps: 40, embeddingScale: 0 });
+    expect(blind.curve[blind.curve.length - 1]).toBeLessThan(blind.curve[0]);
+    // The same garments with their embeddings replaced by others: the blind model's scores do not move.
+    const scorer = fromWeights(TINY_STUDENT, [blind.weights]);
+    const r = rng(5);
+    const garments = pool.garments.slice(0, 6).map((g) => ({ vector: pool.vectors.slice(g.rows[0] * pool.dim, (g.rows[0] + 1) * pool.dim), category: g.category }));
+    const swapped = garments.map((g) => ({ ...g, vector: Float32Array.from(g.vector, (v, i) => (i < e ? r() * 2 - 1 : v)) }));
+    const outfits = [[0, 1, 2], [3, 4, 5], [0, 4]];
+    const a = await scorer.score(garments, outfits);
+    const b = await scorer.score(swapped, outfits);
+    a.forEach((s, i) => expect(b[i]).toBeCloseTo(s, 5));
+    tf.dispose(Object.values(blind.weights));
+  });
+
   it('scoring leaves no tensors behind, and weights survive save + load', async () => {
     const weights = initWeights(TINY_STUDENT, 3);
     let saved: tf.io.ModelArtifacts | undefined;

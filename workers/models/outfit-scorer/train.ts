@@ -81,6 +81,11 @@ export interface TrainOptions {
    * random outfits.
    */
   swapNegatives: number;
+  /**
+   * Factor on the standardised garment-net embedding part of the input (the first OUTFIT.embeddingDim values; 1 = as
+   * standardised, 0 = left out). Stored in the model's fixed `in_scale`, so a model trained with it scores as any other.
+   */
+  embeddingScale?: number;
   log?: (s: string) => void;
 }
 
@@ -315,7 +320,10 @@ export interface TrainResult {
 /** Trains a scorer from scratch; with `teacher`, FND weights come from its scores. */
 export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: number[][], opts: TrainOptions, teacher?: Teacher): Promise<TrainResult> {
   const r = rng(opts.seed);
-  const vars = initWeights(config, opts.seed, inputStats(pool));
+  const stats = inputStats(pool);
+  const g = opts.embeddingScale ?? 1;
+  if (g !== 1) for (let i = 0; i < Math.min(OUTFIT.embeddingDim, stats.scale.length); i++) stats.scale[i] *= g;
+  const vars = initWeights(config, opts.seed, stats);
   const trainable = Object.entries(vars).filter(([n]) => !FIXED_WEIGHTS.includes(n)).map(([, v]) => v);
   const optimizer = tf.train.adam(opts.lr);
   const index = byCategory(pool.garments);
