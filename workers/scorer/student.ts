@@ -84,12 +84,12 @@ export interface Scored {
   embeddings: Float32Array;
 }
 
-/** Outfits per forward pass: bounds the [B, S, S] pair tensors (10k outfits of 5 garments ~ 1 MB each). */
+/** Outfits per forward pass: bounds the slot tensors ([B, S, M * d]: 10k outfits of 5 garments, 3 members of 24 ~ 14 MB). */
 const CHUNK = 10_000;
 
 /**
  * Scores outfits given as index lists into the encoded garments `enc` [N, M * d] (2..8 garments each; more are
- * cut to the first 8). Each chunk is gathered from `enc` with one extra empty row for unused slots; each member
+ * cut to the first 8). Each chunk's garments are copied into outfit slots by slotsOf (empty slots zero); each member
  * scores its own d columns, and the logits are averaged.
  */
 export async function scoreOutfits(student: Student, enc: tf.Tensor2D, outfits: readonly number[][]): Promise<Scored> {
