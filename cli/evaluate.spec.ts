@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CcpPhoto } from './datasets';
 import { areaIou, iou as boxIou, unionBox } from '../common/boxes';
-import { labelMap, macro, REPORTED_COVER, reportedGarments, scorePhotos } from './evaluate';
+import { bootstrapMacro, labelMap, macro, REPORTED_COVER, reportedGarments, scorePhotos } from './evaluate';
 
 const labels = labelMap({ ccp: { top: ['blouse', 'shirt'], bottom: ['skirt'], shoes: ['shoes'], bag: ['bag'] } });
 
@@ -70,5 +70,30 @@ describe('garment box scoring', () => {
     const garments = [{ id: 'pair of shoes far away', cover: 0.006 }, { id: 'top', cover: 0.08 }, { id: 'at the line', cover: REPORTED_COVER }, { id: 'stored before covers' }];
     expect(reportedGarments(garments).map((g) => g.id)).toEqual(['top', 'at the line', 'stored before covers']);
     expect(reportedGarments(garments, 0)).toHaveLength(4);
+  });
+
+  it('says how much the macro figures rest on the photos drawn (bootstrap over photos, seeded)', () => {
+    // 20 photos with one blouse and one bag each; the top is found in all, the bag in the first 10 only.
+    const photos: CcpPhoto[] = Array.from({ length: 20 }, (_, k) => ({
+      id: `p${k}`, width: 100, height: 100, split: 'val', kind: 'pixel' as const,
+      items: [{ label: 'blouse', box: [10, 10, 40, 30] as [number, number, number, number], pixels: 900 },
+        { label: 'bag', box: [60, 50, 20, 20] as [number, number, number, number], pixels: 300 }],
+    }));
+    const pred = Object.fromEntries(photos.map((p, k) => [p.id, { items: [
+      { category: 'top', box: [10, 10, 40, 30] as [number, number, number, number] },
+      ...(k < 10 ? [{ category: 'bag', box: [60, 50, 20, 20] as [number, number, number, number] }] : []),
+    ] }]));
+    const whole = macro(scorePhotos(photos, pred, labels)); // recall (1 + 0.5) / 6, precision (1 + 1) / 6
+    const m = bootstrapMacro(photos, pred, labels, { draws: 400, seed: 3, target: 0.25 });
+    expect(m.draws).toBe(400);
+    expect(m.recall[0]).toBeLessThan(whole.recall);
+    expect(m.recall[1]).toBeGreaterThan(whole.recall);
+    expect(m.precision).toEqual([2 / 6, 2 / 6]); // every prediction is a hit in every draw
+    expect(m.bothAtTarget).toBeGreaterThan(0.45); // P(at least 10 of 20 drawn bags found) = 0.59
+    expect(m.bothAtTarget).toBeLessThan(0.72);
+    expect(bootstrapMacro(photos, pred, labels, { draws: 400, seed: 3, target: 0.25 })).toEqual(m);
+    // All found: no spread.
+    const all = Object.fromEntries(photos.map((p) => [p.id, { items: [{ category: 'top', box: [10, 10, 40, 30] as [number, number, number, number] }, { category: 'bag', box: [60, 50, 20, 20] as [number, number, number, number] }] }]));
+    expect(bootstrapMacro(photos, all, labels, { draws: 50 })).toMatchObject({ recall: [2 / 6, 2 / 6], precision: [2 / 6, 2 / 6], bothAtTarget: 0 });
   });
 });

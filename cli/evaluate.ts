@@ -13,6 +13,7 @@ import { CATEGORIES, type Category } from '../common/categories';
 import type { Box } from '../common/types';
 import type { CcpPhoto } from './datasets';
 import { areaIou, iou, unionBox } from '../common/boxes';
+import { middle95, rng } from '../common/random';
 
 export const MIN_COVER = 0.01;
 export const MIN_IOU = 0.5;
@@ -59,53 +60,113 @@ export interface PredictedItem {
   box: Box;
 }
 
+/** One category in one scored photo: there (>= MIN_COVER), predicted, a hit, and the overlap of the two unions. */
+interface Outcome {
+  present: boolean;
+  predicted: boolean;
+  hit: boolean;
+  overlap: number;
+}
+
+type ScoreOptions = { reading?: UnionReading; small?: SmallReading };
+
+/** The outcome of every category scored in one photo (a category under MIN_COVER is left out with small 'skip'). */
+function photoOutcomes(photo: CcpPhoto, pred: PredictedItem[], labels: LabelMap, { reading = 'box', small = 'skip' }: ScoreOptions): Partial<Record<Category, Outcome>> {
+  const out: Partial<Record<Category, Outcome>> = {};
+  const area = photo.width * photo.height;
+  for (const c of CATEGORIES) {
+    const gtItems = photo.items!.filter((i) => labels.get(i.label) === c);
+    const pixels = gtItems.reduce((s, i) => s + i.pixels, 0);
+    const present = pixels >= MIN_COVER * area;
+    if (!present && gtItems.length > 0 && small === 'skip') continue; // too small to score either way
+    const gtBoxes = gtItems.map((i) => i.box);
+    const predBoxes = pred.filter((i) => i.category === c).map((i) => i.box);
+    const gt = unionBox(gtBoxes);
+    const p = unionBox(predBoxes);
+    const overlap = present && p && gt ? (reading === 'box' ? iou(gt, p) : areaIou(gtBoxes, predBoxes)) : 0;
+    out[c] = { present, predicted: p !== null, hit: overlap >= MIN_IOU, overlap };
+  }
+  return out;
+}
+
+function scored(photos: CcpPhoto[]): CcpPhoto[] {
+  return photos.filter((p) => p.kind === 'pixel' && p.items);
+}
+
+/** Category scores from the outcomes of the photos (a photo may come more than once: a bootstrap draw). */
+function tally(outcomes: Partial<Record<Category, Outcome>>[]): Record<Category, CategoryScore> {
+  return Object.fromEntries(
+    CATEGORIES.map((c) => {
+      let present = 0, predicted = 0, hits = 0, iouSum = 0;
+      for (const o of outcomes) {
+        const x = o[c];
+        if (!x) continue;
+        present += +x.present;
+        predicted += +x.predicted;
+        hits += +x.hit;
+        iouSum += x.overlap;
+      }
+      return [c, {
+        present, predicted, hits,
+        recall: present ? hits / present : 0,
+        precision: predicted ? hits / predicted : 0,
+        meanIou: present ? iouSum / present : 0,
+      }];
+    }),
+  ) as Record<Category, CategoryScore>;
+}
+
 export function scorePhotos(
   photos: CcpPhoto[],
   predictions: Record<string, { items: PredictedItem[] }>,
   labels: LabelMap,
-  { reading = 'box', small = 'skip' }: { reading?: UnionReading; small?: SmallReading } = {},
+  options: ScoreOptions = {},
 ): Record<Category, CategoryScore> {
-  const acc = Object.fromEntries(CATEGORIES.map((c) => [c, { present: 0, predicted: 0, hits: 0, iouSum: 0 }])) as Record<Category, { present: number; predicted: number; hits: number; iouSum: number }>;
-  for (const photo of photos) {
-    if (photo.kind !== 'pixel' || !photo.items) continue;
-    const area = photo.width * photo.height;
-    const pred = predictions[photo.id]?.items ?? [];
-    for (const c of CATEGORIES) {
-      const gtItems = photo.items.filter((i) => labels.get(i.label) === c);
-      const pixels = gtItems.reduce((s, i) => s + i.pixels, 0);
-      const present = pixels >= MIN_COVER * area;
-      const gtBoxes = gtItems.map((i) => i.box);
-      const predBoxes = pred.filter((i) => i.category === c).map((i) => i.box);
-      const gt = unionBox(gtBoxes);
-      const p = unionBox(predBoxes);
-      if (!present && gtItems.length > 0 && small === 'skip') continue; // too small to score either way
-      const a = acc[c];
-      if (present) a.present++;
-      if (p) a.predicted++;
-      if (present && p && gt) {
-        const overlap = reading === 'box' ? iou(gt, p) : areaIou(gtBoxes, predBoxes);
-        a.iouSum += overlap;
-        if (overlap >= MIN_IOU) a.hits++;
-      }
-    }
+  return tally(scored(photos).map((p) => photoOutcomes(p, predictions[p.id]?.items ?? [], labels, options)));
+}
+
+export interface MacroInterval {
+  recall: [number, number];
+  precision: [number, number];
+  /** Share of the draws whose macro recall and precision both reach `target`. */
+  bothAtTarget: number;
+  draws: number;
+}
+
+/**
+ * How much the macro figures rest on which photos were drawn: `draws` sets of as many photos drawn with replacement
+ * from the scored ones (seeded), the middle 95 % of their macro recall and precision, and the share of draws where
+ * both reach `target` (a held-out set of this size would be another such draw of photos of the same kind).
+ */
+export function bootstrapMacro(
+  photos: CcpPhoto[],
+  predictions: Record<string, { items: PredictedItem[] }>,
+  labels: LabelMap,
+  { draws = 1000, seed = 1, target = 0.75, ...options }: ScoreOptions & { draws?: number; seed?: number; target?: number } = {},
+): MacroInterval {
+  const outcomes = scored(photos).map((p) => photoOutcomes(p, predictions[p.id]?.items ?? [], labels, options));
+  const random = rng(seed);
+  const recall: number[] = [], precision: number[] = [];
+  let both = 0;
+  for (let d = 0; d < draws && outcomes.length; d++) {
+    const m = macro(tally(outcomes.map(() => outcomes[Math.floor(random() * outcomes.length)])));
+    recall.push(m.recall);
+    precision.push(m.precision);
+    both += +(m.recall >= target && m.precision >= target);
   }
-  return Object.fromEntries(
-    CATEGORIES.map((c) => {
-      const a = acc[c];
-      return [c, {
-        present: a.present, predicted: a.predicted, hits: a.hits,
-        recall: a.present ? a.hits / a.present : 0,
-        precision: a.predicted ? a.hits / a.predicted : 0,
-        meanIou: a.present ? a.iouSum / a.present : 0,
-      }];
-    }),
-  ) as Record<Category, CategoryScore>;
+  return { recall: middle95(recall), precision: middle95(precision), bothAtTarget: recall.length ? both / recall.length : 0, draws: recall.length };
 }
 
 /** Recall and precision macro-averaged over SCORED. */
 export function macro(scores: Record<Category, CategoryScore>): { recall: number; precision: number } {
   const mean = (f: (s: CategoryScore) => number) => SCORED.reduce((sum, c) => sum + f(scores[c]), 0) / SCORED.length;
   return { recall: mean((s) => s.recall), precision: mean((s) => s.precision) };
+}
+
+export function formatInterval(m: MacroInterval, photos: number): string {
+  const r = (v: [number, number]) => `${v[0].toFixed(3)}-${v[1].toFixed(3)}`;
+  return `how much rests on the photos drawn: the middle 95% of ${m.draws} bootstrap draws of ${photos} photos, recall ${r(m.recall)}, `
+    + `precision ${r(m.precision)}; both >= 0.75 in ${(100 * m.bothAtTarget).toFixed(1)}% of the draws`;
 }
 
 export function formatScores(scores: Record<Category, CategoryScore>): string {

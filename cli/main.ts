@@ -21,7 +21,7 @@ import { EMBEDDING_DIM } from '../common/constants';
 import { createAnalyzer, MODEL_VERSION } from '../workers/pipeline';
 import { nodeBackend, nodeModels } from '../workers/node/runtime';
 import { ccpPhotoPath, clothingImagePath, readCcp, readClothing, type CcpPhoto } from './datasets';
-import { formatScores, labelMap, macro, REPORTED_COVER, reportedGarments, SCORED, scorePhotos } from './evaluate';
+import { bootstrapMacro, formatInterval, formatScores, labelMap, macro, REPORTED_COVER, reportedGarments, SCORED, scorePhotos } from './evaluate';
 import { readImage } from './image';
 import { scoreOutfits } from './score-outfits';
 import { buildPack, productsFromClothing, productsFromCsv, readPackDir, relatedForPhotos } from './packs';
@@ -156,7 +156,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${formatScores(scores)}\n(${photos.length} pixel-annotated photos in ${values.split}; IoU >= 0.5 of per-category union boxes; categories covering >= 1% of the photo)\n`
       + `macro over ${SCORED.join(', ')}: ${f(macro(scores))}\n`
       + `the same with each category's boxes as the area they cover (not their union box): ${f(byArea)}\n`
-      + `the same with a category under 1% of the photo taken as absent (a prediction there a false positive): ${f(bySmall)}\n`);
+      + `the same with a category under 1% of the photo taken as absent (a prediction there a false positive): ${f(bySmall)}\n`
+      + `${formatInterval(bootstrapMacro(photos, pred.photos, labels), photos.length)}\n`);
   } else if (command === 'timing') {
     required(values, 'data');
     const ann = await readCcp(values.data!);

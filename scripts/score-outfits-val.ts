@@ -8,7 +8,7 @@
  *   npx tsx scripts/score-outfits-val.ts --data ../shared/data/ccp [--model student|teacher] [--no-masks] [--seed 7]
  *
  * Needs the outfit feature cache (.cache/outfit-features, built on first use, ~12 min). Writes the outfits and the
- * scores to --out DIR (default a temporary folder).
+ * scores to --out DIR (default a temporary folder). Also prints a bootstrap interval over the val outfits (bootstrapEval).
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { featureCache, poolOf } from '../cli/outfit-features';
 import { scoreOutfits } from '../cli/score-outfits';
 import { ROOT } from '../cli/train-paths';
-import { auc, buildEval, nearestLookalikes } from '../workers/models/outfit-scorer/train';
+import { auc, bootstrapEval, buildEval, nearestLookalikes } from '../workers/models/outfit-scorer/train';
 import { nodeBackend } from '../workers/node/runtime';
 
 const { values } = parseArgs({
@@ -43,9 +43,13 @@ const dir = values.out ?? (await mkdtemp(join(tmpdir(), 'mirror-score-val-')));
 await writeFile(join(dir, 'outfits.json'), JSON.stringify({ outfits }));
 await scoreOutfits({ data: values.data, outfits: join(dir, 'outfits.json'), model, out: join(dir, 'scores.json'), masks: !values['no-masks'] }, log);
 const { scores } = JSON.parse(await readFile(join(dir, 'scores.json'), 'utf8')) as { scores: Record<string, number> };
-const right = set.fitb.filter((q, i) => {
+const fitbRight = set.fitb.map((q, i) => {
   const s = q.candidates.map((_, j) => scores[`f${i}.${j}`]);
   return s.indexOf(Math.max(...s)) === q.answer;
-}).length;
+});
+const right = fitbRight.filter(Boolean).length;
 const [pos, neg] = [set.positives.map((_, i) => scores[`p${i}`]), set.negatives.map((_, i) => scores[`n${i}`])];
-process.stdout.write(`${model}${values['no-masks'] ? ', --no-masks' : ''}, seed ${seed}: ${set.positives.length} positives, ${set.negatives.length} negatives, ${set.fitb.length} FITB questions: AUC ${auc(pos, neg).toFixed(3)}, FITB ${(right / set.fitb.length).toFixed(3)} (${dir})\n`);
+const b = bootstrapEval(set, pos, neg, fitbRight);
+const r = (v: [number, number]) => `${v[0].toFixed(3)}-${v[1].toFixed(3)}`;
+process.stdout.write(`${model}${values['no-masks'] ? ', --no-masks' : ''}, seed ${seed}: ${set.positives.length} positives, ${set.negatives.length} negatives, ${set.fitb.length} FITB questions: AUC ${auc(pos, neg).toFixed(3)}, FITB ${(right / set.fitb.length).toFixed(3)} (${dir})\n`
+  + `how much rests on the outfits drawn: the middle 95% of ${b.draws} bootstrap draws of ${set.positives.length} positives (each with its negatives and questions), AUC ${r(b.auc)}, FITB ${r(b.fitb)}; AUC >= 0.70 and FITB >= 0.40 in ${(100 * b.bothAtTarget).toFixed(1)}% of the draws\n`);

@@ -5,7 +5,7 @@ import { useWasm } from '../../node/test-support';
 import { CROP, checkBox, garmentCrop } from './crop';
 import { colourFeatures, fromWeights, garmentInput, meanRgb, initWeights, load, loadWeights, OUTFIT, parameterCount, rng, save, STUDENT_CONFIG, TEACHER_CONFIG, weightShapes, type ScorerConfig } from './index';
 import {
-  auc, buildEval, erase, evaluate, fndWeights, infoNce, nearestLookalikes, poolScorer, rankLoss, replace, substitute, trainScorer,
+  auc, bootstrapEval, buildEval, erase, evaluate, fndWeights, infoNce, nearestLookalikes, poolScorer, rankLoss, replace, substitute, trainScorer,
   TRAIN_DEFAULTS, type Pool,
 } from './train';
 import { PALETTE } from '../../../common/colour-names';
@@ -161,7 +161,30 @@ describe('outfit scorer', () => {
     for (const q of set.fitb) {
       expect(q.candidates).toHaveLength(4);
       expect(new Set(q.candidates.map((c) => pool.garments[c].category)).size).toBe(1);
+      // The question's context and answer are its positive's garments.
+      expect([...q.context, q.candidates[q.answer]].sort()).toEqual([...set.positives[q.positive]].sort());
     }
+  });
+
+  it('says how much AUC and FITB rest on the outfits drawn (bootstrap over positives, seeded)', () => {
+    const pool = generatedPool(16, 4);
+    const set = buildEval(pool, nearestLookalikes(pool, 5), 9);
+    const n = set.positives.length;
+    // Scores that rank every positive above every negative, and half of the positives' questions right.
+    const pos = set.positives.map(() => 1);
+    const neg = set.negatives.map(() => 0);
+    const right = set.fitb.map((q) => q.positive % 2 === 0);
+    const b = bootstrapEval(set, pos, neg, right, { draws: 300, seed: 5 });
+    expect(b.draws).toBe(300);
+    expect(b.auc).toEqual([1, 1]);
+    const whole = right.filter(Boolean).length / right.length;
+    expect(b.fitb[0]).toBeLessThan(whole);
+    expect(b.fitb[1]).toBeGreaterThan(whole);
+    expect(bootstrapEval(set, pos, neg, right, { draws: 300, seed: 5 })).toEqual(b);
+    // Every question right and AUC 1: every draw reaches both targets; all scores tied (AUC 0.5): none does.
+    expect(bootstrapEval(set, pos, neg, set.fitb.map(() => true), { draws: 50 }).bothAtTarget).toBe(1);
+    expect(bootstrapEval(set, pos.map(() => 0), neg, set.fitb.map(() => true), { draws: 50 }).bothAtTarget).toBe(0); // AUC 0.5
+    expect(n).toBeGreaterThan(3);
   });
 
   it('teacher and student losses decrease; FND + CL training runs; the student learns the generated styles', async () => {

@@ -17,6 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
 import { FIXED_WEIGHTS, forward, initWeights, type InputStats, meanLogits, OUTFIT, rng, scoreMembers, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
+import { middle95 } from '../../../common/random';
 
 /** A garment of the training pool. `rows` are its vectors' rows in `vectors` (one per crop kind). */
 export interface PoolGarment {
@@ -390,8 +391,8 @@ export async function trainScorer(config: ScorerConfig, pool: Pool, lookalikes: 
 export interface EvalSet {
   positives: number[][];
   negatives: number[][];
-  /** Fill in the blank: an outfit with one slot left out and 4 candidates of that slot's category. */
-  fitb: { context: number[]; candidates: number[]; answer: number }[];
+  /** Fill in the blank: an outfit with one slot left out and 4 candidates of that slot's category; `positive`: whose. */
+  fitb: { context: number[]; candidates: number[]; answer: number; positive: number }[];
 }
 
 /**
@@ -418,7 +419,7 @@ export function buildEval(pool: Pool, lookalikes: number[][], seed: number, negP
   }
   const negatives: number[][] = [];
   const fitb: EvalSet['fitb'] = [];
-  for (const p of positives) {
+  for (const [positive, p] of positives.entries()) {
     const cats = p.map((g) => pool.garments[g].category);
     for (let k = 0; k < negPerPos; k++) negatives.push(randomOutfit(r, pool, cats, index));
     for (let at = 0; at < p.length; at++) {
@@ -434,7 +435,7 @@ export function buildEval(pool: Pool, lookalikes: number[][], seed: number, negP
         const j = Math.floor(r() * (i + 1));
         [candidates[i], candidates[j]] = [candidates[j], candidates[i]];
       }
-      fitb.push({ context, candidates, answer: candidates.indexOf(p[at]) });
+      fitb.push({ context, candidates, answer: candidates.indexOf(p[at]), positive });
     }
   }
   return { positives, negatives, fitb };
@@ -445,6 +446,45 @@ export function auc(pos: ArrayLike<number>, neg: ArrayLike<number>): number {
   let wins = 0;
   for (let i = 0; i < pos.length; i++) for (let j = 0; j < neg.length; j++) wins += pos[i] > neg[j] ? 1 : pos[i] === neg[j] ? 0.5 : 0;
   return wins / (pos.length * neg.length);
+}
+
+export interface EvalInterval {
+  auc: [number, number];
+  fitb: [number, number];
+  /** Share of the draws with AUC >= targets.auc and FITB >= targets.fitb. */
+  bothAtTarget: number;
+  draws: number;
+}
+
+/**
+ * How much AUC and FITB rest on which outfits were drawn: `draws` sets of as many positives drawn with replacement
+ * (seeded), each with its own negatives (`negPerPos` each, in buildEval's order) and FITB questions; the middle 95 % of
+ * the draws' AUC and FITB, and the share of draws that reach both targets.
+ */
+export function bootstrapEval(
+  set: EvalSet,
+  pos: ArrayLike<number>,
+  neg: ArrayLike<number>,
+  fitbRight: readonly boolean[],
+  { draws = 1000, seed = 1, negPerPos = 5, targets = { auc: 0.7, fitb: 0.4 } } = {},
+): EvalInterval {
+  const questions: number[][] = set.positives.map(() => []);
+  set.fitb.forEach((q, i) => questions[q.positive].push(i));
+  const r = rng(seed);
+  const aucs: number[] = [], fitbs: number[] = [];
+  let both = 0;
+  for (let d = 0; d < draws && set.positives.length; d++) {
+    const drawn = set.positives.map(() => Math.floor(r() * set.positives.length));
+    const p = drawn.map((i) => pos[i]);
+    const n = drawn.flatMap((i) => Array.from({ length: negPerPos }, (_, k) => neg[i * negPerPos + k]));
+    const qs = drawn.flatMap((i) => questions[i]);
+    const a = auc(p, n);
+    const f = qs.length ? qs.filter((q) => fitbRight[q]).length / qs.length : 0;
+    aucs.push(a);
+    fitbs.push(f);
+    both += +(a >= targets.auc && f >= targets.fitb);
+  }
+  return { auc: middle95(aucs), fitb: middle95(fitbs), bothAtTarget: aucs.length ? both / aucs.length : 0, draws: aucs.length };
 }
 
 /** Scores outfits of pool garments with crop kind `variant` (1 = "box", the inference crop). */
