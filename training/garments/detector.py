@@ -678,6 +678,9 @@ def main():
                     help='also train blocks 6-12 (lr 0.1x), from the cached stride-8 features (--no-unfreeze: blocks 13-16 only)')
     ap.add_argument('--holdout', type=int, default=0,
                     help='leave the last N train photos out of training and tune the thresholds on them (not on photos the model fits)')
+    ap.add_argument('--train-share', type=float, default=1.0,
+                    help='train (and tune the thresholds) on this share of the pixel-annotated train photos, the first '
+                         'ones (a learning curve); the tag-only photos all stay')
     ap.add_argument('--weak', type=int, default=2,
                     help='views per tag-only train photo for the presence loss (0: pixel photos only)')
     ap.add_argument('--weak-weight', type=float, default=1.0, help='weight of the presence loss')
@@ -731,7 +734,11 @@ def main():
     opt = torch.optim.AdamW(groups,
                             weight_decay=1e-4)
     n_all = int(train['img'].max()) + 1
-    n_img = n_all - args.holdout  # photos 0..n_img-1 train; the rest (if any) only tune the thresholds
+    n_used = max(1, round(n_all * args.train_share))  # --train-share: photos n_used.. are not used at all
+    n_img = n_used - args.holdout  # photos 0..n_img-1 train; the rest (if any) only tune the thresholds
+    if n_used < n_all or args.holdout:
+        log(f'pixel-annotated train photos: {n_img} of {n_all} train, thresholds tuned on photos '
+            f'{n_img if args.holdout else 0}..{n_used - 1}')
     by_img = views_by_image(train['img'], n_all)
     steps = math.ceil(n_img / args.batch)
     total = steps * args.epochs
@@ -785,7 +792,8 @@ def main():
     # weights are rounded as export_detector.py stores them. The checkpoint keeps the float32 weights.
     model.load_state_dict({k: as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
     _, train_photos = pixel_photos(args.data, 'train')
-    tune_rows = train if not args.holdout else {k: v[train['img'] >= n_img] for k, v in train.items()}
+    tune_rows = train if n_used == n_all and not args.holdout else \
+        {k: v[(train['img'] >= (n_img if args.holdout else 0)) & (train['img'] < n_used)] for k, v in train.items()}
     post = tune(model, tune_rows, train_photos[:args.limit] if args.limit else train_photos, categories)
     final, _ = evaluate(model, val, val_photos, categories, post)
     metrics = os.path.join(CACHE, f'metrics{args.tag}.json')

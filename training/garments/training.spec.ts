@@ -215,7 +215,11 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
   it('averages detectors of two seeds into one exported model that the app module runs as torch does', async () => {
     const det = join(dir, 'cache', 'detector');
     // Seed 2 also trains blocks 3-5 (--frozen 3, from stride-4 features): the pair shares only the stem and blocks 0-2.
-    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '1', '--views', '2', '--threads', '1', '--seed', '2', '--lr', '0.01', '--frozen', '3', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    // It learns from half the pixel-annotated train photos (--train-share, the learning curve's option).
+    const seed2 = await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '1', '--views', '2', '--threads', '1', '--seed', '2', '--lr', '0.01', '--frozen', '3', '--no-export', '--train-share', '0.5'], { env, cwd: here, maxBuffer: 16 << 20 });
+    expect(seed2.stdout).toMatch(/pixel-annotated train photos: (\d+) of (\d+) train, thresholds tuned on photos 0\.\.\d+/);
+    const [, used, all] = seed2.stdout.match(/photos: (\d+) of (\d+) train/)!;
+    expect(Number(used)).toBe(Math.round(Number(all) / 2));
     expect(existsSync(join(det, 'views-train-v2-s2-320x480-k3.npz'))).toBe(true);
     const members = [join(det, 'detector-seed1.pt'), join(det, 'detector-seed2.pt')];
     const pair = ['--views', '2', '--threads', '1', '--frozen', '3'];
