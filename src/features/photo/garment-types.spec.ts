@@ -25,7 +25,7 @@ describe('garment types', () => {
 
   it('places the longer labels over the photo without covering each other', () => {
     const texts = ['1 top · long sleeve', '2 bottom · trousers'];
-    const [a, b] = placeLabels([{ box: [10, 100, 50, 80], text: texts[0] }, { box: [12, 102, 50, 80], text: texts[1] }], 10, 400);
+    const [a, b] = placeLabels([{ box: [10, 100, 50, 80], text: texts[0] }, { box: [12, 102, 50, 80], text: texts[1] }], 10, { width: 300, height: 400 });
     expect(a.width).toBeGreaterThan(texts[0].length * 6 - 1);
     expect(a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
   });
