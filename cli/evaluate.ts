@@ -13,7 +13,7 @@ import { CATEGORIES, type Category } from '../common/categories';
 import type { Box } from '../common/types';
 import type { CcpPhoto } from './datasets';
 import { areaIou, iou, unionBox } from '../common/boxes';
-import { middle95, rng } from '../common/random';
+import { bootstrap } from '../common/random';
 
 export const MIN_COVER = 0.01;
 export const MIN_IOU = 0.5;
@@ -145,16 +145,16 @@ export function bootstrapMacro(
   { draws = 1000, seed = 1, target = 0.75, ...options }: ScoreOptions & { draws?: number; seed?: number; target?: number } = {},
 ): MacroInterval {
   const outcomes = scored(photos).map((p) => photoOutcomes(p, predictions[p.id]?.items ?? [], labels, options));
-  const random = rng(seed);
-  const recall: number[] = [], precision: number[] = [];
-  let both = 0;
-  for (let d = 0; d < draws && outcomes.length; d++) {
-    const m = macro(tally(outcomes.map(() => outcomes[Math.floor(random() * outcomes.length)])));
-    recall.push(m.recall);
-    precision.push(m.precision);
-    both += +(m.recall >= target && m.precision >= target);
-  }
-  return { recall: middle95(recall), precision: middle95(precision), bothAtTarget: recall.length ? both / recall.length : 0, draws: recall.length };
+  const b = bootstrap(
+    outcomes.length,
+    (drawn) => {
+      const m = macro(tally(drawn.map((i) => outcomes[i])));
+      return [m.recall, m.precision];
+    },
+    ([recall, precision]) => recall >= target && precision >= target,
+    { draws, seed },
+  );
+  return { recall: b.intervals[0] ?? [0, 0], precision: b.intervals[1] ?? [0, 0], bothAtTarget: b.met, draws: b.draws };
 }
 
 /** Recall and precision macro-averaged over SCORED. */

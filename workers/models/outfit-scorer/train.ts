@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CATEGORIES, type Category } from '../../../common/categories';
 import { FIXED_WEIGHTS, forward, initWeights, type InputStats, meanLogits, OUTFIT, rng, scoreMembers, garmentTensors, type ForwardOut, type OutfitBatch, type ScorerConfig } from './index';
-import { middle95 } from '../../../common/random';
+import { bootstrap } from '../../../common/random';
 
 /** A garment of the training pool. `rows` are its vectors' rows in `vectors` (one per crop kind). */
 export interface PoolGarment {
@@ -470,21 +470,18 @@ export function bootstrapEval(
 ): EvalInterval {
   const questions: number[][] = set.positives.map(() => []);
   set.fitb.forEach((q, i) => questions[q.positive].push(i));
-  const r = rng(seed);
-  const aucs: number[] = [], fitbs: number[] = [];
-  let both = 0;
-  for (let d = 0; d < draws && set.positives.length; d++) {
-    const drawn = set.positives.map(() => Math.floor(r() * set.positives.length));
-    const p = drawn.map((i) => pos[i]);
-    const n = drawn.flatMap((i) => Array.from({ length: negPerPos }, (_, k) => neg[i * negPerPos + k]));
-    const qs = drawn.flatMap((i) => questions[i]);
-    const a = auc(p, n);
-    const f = qs.length ? qs.filter((q) => fitbRight[q]).length / qs.length : 0;
-    aucs.push(a);
-    fitbs.push(f);
-    both += +(a >= targets.auc && f >= targets.fitb);
-  }
-  return { auc: middle95(aucs), fitb: middle95(fitbs), bothAtTarget: aucs.length ? both / aucs.length : 0, draws: aucs.length };
+  const b = bootstrap(
+    set.positives.length,
+    (drawn) => {
+      const p = drawn.map((i) => pos[i]);
+      const n = drawn.flatMap((i) => Array.from({ length: negPerPos }, (_, k) => neg[i * negPerPos + k]));
+      const qs = drawn.flatMap((i) => questions[i]);
+      return [auc(p, n), qs.length ? qs.filter((q) => fitbRight[q]).length / qs.length : 0];
+    },
+    ([a, f]) => a >= targets.auc && f >= targets.fitb,
+    { draws, seed },
+  );
+  return { auc: b.intervals[0] ?? [0, 0], fitb: b.intervals[1] ?? [0, 0], bothAtTarget: b.met, draws: b.draws };
 }
 
 /** Scores outfits of pool garments with crop kind `variant` (1 = "box", the inference crop). */
