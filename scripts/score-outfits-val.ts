@@ -8,7 +8,8 @@
  *   npx tsx scripts/score-outfits-val.ts --data ../shared/data/ccp [--model student|teacher] [--no-masks] [--seed 7]
  *
  * Needs the outfit feature cache (.cache/outfit-features, built on first use, ~12 min). Writes the outfits and the
- * scores to --out DIR (default a temporary folder). Also prints a bootstrap interval over the val outfits (bootstrapEval).
+ * scores to --out DIR (default a temporary folder). Also prints a bootstrap interval over the val outfits (bootstrapEval)
+ * and FITB by the category of the garment left out.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -53,3 +54,11 @@ const b = bootstrapEval(set, pos, neg, fitbRight);
 const r = (v: [number, number]) => `${v[0].toFixed(3)}-${v[1].toFixed(3)}`;
 process.stdout.write(`${model}${values['no-masks'] ? ', --no-masks' : ''}, seed ${seed}: ${set.positives.length} positives, ${set.negatives.length} negatives, ${set.fitb.length} FITB questions: AUC ${auc(pos, neg).toFixed(3)}, FITB ${(right / set.fitb.length).toFixed(3)} (${dir})\n`
   + `how much rests on the outfits drawn: the middle 95% of ${b.draws} bootstrap draws of ${set.positives.length} positives (each with its negatives and questions), AUC ${r(b.auc)}, FITB ${r(b.fitb)}; AUC >= 0.70 and FITB >= 0.40 in ${(100 * b.bothAtTarget).toFixed(1)}% of the draws\n`);
+// FITB by the category of the garment left out: which questions the scorer gets wrong.
+const byCategory = new Map<string, [number, number]>();
+set.fitb.forEach((q, i) => {
+  const c = items[q.candidates[q.answer]].category;
+  const [right, all] = byCategory.get(c) ?? [0, 0];
+  byCategory.set(c, [right + (fitbRight[i] ? 1 : 0), all + 1]);
+});
+process.stdout.write(`FITB by the category left out: ${[...byCategory].sort(([a], [b]) => a.localeCompare(b)).map(([c, [right, all]]) => `${c} ${(right / all).toFixed(2)} (${all})`).join(', ')}\n`);
