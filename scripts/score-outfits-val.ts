@@ -58,7 +58,7 @@ process.stdout.write(`${model}${values['no-masks'] ? ', --no-masks' : ''}, seed 
 const byCategory = new Map<string, [number, number]>();
 set.fitb.forEach((q, i) => {
   const c = items[q.candidates[q.answer]].category;
-  const [right, all] = byCategory.get(c) ?? [0, 0];
-  byCategory.set(c, [right + (fitbRight[i] ? 1 : 0), all + 1]);
+  const [hits, asked] = byCategory.get(c) ?? [0, 0];
+  byCategory.set(c, [hits + (fitbRight[i] ? 1 : 0), asked + 1]);
 });
-process.stdout.write(`FITB by the category left out: ${[...byCategory].sort(([a], [b]) => a.localeCompare(b)).map(([c, [right, all]]) => `${c} ${(right / all).toFixed(2)} (${all})`).join(', ')}\n`);
+process.stdout.write(`FITB by the category left out: ${[...byCategory].sort(([a], [b]) => a.localeCompare(b)).map(([c, [hits, asked]]) => `${c} ${(hits / asked).toFixed(2)} (${asked})`).join(', ')}\n`);
