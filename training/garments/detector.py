@@ -1,11 +1,13 @@
-"""Trains Mirror's garment detector: a light segmentation decoder on the nsfwjs MobileNetV2.
+"""Trains Mirror's garment detector: a light segmentation decoder on the nsfwjs MobileNetV2, or (--trunk centernet) a
+stride-4 head on CenterNet's MobileNetV3 and neck (centernet.py).
 
   nice -n 10 /usr/bin/python3 training/garments/detector.py --data ../shared/data/ccp [--epochs 12]
   (npm run train:detector -- --data ../shared/data/ccp)
-  The shipped members: --frozen 3 --fine4 48, seeds 1-3, then --ensemble (docs/garment-models.md).
+  Garment detector 4 (MobileNetV2): --frozen 3 --fine4 48, seeds 1-3, then --ensemble (docs/garment-models.md).
+  Garment detector 5 (CenterNet): --trunk centernet, seeds 1-3, then --ensemble.
 
 The model labels every cell of a 320 x 480 (w x h, --size) letterboxed photo, at stride 8 (with --fine4, plus a
-stride-4 correction from block_2's features), with one of CLASSES;
+stride-4 correction from block_2's features; with --trunk centernet, at stride 4), with one of CLASSES;
 the app (workers/models/garment-detector, workers/pipeline/regions.ts) turns the class map into garments:
 connected cells of one category, near ones merged, each with a box, a score and its mask.
 
@@ -40,6 +42,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
+from centernet import CenterNetDetector
 from data import colour_jitter
 from mobilenet import ConvBias, MobileNetV2, load_nsfwjs
 from schedule import epoch_rows, log, set_lr, views_by_image
@@ -68,6 +71,11 @@ def size_tag():
 
 def frozen_tag(frozen):
     return '' if frozen == LOW else f'-k{frozen}'
+
+
+def trunk_tag(net):
+    """The views cache key of a model's frozen part: MobileNetV2's blocks (frozen_tag()) or CenterNet's ('-cnk3')."""
+    return '-cnk3' if getattr(net, 'trunk', 'mobilenetv2') == 'centernet' else frozen_tag(net.frozen)
 GREY = 128
 IGNORE = 255
 LOW, MID = 6, 13  # blocks[6] starts stride 16 (its input is block_5_add); blocks[13] starts stride 32
@@ -138,6 +146,7 @@ class Detector(nn.Module):
         self.backbone = MobileNetV2()
         self.decoder = Decoder(len(CLASSES), fine4=fine4)
         self.fine4 = fine4  # logits at stride 4 (no upsampling after upper())
+        self.out_stride = 4 if fine4 else 8
         self.frozen = frozen  # blocks[:frozen] are the nsfwjs trunk's (lower() runs them)
 
     def upper(self, f, f16=None, start=None):
@@ -159,15 +168,22 @@ class Detector(nn.Module):
     def lower(self, x):
         """The frozen trunk's output (the input of blocks[frozen]) and, when that is stride 8, the stride-16 features."""
         if self.frozen < LOW:
-            return self.backbone.trunk(x, self.frozen), None
+            return self.lower_to(x, self.frozen), None
         f8 = self.backbone.trunk(x, LOW)
         f16 = f8
         for b in self.backbone.blocks[LOW:MID]:
             f16 = b(f16)
         return f8, f16
 
+    def lower_to(self, x, frozen):
+        """The input of blocks[frozen] (Ensemble: the part every member left frozen)."""
+        return self.backbone.trunk(x, frozen)
+
     def forward(self, x):
         return self.upper(*self.lower(x))
+
+
+CenterNetDetector.lower_to = lambda self, x, frozen: self.lower(x)[0]
 
 
 class Ensemble(nn.Module):
@@ -178,17 +194,19 @@ class Ensemble(nn.Module):
     def __init__(self, members):
         super().__init__()
         self.members = nn.ModuleList(members)
-        self.backbone = members[0].backbone
         self.frozen = min(m.frozen for m in members)
-        assert len({m.fine4 for m in members}) == 1, 'members with and without --fine4 give logits at different strides'
-        self.fine4 = members[0].fine4
+        self.trunk = getattr(members[0], 'trunk', 'mobilenetv2')
+        assert len({getattr(m, 'trunk', 'mobilenetv2') for m in members}) == 1, 'members of one ensemble share their trunk'
+        assert len({m.out_stride for m in members}) == 1, 'members with and without --fine4 give logits at different strides'
+        self.out_stride = members[0].out_stride
+        self.fine4 = getattr(members[0], 'fine4', 0)
 
     def upper(self, f, f16=None, start=None):
         return torch.stack([m.upper(f, f16, self.frozen if start is None else start) for m in self.members]).mean(0)
 
     def lower(self, x):
         """(features, None): from the first block a member trained on, every member runs its own."""
-        return self.members[0].backbone.trunk(x, self.frozen), None
+        return self.members[0].lower_to(x, self.frozen), None
 
     def forward(self, x):
         return self.upper(*self.lower(x))
@@ -200,7 +218,8 @@ def load_detector(path):
     set_size(s['args'].get('size', '256x384'))  # checkpoints from before --size were 256 x 384
 
     def one(state, frozen):
-        m = Detector(frozen, s['args'].get('fine4', 0))
+        m = (CenterNetDetector(len(CLASSES)) if s['args'].get('trunk') == 'centernet'
+             else Detector(frozen, s['args'].get('fine4', 0)))
         m.load_state_dict(state)
         return m
     frozen = s['args'].get('frozen', LOW)  # checkpoints from before --frozen kept blocks 0..5 frozen
@@ -301,7 +320,7 @@ def build_cache(args, net, ann, split, views, lut=None, categories=None):
     `categories` the tag-only photos, with which garment categories their tags name (`present`)."""
     kind = 'pixel' if lut is not None else 'tags'
     name = split if kind == 'pixel' else 'weak'
-    tag = f'{name}-v{views}-s{args.seed}{size_tag()}{frozen_tag(net.frozen)}' + (f'-l{args.limit}' if args.limit else '')
+    tag = f'{name}-v{views}-s{args.seed}{size_tag()}{trunk_tag(net)}' + (f'-l{args.limit}' if args.limit else '')
     path = os.path.join(CACHE, f'views-{tag}.npz')
     if os.path.exists(path):
         d = np.load(path)
@@ -582,8 +601,8 @@ def stride4_logits(model, d, rows, f16=False):
     key, start = cached_features(d)
     f = torch.from_numpy(d[key][rows].astype(np.float32))
     logits = model.upper(f, torch.from_numpy(d['f16'][rows].astype(np.float32)) if f16 else None, start)
-    if model.fine4:
-        return logits  # already at stride 4
+    if model.out_stride == 4:
+        return logits  # already at stride 4 (--fine4, or the CenterNet trunk)
     return F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
 
 
@@ -691,7 +710,13 @@ def main():
     ap.add_argument('--fine4', type=int, default=0, help='a stride-4 correction of the class map, this wide, from the '
                     'block_2_add features (needs --frozen 3; 0: none)')
     ap.add_argument('--dice', type=float, default=0.0, help='weight of a soft Dice loss on the garment classes present (0: none)')
+    ap.add_argument('--trunk', default='mobilenetv2', choices=['mobilenetv2', 'centernet'],
+                    help="the nsfwjs MobileNetV2 with the decoder, or CenterNet's MobileNetV3 and neck with a stride-4 head "
+                         '(centernet.py; its stem and first 3 blocks frozen, so --frozen 3; --fine4 does not apply)')
     args = ap.parse_args()
+    if args.trunk == 'centernet':
+        assert not args.fine4 and args.unfreeze, '--trunk centernet: its logits are at stride 4 already (no --fine4), and it trains its blocks'
+        args.frozen = 3
     set_size(args.size)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -700,8 +725,11 @@ def main():
     lut = label_lut(ann, categories)
 
     assert args.unfreeze or args.frozen == LOW, '--frozen below 6 trains blocks 3-12: not with --no-unfreeze'
-    model = Detector(args.frozen, args.fine4)
-    load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
+    if args.trunk == 'centernet':
+        model = CenterNetDetector(len(CLASSES))
+    else:
+        model = Detector(args.frozen, args.fine4)
+        load_nsfwjs(model.backbone, os.path.join(ROOT, 'public', 'models', 'mobilenet-v2'))
     model.eval()
     train = build_cache(args, model, ann, 'train', args.views, lut=lut)
     if args.init:
@@ -721,16 +749,20 @@ def main():
     weights = weights / weights.mean()
     log('class weights', dict(zip(CLASSES, weights.numpy().round(2).tolist())))
 
-    # Only blocks 13..16 and the decoder train; Conv_1 (the classifier's 1280 expansion) is not used.
-    upper = [p for b in model.backbone.blocks[MID:] for p in b.parameters()]
-    middle = [p for b in model.backbone.blocks[args.frozen:MID] for p in b.parameters()] if args.unfreeze else []
-    for p in model.backbone.parameters():
-        p.requires_grad_(False)
-    for p in upper + middle:
-        p.requires_grad_(True)
-    groups = [{'params': upper, 'lr': args.lr * 0.3}, {'params': model.decoder.parameters(), 'lr': args.lr}]
-    if middle:
-        groups.append({'params': middle, 'lr': args.lr * 0.1})
+    if args.trunk == 'centernet':
+        groups = model.param_groups(args.lr)
+    else:
+        # Blocks 13..16 (and with --unfreeze the blocks from --frozen) and the decoder train; Conv_1 (the classifier's
+        # 1280 expansion) is not used.
+        upper = [p for b in model.backbone.blocks[MID:] for p in b.parameters()]
+        middle = [p for b in model.backbone.blocks[args.frozen:MID] for p in b.parameters()] if args.unfreeze else []
+        for p in model.backbone.parameters():
+            p.requires_grad_(False)
+        for p in upper + middle:
+            p.requires_grad_(True)
+        groups = [{'params': upper, 'lr': args.lr * 0.3}, {'params': model.decoder.parameters(), 'lr': args.lr}]
+        if middle:
+            groups.append({'params': middle, 'lr': args.lr * 0.1})
     opt = torch.optim.AdamW(groups,
                             weight_decay=1e-4)
     n_all = int(train['img'].max()) + 1
@@ -750,6 +782,7 @@ def main():
         members = [torch.load(p) for p in paths]
         for p, m in zip(paths, members):
             assert m['args'].get('size', '256x384') == args.size and m['args'].get('unfreeze'), f'{p}: not this recipe'
+            assert m['args'].get('trunk', 'mobilenetv2') == args.trunk, f'{p}: trunk {m["args"].get("trunk", "mobilenetv2")}, not --trunk {args.trunk}'
         frozen = [m['args'].get('frozen', LOW) for m in members]
         assert args.frozen == min(frozen), f'--ensemble: give --frozen {min(frozen)}, the fewest frozen blocks of a member'
         ckpt = os.path.join(CACHE, f'detector-ensemble{args.tag}.pt')

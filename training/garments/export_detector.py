@@ -12,6 +12,9 @@ correction that the app adds to the upsampled `dec_logits` (detector.Decoder; me
 An ensemble checkpoint (detector.py --ensemble) keeps the layers every member left frozen (up to block_5_add, or
 block_2_add with a member trained with --frozen 3) once and gives every member its own later blocks and decoder (layer
 names m0_..., m1_...); `dec_logits` is then the Average of their logits.
+A model with the CenterNet trunk (detector.py --trunk centernet) is a tfjs graph model instead (centernet.py
+export_graph(): CenterNet's own graph nodes with the trained weights, its frozen part once, each member's nodes under
+m0/, m1/...), whose one output `logits4` is the members' mean class logits at stride 4 (metadata `stride` 4, `output`).
 Writes public/models/trained/garment-detector/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
@@ -25,11 +28,13 @@ import torch
 
 import detector
 import weights_io
+from centernet import SOURCE as CENTERNET_SOURCE, export_graph
 from detector import CACHE, CLASSES, ROOT
 from export import conv_weights, folded_topology
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
+CENTERNET_OUTPUT = 'logits4'
 
 
 def conv_layer(name, inbound, filters=None, k=1, depthwise=False, activation='relu6'):
@@ -160,41 +165,54 @@ def export(ckpt, metrics_path, command):
     WIDTH, HEIGHT = detector.WIDTH, detector.HEIGHT
     args = s['args']
     os.makedirs(OUT, exist_ok=True)
-    manifest, nbytes = weights_io.write(OUT, weights(model), 'uint8')
-    mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
-          'modelTopology': topology(model), 'weightsManifest': manifest}
     metrics = json.load(open(metrics_path))
     val, post = metrics['val'], metrics['post']
-    mj['userDefinedMetadata'] = {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 8, 'post': post,
-                                 **({'correction4': 'dec_logits4'} if model.fine4 else {})}
+    centernet = getattr(model, 'trunk', 'mobilenetv2') == 'centernet'
+    if centernet:
+        members = list(model.members) if isinstance(model, detector.Ensemble) else [model]
+        graph, named = export_graph(members, HEIGHT, WIDTH, CENTERNET_OUTPUT)
+        manifest, nbytes = weights_io.write(OUT, named, 'uint8')
+        mj = {'format': 'graph-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
+              'modelTopology': graph, 'weightsManifest': manifest,
+              'signature': {'inputs': {'input': {'name': 'input:0', 'dtype': 'DT_FLOAT'}},
+                            'outputs': {CENTERNET_OUTPUT: {'name': f'{CENTERNET_OUTPUT}:0', 'dtype': 'DT_FLOAT'}}},
+              'userDefinedMetadata': {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 4, 'post': post, 'output': CENTERNET_OUTPUT}}
+    else:
+        manifest, nbytes = weights_io.write(OUT, weights(model), 'uint8')
+        mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
+              'modelTopology': topology(model), 'weightsManifest': manifest}
+        mj['userDefinedMetadata'] = {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 8, 'post': post,
+                                     **({'correction4': 'dec_logits4'} if model.fine4 else {})}
     with open(os.path.join(OUT, 'model.json'), 'w') as f:
         json.dump(mj, f)
     card = {
         'name': 'garment-detector',
-        'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride 8'
-               + (', corrected at stride 4' if model.fine4 else '')
+        'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride '
+               + ('4' if centernet else '8' + (', corrected at stride 4' if model.fine4 else ''))
                + (f' (the average of {len(args["seeds"])} detectors trained with seeds {args["seeds"]} on one shared frozen trunk)'
                   if 'seeds' in args else ''),
-        'format': 'layers',
+        'format': 'graph' if centernet else 'layers',
         'weights': weights_io.STORAGE['uint8'],
         'version': 1,
         'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
-        'base': 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + base(args) + ', new decoder',
+        'base': (f'CenterNet of {CENTERNET_SOURCE}: its stem and blocks 0-2 frozen, blocks 3-14 and its neck fine-tuned, new '
+                 'stride-4 head' if centernet else 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + base(args) + ', new decoder'),
         'license': 'MIT (base weights); training data Clothing Co-Parsing (Apache-2.0 repository), research use',
         'training_data': 'ccp/ (Clothing Co-Parsing), split "train": the 704 photos with pixel masks'
                          + (' (per-pixel loss) and the 1,094 tag-only photos (presence loss on the tags)' if args.get('weak') else ''),
         'classes': CLASSES,
-        'outputs': {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits',
-                    **({'dec_logits4': f'[n, {HEIGHT // 4}, {WIDTH // 4}, {len(CLASSES)}] correction added to dec_logits '
-                                       'upsampled x2 (bilinear, half-pixel centres)'} if model.fine4 else {})},
+        'outputs': ({CENTERNET_OUTPUT: f'[n, {HEIGHT // 4}, {WIDTH // 4}, {len(CLASSES)}] class logits'} if centernet else
+                    {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits',
+                     **({'dec_logits4': f'[n, {HEIGHT // 4}, {WIDTH // 4}, {len(CLASSES)}] correction added to dec_logits '
+                                        'upsampled x2 (bilinear, half-pixel centres)'} if model.fine4 else {})}),
         'date': datetime.date.today().isoformat(),
         'metrics': {'split': 'val (100 pixel-annotated CCP photos), torch with the weights as stored (detector.py), union-box IoU >= 0.5 per category',
                     'recall_macro6': val['macro']['recall'], 'precision_macro6': val['macro']['precision'],
                     'pixel_accuracy': val['pixel_accuracy'],
                     'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},
         'post_processing': post,
-        'training': {k: args[k] for k in ('epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'frozen', 'members_frozen',
-                                          'fine4', 'weak', 'weak_weight', 'weak_k') if k in args},
+        'training': {k: args[k] for k in ('trunk', 'epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'frozen',
+                                          'members_frozen', 'fine4', 'weak', 'weak_weight', 'weak_k') if k in args},
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

@@ -45,6 +45,9 @@ def main():
     ap.add_argument('--check', action='store_true', help='export the imported members again and compare with the stored weights')
     a = ap.parse_args()
     mj, named = weights_io.read(a.model)
+    if mj.get('format') == 'graph-model':
+        raise SystemExit(f'{a.model}: a graph model (--trunk centernet); import_detector.py reads the layers models of the '
+                         'MobileNetV2 trunk. Keep the members\' checkpoints (.cache/detector/detector-seed*.pt) instead.')
     named = dict(named)
     card = json.load(open(os.path.join(a.model, 'model-card.json')))
     training = card['training']

@@ -131,6 +131,25 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** The exported detector (the app's module) gives a class map at stride 4 of the 320 x 480 input. */
+  async function expectStride4Map(): Promise<void> {
+    const model = await garmentDetector.load(fileHandler(join(dir, 'models', 'garment-detector', 'model.json')));
+    const rgb = tf.zeros([480, 320, 3]) as tf.Tensor3D;
+    const map = await model.segment(rgb);
+    rgb.dispose();
+    model.dispose();
+    expect([map.height, map.width, map.stride]).toEqual([120, 80, 4]);
+  }
+
+  /** The exported graph (its stored weights, tfjs WASM, the app's module) against the torch checkpoint `ckpt` with the
+   * same rounded weights, on the same pixels (verify_detector.py). */
+  async function expectAsTorch(ckpt: string): Promise<void> {
+    const { stdout } = await run(PYTHON, [join(here, 'verify_detector.py'), '--data', join(dir, 'ccp'), '--ckpt', ckpt, '--n', '2', '--stored'], { env, cwd: here });
+    const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
+    expect(Number(diff)).toBeLessThan(0.03);
+    expect(Number(agree)).toBeGreaterThan(0.99);
+  }
+
   it("detector.py's regions() finds the garments the app's garmentRegions() finds, doubles dropped alike", async () => {
     // A 16 x 12 class map: a top under an open jacket, a bottom that is also a dress at 0.3 (one garment seen
     // twice), two shoes apart on the legs' skin (one pair) and a bag; every probability jittered by a seeded generator.
@@ -240,10 +259,7 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     // The exported graph (its stored weights, tfjs WASM, the app's module) against the torch ensemble with the
     // same rounded weights on the same pixels (seed 2 at 10x the rate, so that the members' blocks 3-12 differ
     // and a graph mixing them up would show).
-    const { stdout } = await run(PYTHON, [join(here, 'verify_detector.py'), '--data', join(dir, 'ccp'), '--ckpt', join(det, 'detector-ensemble-pair.pt'), '--n', '2', '--stored'], { env, cwd: here });
-    const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
-    expect(Number(diff)).toBeLessThan(0.03);
-    expect(Number(agree)).toBeGreaterThan(0.99);
+    await expectAsTorch(join(det, 'detector-ensemble-pair.pt'));
     // The exported members read back (import_detector.py: how a new member joins shipped ones whose checkpoints
     // are gone) store the same weights again, and averaged again they get the same thresholds and val figures:
     // detector.py tunes on the weights as stored, not on the float32 checkpoints.
@@ -274,19 +290,43 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(json.modelTopology.model_config.config.output_layers).toEqual([['dec_logits', 0, 0], ['dec_logits4', 0, 0]]);
     const names: string[] = json.modelTopology.model_config.config.layers.map((l: { name: string }) => l.name);
     expect(names).toContain('m1_dec_lat4');
-    const model = await garmentDetector.load(fileHandler(join(dir, 'models', 'garment-detector', 'model.json')));
-    const rgb = tf.zeros([480, 320, 3]) as tf.Tensor3D;
-    const map = await model.segment(rgb);
-    rgb.dispose();
-    model.dispose();
-    expect([map.height, map.width, map.stride]).toEqual([120, 80, 4]);
+    await expectStride4Map();
     // The whole graph against torch on the same pixels, and the members read back store the same weights.
-    const { stdout } = await run(PYTHON, [join(here, 'verify_detector.py'), '--data', join(dir, 'ccp'), '--ckpt', join(det, 'detector-ensemble-f4pair.pt'), '--n', '2', '--stored'], { env, cwd: here });
-    const [, diff, agree] = stdout.match(/max abs diff ([\d.e+-]+); same class in ([\d.]+)/) ?? [];
-    expect(Number(diff)).toBeLessThan(0.03);
-    expect(Number(agree)).toBeGreaterThan(0.99);
+    await expectAsTorch(join(det, 'detector-ensemble-f4pair.pt'));
     const imported = await run(PYTHON, [join(here, 'import_detector.py'), '--model', join(dir, 'models', 'garment-detector'), '--tag=-f4back', '--check'], { env, cwd: here });
     expect(imported.stdout).toContain('the same weights as stored');
+  }, 300_000);
+
+  it("trains detectors on CenterNet's trunk (--trunk centernet), averages two into one graph model that the app module runs as torch does", async () => {
+    const det = join(dir, 'cache', 'detector');
+    const cn = ['--views', '2', '--threads', '1', '--trunk', 'centernet'];
+    // Two members at 10x the rate, so that their fine-tuned blocks differ and a graph mixing them up would show.
+    for (const seed of ['2', '3']) {
+      await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), ...cn, '--epochs', '1', '--lr', '0.01', '--seed', seed, '--tag=-cn', '--no-export'], { env, cwd: here, maxBuffer: 16 << 20 });
+    }
+    expect(existsSync(join(det, 'views-train-v2-s2-320x480-cnk3.npz'))).toBe(true); // its own frozen features
+    const members = ['2', '3'].map((s) => join(det, `detector-seed${s}-cn.pt`));
+    await expect(run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--views', '2', '--threads', '1', '--ensemble', members.join(','), '--tag=-mixed'], { env, cwd: here }))
+      .rejects.toThrow(/trunk centernet, not --trunk mobilenetv2/);
+    await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), ...cn, '--ensemble', members.join(','), '--tag=-cnpair'], { env, cwd: here, maxBuffer: 16 << 20 });
+    const metrics = JSON.parse(await readFile(join(det, 'metrics-cnpair.json'), 'utf8'));
+    const card = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model-card.json'), 'utf8'));
+    expect(card.training).toMatchObject({ seeds: [2, 3], trunk: 'centernet', frozen: 3 });
+    expect(card.format).toBe('graph');
+    expect(card.base).toContain('CenterNet');
+    expect(card.metrics.recall_macro6).toBe(metrics.val.macro.recall);
+    const json = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model.json'), 'utf8'));
+    expect(json.format).toBe('graph-model');
+    expect(json.userDefinedMetadata).toMatchObject({ stride: 4, output: 'logits4', input: [480, 320], post: metrics.post });
+    const nodes: string[] = json.modelTopology.node.map((n: { name: string }) => n.name);
+    expect(nodes.filter((n) => n === 'tower_0/MobilenetV3/expanded_conv_2/add')).toHaveLength(1); // the frozen part, once
+    expect(nodes).toContain('m0/tower_0/CenternetHead/mul');
+    expect(nodes).toContain('m1/head/logits');
+    await expectStride4Map();
+    await expectAsTorch(join(det, 'detector-ensemble-cnpair.pt'));
+    // import_detector.py reads layers models back into members; a graph model's members are their checkpoints.
+    await expect(run(PYTHON, [join(here, 'import_detector.py'), '--model', join(dir, 'models', 'garment-detector'), '--tag=-cnback'], { env, cwd: here }))
+      .rejects.toThrow(/a graph model/);
   }, 300_000);
 
   it('fine-tunes garment-net on clothing images and CCP cut-outs, exports it, and the app module classifies and embeds with it', async () => {

@@ -35,7 +35,7 @@ def main():
     x = torch.stack(canvases)
     with torch.no_grad():
         logits = model(x / 255)
-        if not model.fine4:  # a --fine4 model's logits are already at stride 4
+        if model.out_stride == 8:  # a --fine4 or CenterNet model's logits are already at stride 4
             logits = F.interpolate(logits, scale_factor=2, mode='bilinear', align_corners=False)
         probs = F.softmax(logits, 1).permute(0, 2, 3, 1).numpy()
     inp, out = os.path.join(CACHE, 'verify-in.f32'), os.path.join(CACHE, 'verify-out.f32')

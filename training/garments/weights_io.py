@@ -39,11 +39,16 @@ def per_channel(moved):
 
 
 def encode(name, arr, kernels='uint8'):
-    """(weightsManifest spec, bytes) of one float32 weight."""
+    """(weightsManifest spec, bytes) of one float32 weight (or int32 or scalar constant of a graph model: stored as is)."""
     if kernels not in STORAGE:
         raise ValueError(f'kernels: {kernels} is not one of {list(STORAGE)}')
+    if np.asarray(arr).dtype == np.int32:  # a graph's shape or axis constant
+        arr = np.ascontiguousarray(arr)
+        return {'name': name, 'shape': list(arr.shape), 'dtype': 'int32'}, arr.astype('<i4').tobytes()
     arr = np.ascontiguousarray(arr, dtype=np.float32)
     spec = {'name': name, 'shape': list(arr.shape), 'dtype': 'float32'}
+    if arr.ndim == 0:  # a graph's scalar constant (a scale such as 1/6): exact
+        return spec, arr.astype('<f4').tobytes()
     if arr.ndim < 2 or kernels == 'float16':
         spec['quantization'] = {'dtype': 'float16'}
         return spec, arr.astype('<f2').tobytes()

@@ -24,8 +24,16 @@ export function httpModels(baseUrl: string): ModelLocator {
   return (name) => `${base}${name}/model.json`;
 }
 
+/** A graph model (Mirror's own ones may have per-channel uint8 weights: decoded as loadLayersModel does). */
 export async function loadGraphModel(source: ModelSource): Promise<tf.GraphModel> {
-  return tf.loadGraphModel(source);
+  return tf.loadGraphModel(tf.io.fromMemory(dequantized(await artifacts(source))));
+}
+
+/** The model.json and weights of a source, as tfjs reads them. */
+export async function artifacts(source: ModelSource): Promise<tf.io.ModelArtifacts> {
+  const handler = typeof source === 'string' ? tf.io.http(source) : source;
+  if (!handler.load) throw new Error('the model source cannot load');
+  return handler.load();
 }
 
 /**
@@ -33,9 +41,7 @@ export async function loadGraphModel(source: ModelSource): Promise<tf.GraphModel
  * turned into float32 first: tfjs itself knows only one min and scale per tensor.
  */
 export async function loadLayersModel(source: ModelSource): Promise<tf.LayersModel> {
-  const handler = typeof source === 'string' ? tf.io.http(source) : source;
-  if (!handler.load) throw new Error('loadLayersModel: the model source cannot load');
-  return tf.loadLayersModel(tf.io.fromMemory(dequantized(await handler.load())));
+  return tf.loadLayersModel(tf.io.fromMemory(dequantized(await artifacts(source))));
 }
 
 export const PER_CHANNEL = 'uint8_per_channel';
