@@ -1,0 +1,94 @@
+"""Detectors on different trunks averaged: an ensemble of MobileNetV2 members (detector.py's default trunk) and one of
+CenterNet members (--trunk centernet), their class logits mixed with a weight, the thresholds tuned on the train photos'
+plain views, then val through detector.py's scoring (torch, the weights as stored).
+
+  cd training/garments && /usr/bin/python3 detector_mix.py --data ../../../shared/data/ccp \
+      --mobilenet ../../.cache/detector/detector-ensemble-r4-trio.pt \
+      --centernet ../../.cache/detector/detector-seed1-cn.pt,../../.cache/detector/detector-seed3-cn.pt [--weights 1,0,0.5]
+
+Each trunk reads its own views cache of --seed (the same pictures: a cache's views depend only on the seed), so both
+trunks' caches of that seed must exist (detector.py builds them). Weight w: logits w * MobileNetV2 + (1 - w) * CenterNet.
+The logits of the plain views are kept in .cache/detector/mix-logits-<tag>.npz, so other weights cost only the tuning.
+"""
+import argparse
+import json
+import os
+
+import numpy as np
+import torch
+
+import detector as D
+import weights_io
+from schedule import log
+
+
+def stored(path):
+    model, _ = D.load_detector(path)
+    model.load_state_dict({k: weights_io.as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
+    return model.eval()
+
+
+def plain_rows(img):
+    first = {}
+    for row, i in enumerate(img):
+        first.setdefault(int(i), row)
+    return [first[i] for i in sorted(first)]
+
+
+def plain_logits(model, path):
+    """Stride-4 logits of the plain view of every photo of a views cache, and that cache's (img, geom, lab)."""
+    d = np.load(path)
+    rows = plain_rows(d['img'])
+    d = {k: d[k][rows] for k in d.files if k != 'f16'}
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(d['img']), 32):
+            out.append(D.stride4_logits(model, d, slice(i, i + 32)).numpy().astype(np.float32))
+    return np.concatenate(out), {k: d[k] for k in ('img', 'geom', 'lab')}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--mobilenet', required=True, help='a MobileNetV2 checkpoint (one detector or an --ensemble)')
+    ap.add_argument('--centernet', required=True, help='comma-separated --trunk centernet checkpoints (averaged)')
+    ap.add_argument('--weights', default='1,0,0.5', help='comma-separated weights of the MobileNetV2 logits to score')
+    ap.add_argument('--seed', type=int, default=3, help='whose views caches (train: thresholds; val: figures)')
+    ap.add_argument('--tag', default='mix')
+    ap.add_argument('--threads', type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
+    _, val_photos = D.pixel_photos(a.data, 'val')
+    _, train_photos = D.pixel_photos(a.data, 'train')
+    keep = os.path.join(D.CACHE, f'mix-logits-{a.tag}.npz')
+    if os.path.exists(keep):
+        z = np.load(keep, allow_pickle=True)
+        logits, sets = z['logits'].item(), z['sets'].item()
+        log('logits: cached', keep)
+    else:
+        mobilenet = stored(a.mobilenet)
+        paths = a.centernet.split(',')
+        centernet = D.Ensemble([stored(p) for p in paths]) if len(paths) > 1 else stored(paths[0])
+        logits, sets = {}, {}
+        for split, views in (('train', 3), ('val', 1)):
+            for name, model in (('mobilenet', mobilenet), ('centernet', centernet)):
+                path = os.path.join(D.CACHE, f'views-{split}-v{views}-s{a.seed}{D.size_tag()}{D.trunk_tag(model)}.npz')
+                logits[split, name], sets[split, name] = plain_logits(model, path)
+                log('logits', split, name, path)
+            assert all((sets[split, 'mobilenet'][k] == sets[split, 'centernet'][k]).all() for k in ('img', 'lab')), \
+                f'{split}: the two caches do not hold the same views (another seed or size?)'
+        np.savez(keep, logits=np.array(logits, dtype=object), sets=np.array(sets, dtype=object))
+    train = {**sets['train', 'mobilenet'], 'f4': np.zeros((len(sets['train', 'mobilenet']['img']), 1))}
+    val = sets['val', 'mobilenet']
+    for w in (float(x) for x in a.weights.split(',')):
+        mix = lambda split: torch.softmax(torch.from_numpy(w * logits[split, 'mobilenet'] + (1 - w) * logits[split, 'centernet']), 1).numpy()
+        post = D.tune(None, train, train_photos, categories, probs=mix('train'))
+        m, _ = D.evaluate(None, val, val_photos, categories, post, probs=mix('val'))
+        print(f'weight {w:g}: val macro recall {m["macro"]["recall"]:.3f} precision {m["macro"]["precision"]:.3f}, '
+              f'pixel accuracy {m["pixel_accuracy"]:.4f}; ' + ', '.join(f'{c} {m[c]["recall"]:.2f} / {m[c]["precision"]:.2f}' for c in D.SCORED),
+              flush=True)
+
+
+if __name__ == '__main__':
+    main()
