@@ -54,6 +54,7 @@ def main():
     ap.add_argument('--centernet', required=True, help='comma-separated --trunk centernet checkpoints (averaged)')
     ap.add_argument('--weights', default='1,0,0.5', help='comma-separated weights of the MobileNetV2 logits to score')
     ap.add_argument('--seed', type=int, default=3, help='whose views caches (train: thresholds; val: figures)')
+    ap.add_argument('--views', type=int, default=3, help='views per train photo of those caches (detector.py --views)')
     ap.add_argument('--tag', default='mix')
     ap.add_argument('--threads', type=int, default=2)
     a = ap.parse_args()
@@ -71,7 +72,7 @@ def main():
         paths = a.centernet.split(',')
         centernet = D.Ensemble([stored(p) for p in paths]) if len(paths) > 1 else stored(paths[0])
         logits, sets = {}, {}
-        for split, views in (('train', 3), ('val', 1)):
+        for split, views in (('train', a.views), ('val', 1)):
             for name, model in (('mobilenet', mobilenet), ('centernet', centernet)):
                 path = os.path.join(D.CACHE, f'views-{split}-v{views}-s{a.seed}{D.size_tag()}{D.trunk_tag(model)}.npz')
                 logits[split, name], sets[split, name] = plain_logits(model, path)

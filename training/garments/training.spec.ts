@@ -324,6 +324,10 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(nodes).toContain('m1/head/logits');
     await expectStride4Map();
     await expectAsTorch(join(det, 'detector-ensemble-cnpair.pt'));
+    // The two trunks averaged (detector_mix.py): the --fine4 pair above and CenterNet's seed 3, on the views of seed 3.
+    const mix = await run(PYTHON, [join(here, 'detector_mix.py'), '--data', join(dir, 'ccp'), '--seed', '3', '--views', '2', '--threads', '1', '--tag', 'spec',
+      '--mobilenet', join(det, 'detector-ensemble-f4pair.pt'), '--centernet', join(det, 'detector-seed3-cn.pt'), '--weights', '1,0.5'], { env, cwd: here, maxBuffer: 16 << 20 });
+    for (const w of ['1', '0.5']) expect(mix.stdout).toMatch(new RegExp(`^weight ${w}: val macro recall [01]\\.\\d{3} precision [01]\\.\\d{3}, pixel accuracy 0\\.\\d{4}; top `, 'm'));
     // import_detector.py reads layers models back into members; a graph model's members are their checkpoints.
     await expect(run(PYTHON, [join(here, 'import_detector.py'), '--model', join(dir, 'models', 'garment-detector'), '--tag=-cnback'], { env, cwd: here }))
       .rejects.toThrow(/a graph model/);
