@@ -225,6 +225,10 @@ class CenterNetDetector(nn.Module):
         h = self.g.run(f.contiguous(memory_format=torch.channels_last), start=LOWER_END)
         return self.out(F.relu(self.pw(self.dw(h))))
 
+    def lower_to(self, x, frozen):
+        """The frozen part's output (detector.Ensemble's shared pass; every member freezes the same blocks)."""
+        return self.lower(x)[0]
+
     def forward(self, x):
         return self.upper(*self.lower(x))
 

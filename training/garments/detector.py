@@ -3,8 +3,8 @@ stride-4 head on CenterNet's MobileNetV3 and neck (centernet.py).
 
   nice -n 10 /usr/bin/python3 training/garments/detector.py --data ../shared/data/ccp [--epochs 12]
   (npm run train:detector -- --data ../shared/data/ccp)
-  Garment detector 4 (MobileNetV2): --frozen 3 --fine4 48, seeds 1-3, then --ensemble (docs/garment-models.md).
-  Garment detector 5 (CenterNet): --trunk centernet, seeds 1-3, then --ensemble.
+  The shipped members (garment detector 4, MobileNetV2): --frozen 3 --fine4 48, seeds 1-3, then --ensemble
+  (docs/garment-models.md). The CenterNet trunk (measured, not shipped): --trunk centernet, seeds 1-3, then --ensemble.
 
 The model labels every cell of a 320 x 480 (w x h, --size) letterboxed photo, at stride 8 (with --fine4, plus a
 stride-4 correction from block_2's features; with --trunk centernet, at stride 4), with one of CLASSES;
@@ -75,7 +75,7 @@ def frozen_tag(frozen):
 
 def trunk_tag(net):
     """The views cache key of a model's frozen part: MobileNetV2's blocks (frozen_tag()) or CenterNet's ('-cnk3')."""
-    return '-cnk3' if getattr(net, 'trunk', 'mobilenetv2') == 'centernet' else frozen_tag(net.frozen)
+    return '-cnk3' if net.trunk == 'centernet' else frozen_tag(net.frozen)
 GREY = 128
 IGNORE = 255
 LOW, MID = 6, 13  # blocks[6] starts stride 16 (its input is block_5_add); blocks[13] starts stride 32
@@ -140,6 +140,8 @@ class Decoder(nn.Module):
 
 
 class Detector(nn.Module):
+    trunk = 'mobilenetv2'
+
     def __init__(self, frozen=LOW, fine4=0):
         super().__init__()
         assert not fine4 or frozen == 3, '--fine4 needs the stride-4 features: --frozen 3'
@@ -183,9 +185,6 @@ class Detector(nn.Module):
         return self.upper(*self.lower(x))
 
 
-CenterNetDetector.lower_to = lambda self, x, frozen: self.lower(x)[0]
-
-
 class Ensemble(nn.Module):
     """Detectors trained with different seeds on the same frozen stem and blocks: one lower pass through the blocks
     every member left frozen, each member's upper network on it, their logits averaged (export_detector.py writes the
@@ -195,8 +194,8 @@ class Ensemble(nn.Module):
         super().__init__()
         self.members = nn.ModuleList(members)
         self.frozen = min(m.frozen for m in members)
-        self.trunk = getattr(members[0], 'trunk', 'mobilenetv2')
-        assert len({getattr(m, 'trunk', 'mobilenetv2') for m in members}) == 1, 'members of one ensemble share their trunk'
+        self.trunk = members[0].trunk
+        assert len({m.trunk for m in members}) == 1, 'members of one ensemble share their trunk'
         assert len({m.out_stride for m in members}) == 1, 'members with and without --fine4 give logits at different strides'
         self.out_stride = members[0].out_stride
         self.fine4 = getattr(members[0], 'fine4', 0)
@@ -229,6 +228,20 @@ def load_detector(path):
     return model, s
 
 
+def round_as_stored(model):
+    """The model's weights rounded as export_detector.py stores them (weights_io): what the app computes with."""
+    model.load_state_dict({k: as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
+    return model
+
+
+def plain_rows(img):
+    """The row of each photo's first (plain) view in a views cache whose rows' photos are `img`, by photo index."""
+    first = {}
+    for row, i in enumerate(img):
+        first.setdefault(int(i), row)
+    return [first[i] for i in sorted(first)]
+
+
 def tuned_post(ckpt, metrics=None):
     """The post-processing thresholds tuned for a checkpoint: detector.py writes detector-seed{N}{tag}.pt (or
     detector-ensemble{tag}.pt) beside metrics{tag}.json; `metrics` names another file."""
@@ -240,10 +253,7 @@ def plain_views(split, views=3, seed=1, frozen=LOW):
     """The plain (first) view of each photo from the views cache of `split` built by the given seed (train photos
     have `views` views each, val one), at the current input size, of the trunk with `frozen` blocks."""
     d = np.load(os.path.join(CACHE, f'views-{split}-v{views if split == "train" else 1}-s{seed}{size_tag()}{frozen_tag(frozen)}.npz'))
-    first = {}
-    for row, img in enumerate(d['img']):
-        first.setdefault(int(img), row)
-    rows = [first[i] for i in sorted(first)]
+    rows = plain_rows(d['img'])
     return {k: d[k][rows] for k in (cached_features(d)[0], 'img', 'geom', 'lab')}
 
 
@@ -638,10 +648,7 @@ def tune(model, d, photos, categories, probs=None):
     """Per category, the (min_prob, min_cells, min_score) with the best F1 of union-box recall and precision on the
     plain view of every train photo (thresholds only: the model is not changed). `probs`: the model's probabilities
     on those plain views, if already known (detector_thresholds.py)."""
-    first = {}
-    for row, img in enumerate(d['img']):
-        first.setdefault(int(img), row)
-    rows = [first[i] for i in sorted(first)]
+    rows = plain_rows(d['img'])
     key = cached_features(d)[0]
     probs = predict(model, {key: d[key][rows]}) if probs is None else probs
     bests = [p.argmax(0) for p in probs]
@@ -823,7 +830,7 @@ def main():
         model, _ = load_detector(ckpt)
     # The thresholds belong to the weights the app runs: from here on (tuning, the final val figures) the model's
     # weights are rounded as export_detector.py stores them. The checkpoint keeps the float32 weights.
-    model.load_state_dict({k: as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
+    round_as_stored(model)
     _, train_photos = pixel_photos(args.data, 'train')
     tune_rows = train if n_used == n_all and not args.holdout else \
         {k: v[(train['img'] >= (n_img if args.holdout else 0)) & (train['img'] < n_used)] for k, v in train.items()}

@@ -40,7 +40,7 @@ def main():
     torch.set_num_threads(2)
     model, s = D.load_detector(a.ckpt)
     if a.stored:
-        model.load_state_dict({k: D.as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
+        D.round_as_stored(model)
     categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
     _, photos = D.pixel_photos(a.data, a.split)
     d = D.plain_views(a.split, s['args'].get('views', 3), a.seed or s['args'].get('seed', 1), s['args'].get('frozen', D.LOW))

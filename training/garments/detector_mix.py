@@ -18,27 +18,17 @@ import numpy as np
 import torch
 
 import detector as D
-import weights_io
 from schedule import log
 
 
 def stored(path):
-    model, _ = D.load_detector(path)
-    model.load_state_dict({k: weights_io.as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
-    return model.eval()
-
-
-def plain_rows(img):
-    first = {}
-    for row, i in enumerate(img):
-        first.setdefault(int(i), row)
-    return [first[i] for i in sorted(first)]
+    return D.round_as_stored(D.load_detector(path)[0]).eval()
 
 
 def plain_logits(model, path):
     """Stride-4 logits of the plain view of every photo of a views cache, and that cache's (img, geom, lab)."""
     d = np.load(path)
-    rows = plain_rows(d['img'])
+    rows = D.plain_rows(d['img'])
     d = {k: d[k][rows] for k in d.files if k != 'f16'}
     out = []
     with torch.no_grad():

@@ -84,7 +84,7 @@ def main():
     categories = json.load(open(a.categories or os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
     model, s = D.load_detector(a.ckpt)
     if a.stored:
-        model.load_state_dict({k: D.as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
+        D.round_as_stored(model)
     base = f'{D.WIDTH}x{D.HEIGHT}'  # the checkpoint's input size (load_detector set it)
     ann = json.load(open(os.path.join(a.data, 'annotations.json')))
     lut = D.label_lut(ann, categories)

@@ -167,7 +167,7 @@ def export(ckpt, metrics_path, command):
     os.makedirs(OUT, exist_ok=True)
     metrics = json.load(open(metrics_path))
     val, post = metrics['val'], metrics['post']
-    centernet = getattr(model, 'trunk', 'mobilenetv2') == 'centernet'
+    centernet = model.trunk == 'centernet'
     if centernet:
         members = list(model.members) if isinstance(model, detector.Ensemble) else [model]
         graph, named = export_graph(members, HEIGHT, WIDTH, CENTERNET_OUTPUT)

@@ -14,8 +14,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-import weights_io
-from detector import CACHE, ROOT, letterbox, load_detector, pixel_photos
+from detector import CACHE, ROOT, letterbox, load_detector, pixel_photos, round_as_stored
 
 
 def main():
@@ -28,7 +27,7 @@ def main():
     torch.set_num_threads(2)
     model, _ = load_detector(a.ckpt)  # sets letterbox()'s input size to the checkpoint's
     if a.stored:
-        model.load_state_dict({k: weights_io.as_stored(v) if v.is_floating_point() else v for k, v in model.state_dict().items()})
+        round_as_stored(model)
     _, photos = pixel_photos(a.data, 'val')
     canvases = [letterbox(np.asarray(Image.open(os.path.join(a.data, 'photos', f"{p['id']}.jpg")).convert('RGB')))[0]
                 for p in photos[:a.n]]

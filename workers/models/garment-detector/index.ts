@@ -3,16 +3,18 @@
  * docs/garment-models.md). A fine-tuned trunk with a light head labels every cell of the letterboxed photo with one
  * of its classes; workers/pipeline/regions.ts turns the class map into garments. Two kinds of model.json:
  *
- * - a tfjs graph model (`--trunk centernet`, shipped since garment detector 5): CenterNet's MobileNetV3 and neck
- *   fine-tuned with a stride-4 head; the shipped model is three of them (seeds 1, 2 and 3) on one shared frozen stem,
- *   whose logits the graph averages.
- *   Input `input` float [1, H, W, 3], RGB / 255: the photo letterboxed (see letterbox()) to the metadata's `input`.
- *   Output (metadata `output`, `stride` 4) float [1, H / 4, W / 4, C] class logits; segment() takes the softmax per cell.
- * - a tfjs layers model (the nsfwjs MobileNetV2 with a decoder: garment detectors 1-4).
+ * - a tfjs layers model (the nsfwjs MobileNetV2 with a decoder: garment detectors 1-4; the shipped model is three
+ *   such networks, seeds 1, 2 and 3, on one shared frozen stem and blocks 0-2, whose logits and corrections the graph
+ *   averages). Input `input_1` float [1, H, W, 3], RGB / 255: the photo letterboxed (see letterbox()) to the
+ *   metadata's `input` (480 x 320 for the shipped model).
  *   Output `dec_logits` float [1, H / 8, W / 8, C] class logits at stride 8. segment() upsamples them x2 (bilinear,
  *   half-pixel centres: what training scored) and takes the softmax per cell.
  *   Output `dec_logits4` (a model trained with --fine4; metadata `correction4` names it) float [1, H / 4, W / 4, C]:
  *   a stride-4 correction added to the upsampled logits before the softmax.
+ * - a tfjs graph model (`detector.py --trunk centernet`, measured but not shipped): CenterNet's MobileNetV3 and neck
+ *   fine-tuned with a stride-4 head, members averaged in the graph. Input `input`, the same pixels; output (metadata `output`,
+ *   `stride` 4) float [1, H / 4, W / 4, C] class logits.
+ * segment() takes the softmax per cell of the stride-4 logits.
  * The model's userDefinedMetadata carries the classes, the input size and the post-processing thresholds
  * tuned with it, so the weights and the thresholds cannot drift apart.
  */
