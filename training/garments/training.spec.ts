@@ -326,8 +326,21 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     await expectAsTorch(join(det, 'detector-ensemble-cnpair.pt'));
     // The two trunks averaged (detector_mix.py): the --fine4 pair above and CenterNet's seed 3, on the views of seed 3.
     const mix = await run(PYTHON, [join(here, 'detector_mix.py'), '--data', join(dir, 'ccp'), '--seed', '3', '--views', '2', '--threads', '1', '--tag', 'spec',
-      '--mobilenet', join(det, 'detector-ensemble-f4pair.pt'), '--centernet', join(det, 'detector-seed3-cn.pt'), '--weights', '1,0.5'], { env, cwd: here, maxBuffer: 16 << 20 });
+      '--mobilenet', join(det, 'detector-ensemble-f4pair.pt'), '--centernet', join(det, 'detector-seed3-cn.pt'), '--weights', '1,0.5', '--export', '0.5'],
+    { env, cwd: here, maxBuffer: 16 << 20 });
     for (const w of ['1', '0.5']) expect(mix.stdout).toMatch(new RegExp(`^weight ${w}: val macro recall [01]\\.\\d{3} precision [01]\\.\\d{3}, pixel accuracy 0\\.\\d{4}; top `, 'm'));
+    // --export: the half-and-half mix as one graph model, both trunks' nodes side by side, with the mix's own thresholds.
+    const mixed = JSON.parse(await readFile(join(det, 'metrics-mix-spec.json'), 'utf8'));
+    const mixCard = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model-card.json'), 'utf8'));
+    expect(mixCard.training).toMatchObject({ trunk: 'mix', weight: 0.5, mobilenet: { seeds: [2, 3], fine4: 8 }, centernet: { trunk: 'centernet', seed: 3 } });
+    expect(mixCard.metrics.precision_macro6).toBe(mixed.val.macro.precision);
+    const mixJson = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model.json'), 'utf8'));
+    expect(mixJson.userDefinedMetadata).toMatchObject({ stride: 4, output: 'logits4', post: mixed.post });
+    const mixNodes: string[] = mixJson.modelTopology.node.map((n: { name: string }) => n.name);
+    expect(mixNodes).toEqual(expect.arrayContaining(['mobilenet/block_2_add', 'mobilenet/m1/dec_logits4_sum', 'centernet/m0/head/logits']));
+    expect(mixNodes).not.toContain('mobilenet/m1/block_2_add'); // MobileNetV2's frozen blocks once
+    await expectStride4Map();
+    await expectAsTorch(join(det, 'detector-mix-spec.pt'));
     // import_detector.py reads layers models back into members; a graph model's members are their checkpoints.
     await expect(run(PYTHON, [join(here, 'import_detector.py'), '--model', join(dir, 'models', 'garment-detector'), '--tag=-cnback'], { env, cwd: here }))
       .rejects.toThrow(/a graph model/);

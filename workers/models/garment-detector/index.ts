@@ -11,9 +11,10 @@
  *   half-pixel centres: what training scored) and takes the softmax per cell.
  *   Output `dec_logits4` (a model trained with --fine4; metadata `correction4` names it) float [1, H / 4, W / 4, C]:
  *   a stride-4 correction added to the upsampled logits before the softmax.
- * - a tfjs graph model (`detector.py --trunk centernet`, measured but not shipped): CenterNet's MobileNetV3 and neck
- *   fine-tuned with a stride-4 head, members averaged in the graph. Input `input`, the same pixels; output (metadata `output`,
- *   `stride` 4) float [1, H / 4, W / 4, C] class logits.
+ * - a tfjs graph model: CenterNet's MobileNetV3 and neck fine-tuned with a stride-4 head (`detector.py --trunk
+ *   centernet`), members averaged in the graph; or (`detector_mix.py --export`) such a CenterNet detector and a
+ *   MobileNetV2 one as above side by side in one graph, their stride-4 logits mixed with a weight. Input `input`, the
+ *   same pixels; output (metadata `output`, `stride` 4) float [1, H / 4, W / 4, C] class logits.
  * segment() takes the softmax per cell of the stride-4 logits.
  * The model's userDefinedMetadata carries the classes, the input size and the post-processing thresholds
  * tuned with it, so the weights and the thresholds cannot drift apart.
