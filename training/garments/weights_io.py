@@ -72,7 +72,7 @@ def write(out_dir, named, kernels='uint8'):
 
 
 def read(model_dir):
-    """[(name, float32 array)] of a layers model directory in any of the stored forms."""
+    """(model.json, [(name, float32 or int32 array)]) of a layers or graph model directory in any of the stored forms."""
     mj = json.load(open(os.path.join(model_dir, 'model.json')))
     out = []
     for group in mj['weightsManifest']:
