@@ -4,7 +4,7 @@
  *
  *   tsx training/garments/tfjs-check.ts backbone    IN.f32 N OUT.f32   nsfwjs flatten_1 features [N, 1280]
  *   tsx training/garments/tfjs-check.ts garment-net IN.f32 N OUT.f32   probabilities [N, 10] ++ embeddings [N, D]
- *   tsx training/garments/tfjs-check.ts garment-detector IN.f32 N OUT.f32   class probabilities [N, 96, 64, C]
+ *   tsx training/garments/tfjs-check.ts garment-detector IN.f32 N OUT.f32   class probabilities [N, H / 4, W / 4, C]
  *
  * IN.f32: N x 224 x 224 x 3 float32 RGB in 0..255 (little-endian), the layout the app feeds its models;
  * for the detector N x H x W x 3 (the model's input size), already letterboxed (so segment()'s own letterbox is the identity).
