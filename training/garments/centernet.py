@@ -22,6 +22,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from tfgraph import tf_kernel
+
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 MODEL = os.path.join(ROOT, 'node_modules', '@vladmandic', 'human-models', 'models', 'centernet.json')
@@ -259,7 +261,7 @@ def centernet_nodes(g, members, height, width, x='input', prefix=''):
 
     def tf_layout(t, layout):
         a = t.detach().float().numpy()
-        return a if layout == 'vector' else a.transpose(2, 3, 0, 1) if layout == 'depthwise' else a.transpose(2, 3, 1, 0)
+        return a if layout == 'vector' else tf_kernel(a, layout == 'depthwise')
 
     images = g.op(prefix + 'images', 'Mul', [x, g.const(prefix + 'input_scale', np.float32(255))])
 

@@ -14,6 +14,7 @@ saved as .cache/detector/detector-mix-<tag>.pt and metrics-mix-<tag>.json, and e
 garment detector: one tfjs graph model holding both trunks.
 """
 import argparse
+import functools
 import json
 import os
 
@@ -37,6 +38,12 @@ def centernet_part(paths):
     if len(loaded) == 1:
         return loaded[0]
     return D.Ensemble([m for m, _ in loaded]), {**loaded[0][1], 'seed': None, 'seeds': [a['seed'] for _, a in loaded]}
+
+
+@functools.lru_cache(maxsize=None)
+def parts(mobilenet, centernet):
+    """((MobileNetV2 detector, its args), (CenterNet detector, its args)) of --mobilenet and --centernet, loaded once."""
+    return stored(mobilenet), centernet_part(centernet.split(','))
 
 
 def plain_logits(model, path):
@@ -76,8 +83,7 @@ def main():
         logits, sets = z['logits'].item(), z['sets'].item()
         log('logits: cached', keep)
     else:
-        mobilenet, _ = stored(a.mobilenet)
-        centernet, _ = centernet_part(a.centernet.split(','))
+        (mobilenet, _), (centernet, _) = parts(a.mobilenet, a.centernet)
         logits, sets = {}, {}
         for split, views in (('train', a.views), ('val', 1)):
             for name, model in (('mobilenet', mobilenet), ('centernet', centernet)):
@@ -102,8 +108,7 @@ def main():
 
 def export(a, w, post, val):
     """The two parts (weights as stored) as one detector.Mix checkpoint with its tuned thresholds, exported."""
-    mobilenet, margs = stored(a.mobilenet)
-    centernet, cargs = centernet_part(a.centernet.split(','))
+    (mobilenet, margs), (centernet, cargs) = parts(a.mobilenet, a.centernet)
     assert margs['size'] == cargs['size'], 'the two parts were trained at different --size'
     mix = D.Mix(mobilenet, centernet, w)
     args = {'size': margs['size'], 'trunk': 'mix', 'weight': w, 'mobilenet': margs, 'centernet': cargs,

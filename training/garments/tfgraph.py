@@ -20,6 +20,11 @@ def ints(values):
     return {'list': {'i': [str(v) for v in values]}}
 
 
+def tf_kernel(w, depthwise):
+    """A torch conv weight (numpy, [out, in, kh, kw]; depthwise [channels, 1, kh, kw]) in the tfjs layout."""
+    return w.transpose(2, 3, 0, 1) if depthwise else w.transpose(2, 3, 1, 0)
+
+
 class Graph:
     def __init__(self):
         self.nodes = []
@@ -51,8 +56,7 @@ class Graph:
         depthwise = conv.groups > 1
         assert not depthwise or conv.groups == conv.in_channels == conv.out_channels, f'{name}: depthwise with multiplier 1 only'
         w = conv.weight.detach().float().numpy()
-        kernel = self.const(f'{name}/depthwise_weights' if depthwise else f'{name}/weights',
-                            w.transpose(2, 3, 0, 1) if depthwise else w.transpose(2, 3, 1, 0))
+        kernel = self.const(f'{name}/depthwise_weights' if depthwise else f'{name}/weights', tf_kernel(w, depthwise))
         bias = self.const(f'{name}/bias', conv.bias.detach().float().numpy())
         fused = ['BiasAdd'] + ([activation] if activation else [])
         return self.op(name, 'FusedDepthwiseConv2dNative' if depthwise else '_FusedConv2D', [x, kernel, bias],
