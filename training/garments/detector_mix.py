@@ -46,6 +46,18 @@ def parts(mobilenet, centernet):
     return stored(mobilenet), centernet_part(centernet.split(','))
 
 
+def recipe(args):
+    """The `npm run train:detector` command(s) that trained a part, from its checkpoint's args (members by seed)."""
+    opts = [f'--trunk {args["trunk"]}'] if args.get('trunk', 'mobilenetv2') != 'mobilenetv2' else []
+    if args.get('trunk', 'mobilenetv2') == 'mobilenetv2':
+        opts += [f'--frozen {args["frozen"]}'] + ([f'--fine4 {args["fine4"]}'] if args.get('fine4') else [])
+    seeds = args.get('seeds') or [args['seed']]
+    command = f'npm run train:detector -- --data ../shared/data/ccp {" ".join(opts)} --no-export --seed'
+    if len(seeds) == 1:
+        return f'{command} {seeds[0]}'
+    return f'{command} S for S = {", ".join(map(str, seeds))}, averaged by --ensemble'
+
+
 def plain_logits(model, path):
     """Stride-4 logits of the plain view of every photo of a views cache, and that cache's (img, geom, lab)."""
     d = np.load(path)
@@ -120,9 +132,10 @@ def export(a, w, post, val):
         json.dump({'val': val, 'post': post, 'weight': w}, f, indent=1)
     log('wrote', ckpt, metrics)
     rel = lambda p: os.path.relpath(p, D.ROOT)
-    export_detector.export(ckpt, metrics, f'cd training/garments && /usr/bin/python3 detector_mix.py --data <ccp> --mobilenet '
-                           f'{rel(a.mobilenet)} --centernet {",".join(rel(p) for p in a.centernet.split(","))} --seed {a.seed} '
-                           f'--views {a.views} --weights {w:g} --export {w:g} --tag {a.tag}')
+    export_detector.export(ckpt, metrics, f'{recipe(margs)}; {recipe(cargs)}; then cd training/garments && /usr/bin/python3 '
+                           f'detector_mix.py --data <ccp> --mobilenet {rel(a.mobilenet)} --centernet '
+                           f'{",".join(rel(p) for p in a.centernet.split(","))} --seed {a.seed} --views {a.views} '
+                           f'--weights {w:g} --export {w:g} --tag {a.tag}')
 
 
 if __name__ == '__main__':

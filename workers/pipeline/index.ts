@@ -20,7 +20,7 @@ import { lookVector } from './look-vector';
 import { argmaxMap, boxCutOut, garmentRegions, personBoxes } from './regions';
 
 /** Identifies pipeline + weights; bump it whenever either changes (stored vectors are then re-embedded). */
-export const MODEL_VERSION = 'mirror-vision-7:garment-detector-4,garment-net-2,look-bound-1,colour-histogram-4,movenet-lightning@human-models-3.0.4';
+export const MODEL_VERSION = 'mirror-vision-8:garment-detector-5,garment-net-2,look-bound-1,colour-histogram-4,movenet-lightning@human-models-3.0.4';
 
 export const PIPELINE = {
   /** The person square for MoveNet is the person's box grown by this fraction of its long side on every side. */
