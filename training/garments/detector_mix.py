@@ -48,9 +48,11 @@ def parts(mobilenet, centernet):
 
 def recipe(args):
     """The `npm run train:detector` command(s) that trained a part, from its checkpoint's args (members by seed)."""
-    opts = [f'--trunk {args["trunk"]}'] if args.get('trunk', 'mobilenetv2') != 'mobilenetv2' else []
-    if args.get('trunk', 'mobilenetv2') == 'mobilenetv2':
-        opts += [f'--frozen {args["frozen"]}'] + ([f'--fine4 {args["fine4"]}'] if args.get('fine4') else [])
+    trunk = args.get('trunk', 'mobilenetv2')
+    if trunk == 'mobilenetv2':
+        opts = [f'--frozen {args["frozen"]}'] + ([f'--fine4 {args["fine4"]}'] if args.get('fine4') else [])
+    else:
+        opts = [f'--trunk {trunk}']  # its own frozen blocks, no --fine4
     seeds = args.get('seeds') or [args['seed']]
     command = f'npm run train:detector -- --data ../shared/data/ccp {" ".join(opts)} --no-export --seed'
     if len(seeds) == 1:
