@@ -506,8 +506,9 @@ def drop_doubles(found):
     return [found[i] for i in sorted(kept)]
 
 
-# Categories worn as a pair: all of one person's parts of them are one garment (regions.ts PAIRED).
-PAIRED = ('shoes',)
+# Categories whose parts on one person are one garment: a pair of shoes (feet apart), an open jacket or coat (its two
+# fronts, the top between them) (regions.ts PAIRED).
+PAIRED = ('outerwear', 'shoes')
 
 
 def person_of_cell(best):
@@ -547,7 +548,7 @@ def join_pairs(kept, person):
 def regions(probs, post=POST):
     """probs [C, h, w] -> [(category, [x, y, w, h] canvas px, score)]: components kept by the category's
     thresholds (min_prob, min_cells, min_score), then merged when their boxes grown by merge_grow overlap (a pair
-    of shoes), a paired category's parts on one person joined (join_pairs: feet apart), then the garments that are
+    of shoes), a paired category's parts on one person joined (join_pairs: feet apart, an open jacket's two fronts), then the garments that are
     another category's garment seen twice dropped (drop_doubles)."""
     best = probs.argmax(0)
     flat_best = best.reshape(-1)

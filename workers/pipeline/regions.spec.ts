@@ -26,6 +26,20 @@ function fixture(): ClassMap {
 
 const ANY = { min_prob: null, min_cells: 1, min_score: 0 };
 
+/** A class map drawn as `rows`, one character per cell (4 px), each cell 0.9 sure of its class: . background, s skin,
+ * t top, w outerwear, o shoes. */
+function drawn(rows: string[]): ClassMap {
+  const [width, height, k] = [rows[0].length, rows.length, CLASSES.length];
+  const name: Record<string, string> = { '.': 'background', s: 'skin', t: 'top', w: 'outerwear', o: 'shoes' };
+  const probs = new Float32Array(width * height * k);
+  rows.forEach((row, r) => [...row].forEach((ch, c) => {
+    const i = (r * width + c) * k;
+    probs.fill(0.1 / (k - 1), i, i + k);
+    probs[i + CLASSES.indexOf(name[ch])] = 0.9;
+  }));
+  return { width, height, classes: CLASSES, probs, letterbox: { offsetX: 0, offsetY: 0, scale: 1 }, stride: 4 };
+}
+
 describe('regions', () => {
   it('finds each category\'s garment with its box in photo pixels and its own cells', () => {
     const post: PostProcessing = { merge_grow: 0, top: ANY, bottom: ANY };
@@ -97,17 +111,6 @@ describe('regions', () => {
   });
 
   describe('a pair of shoes', () => {
-    /** A 12 x 6 class map: `rows` of strings, one character per cell (. background, s skin, o shoes). */
-    function drawn(rows: string[]): ClassMap {
-      const [width, height, k] = [rows[0].length, rows.length, CLASSES.length];
-      const probs = new Float32Array(width * height * k);
-      rows.forEach((row, r) => [...row].forEach((ch, c) => {
-        const i = (r * width + c) * k;
-        probs.fill(0.1 / (k - 1), i, i + k);
-        probs[i + CLASSES.indexOf(ch === 'o' ? 'shoes' : ch === 's' ? 'skin' : 'background')] = 0.9;
-      }));
-      return { width, height, classes: CLASSES, probs, letterbox: { offsetX: 0, offsetY: 0, scale: 1 }, stride: 4 };
-    }
     const post: PostProcessing = { merge_grow: 0.5, shoes: ANY };
 
     it('is one garment where the feet stand apart on one person', () => {
@@ -134,6 +137,36 @@ describe('regions', () => {
         'oo........oo',
       ]), post);
       expect(found.map((g) => g.box)).toEqual([[0, 12, 8, 8], [40, 12, 8, 8]]);
+    });
+  });
+
+  describe('an open jacket', () => {
+    const post: PostProcessing = { merge_grow: 0.5, top: ANY, outerwear: ANY };
+
+    it('is one outerwear where its two fronts lie apart on one person, the top between them', () => {
+      const found = garmentRegions(drawn([
+        '....ssss....',
+        '.wwsttttsww.',
+        '.wwsttttsww.',
+        '.wwsttttsww.',
+        '.wwsttttsww.',
+        '.wwsttttsww.',
+      ]), post);
+      expect(found.map((g) => g.category).sort()).toEqual(['outerwear', 'top']);
+      const jacket = found.find((g) => g.category === 'outerwear')!;
+      expect(jacket.box).toEqual([4, 4, 40, 20]);
+      expect(jacket.contains(6, 10)).toBe(true); // left front
+      expect(jacket.contains(42, 10)).toBe(true); // right front
+      expect(jacket.contains(24, 10)).toBe(false); // the top between them
+    });
+
+    it('is two outerwear on two people', () => {
+      const found = garmentRegions(drawn([
+        'ww........ww',
+        'ww........ww',
+        'ww........ww',
+      ]), post);
+      expect(found.map((g) => g.box)).toEqual([[0, 0, 8, 12], [40, 0, 8, 12]]);
     });
   });
 

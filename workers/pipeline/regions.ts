@@ -9,7 +9,8 @@
  * categories (a skirt as a bottom, a dress and an outerwear); a garment at least SHARED_CELLS of whose cells another
  * category's garment claims, with a smaller share of its cells where its own category is the most likely class, is
  * that garment seen twice and is dropped (dropDoubles). A pair of shoes is one garment: the shoe parts left apart (feet
- * wide apart) become one where they lie on one person (joinPairs). training/garments/detector.py category_parts() /
+ * wide apart) become one where they lie on one person (joinPairs); so do the two fronts of an open jacket or coat, the
+ * top seen between them. training/garments/detector.py category_parts() /
  * regions() are the same steps, and its val figures are measured through them.
  * People: the components of every non-background cell, largest first (the main person is the first).
  */
@@ -177,8 +178,11 @@ function dropDoubles(found: readonly Candidate[]): Candidate[] {
   return kept.sort((a, b) => a - b).map((i) => found[i]);
 }
 
-/** Categories worn as a pair: all of one person's parts of them are one garment (a pair of shoes, feet apart). */
-export const PAIRED: readonly Category[] = ['shoes'];
+/**
+ * Categories whose parts on one person are one garment: a pair of shoes (feet apart), an open jacket or coat (its two
+ * fronts, the top between them).
+ */
+export const PAIRED: readonly Category[] = ['outerwear', 'shoes'];
 
 /**
  * Person label per cell: the index of the 8-connected component of non-background cells it lies in, -1 on background
