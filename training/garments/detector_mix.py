@@ -133,9 +133,10 @@ def export(a, w, post, val):
     with open(metrics, 'w') as f:
         json.dump({'val': val, 'post': post, 'weight': w}, f, indent=1)
     log('wrote', ckpt, metrics)
-    rel = lambda p: os.path.relpath(p, D.ROOT)
+    here = os.path.dirname(os.path.abspath(__file__))
+    rel = lambda p: os.path.relpath(os.path.abspath(p), here)  # the command runs in training/garments
     export_detector.export(ckpt, metrics, f'{recipe(margs)}; {recipe(cargs)}; then cd training/garments && /usr/bin/python3 '
-                           f'detector_mix.py --data <ccp> --mobilenet {rel(a.mobilenet)} --centernet '
+                           f'detector_mix.py --data {rel(a.data)} --mobilenet {rel(a.mobilenet)} --centernet '
                            f'{",".join(rel(p) for p in a.centernet.split(","))} --seed {a.seed} --views {a.views} '
                            f'--weights {w:g} --export {w:g} --tag {a.tag}')
 
