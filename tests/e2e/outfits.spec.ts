@@ -169,6 +169,9 @@ test('Complete the look and Dress me suggest outfits from the garments; a like i
     expect(names).not.toContain('blue bottom');
     expect(names).not.toContain('black shoes');
   }
+  // Every garment fills the long side of its 120 px thumbnail, the small ones too (the shoes' boxes are 97-114 x 33 px).
+  const sides = () => outfits.locator('canvas').evaluateAll((cs) => cs.map((c) => Math.max((c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height)));
+  await expect.poll(async () => [...new Set(await sides())]).toEqual([120]);
   await page.screenshot({ path: 'test-results/outfits-dress-me.png', fullPage: true });
 
   // Settings: one like; reset forgets it.
