@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Category } from '../../common/categories';
 import { rng } from '../../common/random';
-import { avoidRecent, candidateOutfits, canDress, coreOf, DAY_MS, outfitKey, pickDiverse, representatives, TEMPLATES, type WardrobeGarment } from './combine';
+import { avoidRecent, candidateOutfits, canDress, coreOf, DAY_MS, nearCopy, outfitKey, pickDiverse, representatives, TEMPLATES, type WardrobeGarment } from './combine';
 
 const NOW = Date.UTC(2026, 10, 27, 12);
 
@@ -123,6 +123,21 @@ describe('pickDiverse', () => {
     const outfits = [[0, 1, 2], [0, 1, 3], [0, 4, 3]];
     expect(pickDiverse([0, 1, 2], outfits, coreOf(categories), 2, { keep: 0 })).toEqual([0, 2]);
     expect(coreOf(categories)([0, 1, 2])).toEqual([0, 1]);
+  });
+
+  it('skips a near copy: one garment swapped, shoes, jacket and bag the same', () => {
+    const categories: Category[] = ['top', 'bottom', 'bottom', 'shoes', 'outerwear', 'bag', 'bottom', 'shoes'];
+    // Top 0 (the anchor) with bottom 1, then bottom 2, each with shoes 3, jacket 4 and bag 5; then bottom 6 and shoes 7.
+    const outfits = [[0, 1, 3, 4, 5], [0, 2, 3, 4, 5], [0, 6, 7, 4, 5]];
+    expect(nearCopy(outfits[1], outfits[0])).toBe(true);
+    expect(nearCopy(outfits[2], outfits[0])).toBe(false); // two garments swapped
+    expect(pickDiverse([0, 1, 2], outfits, coreOf(categories), 2, { keep: 0, maxRepeat: 3 })).toEqual([0, 2]);
+    // Without the bag three garments stay: another bottom with the same top, shoes and jacket is another idea.
+    const small = [[0, 1, 3, 4], [0, 2, 3, 4]];
+    expect(nearCopy(small[1], small[0])).toBe(false);
+    expect(pickDiverse([0, 1], small, coreOf(categories), 2, { keep: 0, maxRepeat: 3 })).toEqual([0, 1]);
+    // A liked near copy is still shown.
+    expect(pickDiverse([0, 1, 2], outfits, coreOf(categories), 2, { keep: 0, maxRepeat: 3, exempt: (i) => i === 1 })).toEqual([0, 1]);
   });
 
   it('shows one garment in at most maxRepeat outfits, except the anchor', () => {

@@ -155,7 +155,8 @@ export function avoidRecent(garments: readonly Pick<WardrobeGarment, 'category' 
 /**
  * The best `k` of `order` (candidate indices, best first), for variety: a candidate is skipped when its
  * `core` (coreOf: its clothes) is that of one already picked (the same clothes with other shoes, or with or
- * without a bag or jacket, are one idea), or when one of its garments (other than `keep`, the anchor every outfit has) is
+ * without a bag or jacket, are one idea), when it is a near copy of one already picked (nearCopy: one garment swapped,
+ * the rest of a full outfit the same), or when one of its garments (other than `keep`, the anchor every outfit has) is
  * already in `maxRepeat` picked outfits. `exempt` ones (outfits the person liked) are never skipped: a like
  * must not hide its outfit behind its look-alikes. When too few pass, the rest is filled in order. The picks
  * come back in the order of `order` (best first).
@@ -170,6 +171,7 @@ export function pickDiverse(order: readonly number[], outfits: readonly number[]
     const key = [...core(outfits[i])].sort((a, b) => a - b).join(',');
     if (!opts.exempt?.(i)) {
       if (cores.has(key)) continue;
+      if (picked.some((p) => nearCopy(outfits[i], outfits[p]))) continue;
       if (outfits[i].some((g) => g !== opts.keep && (uses.get(g) ?? 0) >= maxRepeat)) continue;
     }
     cores.add(key);
@@ -182,6 +184,21 @@ export function pickDiverse(order: readonly number[], outfits: readonly number[]
   }
   const rank = new Map(order.map((i, r) => [i, r]));
   return picked.sort((a, b) => rank.get(a)! - rank.get(b)!);
+}
+
+/** Garments two outfits must share, beside one swapped, for one to be a near copy of the other. */
+export const NEAR_COPY_SHARED = 4;
+
+/**
+ * Whether outfit `a` is outfit `b` with one garment swapped (or one added or dropped) while at least NEAR_COPY_SHARED
+ * others stay: the same top, shoes, jacket and bag with another pair of black trousers reads as the outfit already
+ * shown. Smaller outfits that differ in one garment (another bottom with the same top, shoes and bag) stay different
+ * ideas.
+ */
+export function nearCopy(a: readonly number[], b: readonly number[]): boolean {
+  const inA = new Set(a);
+  const inB = new Set(b);
+  return a.filter((g) => inB.has(g)).length >= NEAR_COPY_SHARED && a.filter((g) => !inB.has(g)).length <= 1 && b.filter((g) => !inA.has(g)).length <= 1;
 }
 
 /**
