@@ -74,12 +74,18 @@ test('garments become pieces with wears and cost per wear; merge, split, rename 
   const tops = page.getByRole('list', { name: 'Pieces: top' }).getByRole('listitem');
   await expect(tops).toHaveCount(2);
   await expect(tops.first()).toContainText('Worn 2 times');
+  await expect(tops.first()).toContainText(/Worn 2 times\s*·\s*on \S/); // both looks of one day: one date, not "first X · last X"
 
   // Name and price the piece worn twice: 30 EUR over 2 wears.
+  // Each piece shows its name and wears; renaming, pricing, merging and deleting unfold under Edit.
   const twice = tops.first();
+  await expect(twice.getByRole('heading', { name: 'Unnamed top' })).toBeVisible();
+  await expect(twice.getByLabel('Name', { exact: true })).toBeHidden();
+  await twice.getByText('Edit', { exact: true }).click();
   await twice.getByLabel('Name', { exact: true }).fill('Red linen shirt');
   await twice.getByRole('button', { name: 'Rename' }).click();
   const shirt = page.getByRole('listitem', { name: 'Red linen shirt' });
+  await expect(shirt.getByRole('heading', { name: 'Red linen shirt' })).toBeVisible();
   await shirt.getByLabel('Price', { exact: true }).fill('30');
   await shirt.getByRole('button', { name: 'Save price' }).click();
   await expect(shirt).toContainText(/15[.,]00.*per wear/);
@@ -96,6 +102,7 @@ test('garments become pieces with wears and cost per wear; merge, split, rename 
 
   // Delete the bottom: it is set aside and grouping again does not bring it back; its look stays.
   const bottom = page.getByRole('list', { name: 'Pieces: bottom' }).getByRole('listitem');
+  await bottom.getByText('Edit', { exact: true }).click();
   await bottom.getByRole('button', { name: 'Delete piece' }).click();
   await bottom.getByRole('button', { name: /Yes, delete/ }).click();
   await expect(page.getByRole('list', { name: 'Pieces: bottom' })).toHaveCount(0);
@@ -132,6 +139,7 @@ test('renaming or pricing a piece does not decode the photos of the wardrobe aga
   await expect.poll(decodes).toBeGreaterThanOrEqual(3); // the three crops, drawn
   const shown = await decodes();
 
+  await tops.first().getByText('Edit', { exact: true }).click();
   await tops.first().getByLabel('Name', { exact: true }).fill('Red linen shirt');
   await tops.first().getByRole('button', { name: 'Rename' }).click();
   const shirt = page.getByRole('listitem', { name: 'Red linen shirt' });
