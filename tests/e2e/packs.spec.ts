@@ -329,10 +329,21 @@ test('a lookbook exported as a .zip (no EXIF) is followed from the file and by U
   await waitForAnalysis(page, 2);
 
   await nav(page, 'Packs').click();
+  // The disabled download says what it waits for.
+  const missing = page.getByTestId('lookbook-missing');
+  await expect(missing).toHaveText('Needs at least one look, a title, your name.');
   await page.getByLabel('Lookbook title').fill('Sam spring');
   await page.getByLabel('Your name').fill('Sam');
+  await expect(missing).toHaveText('Needs at least one look.');
   const choices = page.getByRole('list', { name: 'Looks to share' }).getByRole('checkbox');
   await expect(choices).toHaveCount(2);
+  await page.getByRole('button', { name: 'Choose all 2' }).click();
+  await expect(choices.nth(0)).toBeChecked();
+  await expect(choices.nth(1)).toBeChecked();
+  await expect(missing).toHaveCount(0);
+  await page.getByRole('button', { name: 'Choose none' }).click();
+  await expect(choices.nth(0)).not.toBeChecked();
+  await expect(missing).toHaveText('Needs at least one look.');
   await choices.nth(0).check();
   await choices.nth(1).check();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download lookbook (2)' }).click()]);
