@@ -32,6 +32,8 @@ test('real photos: garments found and labelled, similar looks and items searched
   // Similar looks: the other looks of the collection, ranked.
   await page.getByRole('button', { name: 'Similar looks' }).click();
   await expect(page.getByRole('list', { name: 'Similar looks' }).getByRole('listitem').first()).toBeVisible();
+  // Each names its garments' categories, as the collection's cards do.
+  for (const text of await page.getByRole('list', { name: 'Similar looks' }).getByRole('listitem').allInnerTexts()) expect(text).toMatch(categoryPattern);
   await expect(page.getByRole('slider', { name: 'Relevance threshold' })).toBeVisible();
 
   // Similar items for one garment.
