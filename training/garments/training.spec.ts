@@ -199,6 +199,24 @@ describe.skipIf(missing !== null)('garment model training (tiny data, python3-to
     });
   });
 
+  it("app_misses.py splits the app's misses into no box and a box off the mark", async () => {
+    const photos = (JSON.parse(await readFile(join(dir, 'ccp', 'annotations.json'), 'utf8')) as { photos: { id: string; split: string; items?: { label: string; box: number[] }[] }[] }).photos;
+    const val = photos.filter((p) => p.split === 'val');
+    const category: Record<string, string> = { 't-shirt': 'top', jeans: 'bottom', shoes: 'shoes' };
+    const exact = (p: (typeof val)[number]) => p.items!.map((it) => ({ category: category[it.label], box: it.box, score: 0.9 }));
+    // The first val photo boxed as annotated; the second with its top moved off the mark, no bottom, and a jacket over the legs.
+    const [x, y, w, h] = val[1].items!.find((it) => it.label === 't-shirt')!.box;
+    const off = exact(val[1]).filter((g) => g.category !== 'bottom').map((g) => (g.category === 'top' ? { ...g, box: [x + w, y, w, h] } : g));
+    const pred = { photos: { [val[0].id]: { items: exact(val[0]) }, [val[1].id]: { items: [...off, { category: 'outerwear', box: [x, y + h, w, h], score: 0.5 }] } } };
+    const file = join(dir, 'pred.json');
+    await writeFile(file, JSON.stringify(pred));
+    const { stdout } = await run(PYTHON, [join(here, 'app_misses.py'), '--data', join(dir, 'ccp'), '--pred', file], { cwd: here });
+    expect(stdout).toContain('top: 1 misses, 0 with no box of it, 1 with IoU < 0.5');
+    expect(stdout).toContain('bottom: 1 misses, 1 with no box of it, 0 with IoU < 0.5');
+    expect(stdout).toContain(`${val[1].id} no bottom box (jeans); boxed instead: top 0.00, shoes 0.00, outerwear`);
+    expect(stdout).toContain('shoes: 0 misses');
+  });
+
   it('trains the garment detector, tunes its thresholds, exports it, and the app module segments with it', async () => {
     await run(PYTHON, [join(here, 'detector.py'), '--data', join(dir, 'ccp'), '--epochs', '2', '--views', '2', '--threads', '1'], { env, cwd: here, maxBuffer: 16 << 20 });
     const metrics = JSON.parse(await readFile(join(dir, 'cache', 'detector', 'metrics.json'), 'utf8'));
