@@ -100,6 +100,17 @@ test('garments become pieces with wears and cost per wear; merge, split, rename 
   await expect(tops).toHaveCount(2);
   await page.screenshot({ path: 'test-results/wardrobe.png', fullPage: true });
 
+  // On a phone a piece is one row, its photos with its name and wears beside them, and its open forms fit the screen.
+  const desktop = page.viewportSize()!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  const photo = await shirt.getByRole('img').first().boundingBox();
+  const name = await shirt.getByRole('heading', { name: 'Red linen shirt' }).boundingBox();
+  expect(name!.x).toBeGreaterThan(photo!.x + photo!.width);
+  await expect(shirt.getByLabel('Price', { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: 'test-results/wardrobe-phone.png', fullPage: true });
+  await page.setViewportSize(desktop);
+
   // Delete the bottom: it is set aside and grouping again does not bring it back; its look stays.
   const bottom = page.getByRole('list', { name: 'Pieces: bottom' }).getByRole('listitem');
   await bottom.getByText('Edit', { exact: true }).click();
