@@ -1,18 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH, HEADLESS_ARGS } from './scripts/chromium.mjs';
 
 /**
  * End-to-end tests run Debian's Chromium (never a downloaded browser) against the BUILT app served by
  * `vite preview`, so the service worker, precache and offline behaviour are the real ones.
  */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const baseArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const PORT = Number(process.env.MIRROR_E2E_PORT ?? 4173);
 
 export default defineConfig({
@@ -27,7 +19,7 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${PORT}`,
     headless: true,
-    launchOptions: { executablePath, args: baseArgs },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: HEADLESS_ARGS },
     serviceWorkers: 'allow',
   },
   projects: [
@@ -37,8 +29,8 @@ export default defineConfig({
       testMatch: /webgpu\.spec\.ts/,
       use: {
         launchOptions: {
-          executablePath,
-          args: [...baseArgs, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'],
+          executablePath: CHROMIUM_PATH,
+          args: [...HEADLESS_ARGS, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'],
         },
       },
     },

@@ -16,6 +16,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM_PATH, HEADLESS_ARGS } from './chromium.mjs';
 import { compare, renderTable, replaceTable, resultsJson, stats, type Figure, type Results } from '../bench/report';
 import type { Bench } from '../bench/pages/bench';
 import { makeFigureJpeg } from '../tests/e2e/support/images';
@@ -28,8 +29,6 @@ const QUICK = args.includes('--quick');
 const ONLY = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (part: string) => !ONLY || ONLY.includes(part);
 const PHOTO_DIR = resolve(ROOT, '../shared/data/ccp/photos');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const BASE_ARGS = ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader'];
 const PORT = { app: 4391, bench: 4392, benchPlain: 4393 };
 
@@ -191,7 +190,7 @@ async function threadsBench(browser: Browser): Promise<void> {
 }
 
 async function webgpuProbe(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...HEADLESS_ARGS, ...WEBGPU_ARGS] });
   try {
     const context = await newContext(browser, `http://localhost:${PORT.bench}`);
     const page = await benchPage(context, PORT.bench);
@@ -415,7 +414,7 @@ async function main(): Promise<void> {
   serve('bench', PORT.bench, ['--config', 'bench/vite.config.ts']);
   serve('bench-plain', PORT.benchPlain, ['--config', 'bench/vite.config.ts'], { BENCH_ISOLATION: '0' });
   await Promise.all([waitFor(APP), waitFor(`http://localhost:${PORT.bench}/bench/pages/bench.html`), waitFor(`http://localhost:${PORT.benchPlain}/bench/pages/bench.html`)]);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: BASE_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: HEADLESS_ARGS });
   const started = Date.now();
   const loadAtStart = loadavg().map((l) => l.toFixed(1)).join('/');
   try {

@@ -10,6 +10,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_PATH, HEADLESS_ARGS } from './chromium.mjs';
 
 const dist = resolve(process.argv[2] ?? 'dist');
 const PREVIEW_PORT = Number(process.env.PREVIEW_PORT ?? 4173);
@@ -132,10 +133,7 @@ async function run(browser, origin, label, { expectIsolatedFirst }) {
 
 const preview = await startPreview();
 const bare = await bareServer();
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: HEADLESS_ARGS });
 try {
   await run(browser, `http://localhost:${PREVIEW_PORT}`, 'vite preview (COOP/COEP from the server)', { expectIsolatedFirst: true });
   await run(browser, `http://localhost:${BARE_PORT}`, 'bare static host (no isolation headers)', { expectIsolatedFirst: false });
