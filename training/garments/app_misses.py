@@ -16,20 +16,7 @@ import collections
 import json
 import os
 
-CATEGORIES = ('top', 'outerwear', 'bottom', 'dress', 'shoes', 'bag')
-
-
-def union(boxes):
-    x1 = min(b[0] for b in boxes); y1 = min(b[1] for b in boxes)
-    x2 = max(b[0] + b[2] for b in boxes); y2 = max(b[1] + b[3] for b in boxes)
-    return [x1, y1, x2 - x1, y2 - y1]
-
-
-def iou(a, b):
-    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    return inter / (a[2] * a[3] + b[2] * b[3] - inter) if inter else 0.0
+from detector import SCORED as CATEGORIES, iou, label_categories, union
 
 
 def present(photo, category_of):
@@ -53,7 +40,7 @@ def main():
     with open(os.path.join(args.data, 'annotations.json')) as f:
         photos = [p for p in json.load(f)['photos'] if p['kind'] == 'pixel']
     with open(os.path.join(args.data, '..', 'categories.json')) as f:
-        category_of = {label: c for c, labels in json.load(f)['ccp'].items() for label in labels}
+        category_of = label_categories(json.load(f))
     with open(args.pred) as f:
         pred = json.load(f)['photos']
 
