@@ -72,7 +72,8 @@ async function run(browser, origin, label, { expectIsolatedFirst }) {
   check(distinct.length >= 3, `progress shown ${distinct.length} times, e.g. "${distinct[Math.floor(distinct.length / 2)]}" … "${distinct.at(-1)}"`);
   const cached = await page.evaluate(async () => {
     const manifest = await (await fetch('/models/manifest.json')).json();
-    const files = manifest.models.flatMap((m) => m.files);
+    // The models the app downloads (model-cache.ts): entries marked app: false (training-only) are never fetched.
+    const files = manifest.models.filter((m) => m.app !== false).flatMap((m) => m.files);
     const cache = await caches.open('mirror-models-v1');
     const keys = (await cache.keys()).map((r) => new URL(r.url).pathname);
     return { files: files.length, keys: keys.length, missing: files.filter((f) => !keys.includes('/models/' + f.path)).map((f) => f.path) };
