@@ -1,7 +1,7 @@
 /**
  * The wardrobe: garments of several looks grouped into pieces, with wears and cost per wear; merge, split,
  * rename and delete. What the garment rules find on drawn figures varies, so the test replaces each
- * analysed look's garments with known ones (category, colours, item vector) straight in IndexedDB.
+ * analysed look's garments with known ones (category, colours, colour histogram, item vector) straight in IndexedDB.
  */
 import type { Page } from '@playwright/test';
 import { EMBEDDING_DIM } from '../../common/constants';
@@ -9,19 +9,27 @@ import { test, expect, openApp, waitForAnalysis } from './support/fixtures';
 import { makeFigureJpeg } from './support/images';
 import { withDb } from './support/idb';
 
-/** A unit vector along `axis` tilted by `tilt` towards the next axis (EMBEDDING_DIM, the app's size). */
-function vec(axis: number, tilt = 0): number[] {
+/** A unit vector along `axis` (EMBEDDING_DIM, the app's size). */
+function vec(axis: number): number[] {
   const v = new Array(EMBEDDING_DIM).fill(0);
   v[axis] = 1;
-  v[axis + 1] = tilt;
-  const n = Math.hypot(1, tilt);
-  return v.map((x) => x / n);
+  return v;
+}
+
+/** A 64-cell colour histogram with `share` in `cell` and the rest in cell 63 (white). */
+function hist(cell: number, share: number): number[] {
+  const h = new Array(64).fill(0);
+  h[cell] = share;
+  h[63] += 1 - share;
+  return h;
 }
 
 interface Seed {
   look: number;
   category: string;
   colour: string;
+  /** The colour histogram, which tells pieces apart (grouping.ts). */
+  histogram: number[];
   vector: number[];
 }
 
@@ -37,7 +45,7 @@ async function seedGarments(page: Page, seeds: Seed[]): Promise<void> {
     seeds.forEach((s, i) => {
       const look = looks[s.look];
       const id = `seeded-${i}`;
-      tx.objectStore('garments').put({ id, lookId: look.id, category: s.category, box: [60, 70, 120, 110], score: 0.9, colours: [{ name: s.colour, rgb: [200, 40, 40], fraction: 1 }] });
+      tx.objectStore('garments').put({ id, lookId: look.id, category: s.category, box: [60, 70, 120, 110], score: 0.9, colours: [{ name: s.colour, rgb: [200, 40, 40], fraction: 1 }], histogram: s.histogram });
       tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: Float32Array.from(s.vector), modelVersion: look.modelVersion });
     });
     await committed(tx);
@@ -56,10 +64,10 @@ async function openWithThreeLooks(page: Page): Promise<void> {
 test('garments become pieces with wears and cost per wear; merge, split, rename and delete', async ({ page }) => {
   await openWithThreeLooks(page);
   await seedGarments(page, [
-    { look: 0, category: 'top', colour: 'red', vector: vec(0, 0.05) },
-    { look: 1, category: 'top', colour: 'red', vector: vec(0, 0.08) },
-    { look: 2, category: 'top', colour: 'red', vector: vec(10) }, // looks different: another piece
-    { look: 2, category: 'bottom', colour: 'blue', vector: vec(20) },
+    { look: 0, category: 'top', colour: 'red', histogram: hist(48, 0.9), vector: vec(0) },
+    { look: 1, category: 'top', colour: 'red', histogram: hist(48, 0.88), vector: vec(1) },
+    { look: 2, category: 'top', colour: 'red', histogram: hist(32, 0.9), vector: vec(2) }, // another red: another piece
+    { look: 2, category: 'bottom', colour: 'blue', histogram: hist(3, 1), vector: vec(20) },
   ]);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wardrobe' }).click();
@@ -138,9 +146,9 @@ test('renaming or pricing a piece does not decode the photos of the wardrobe aga
   const decodes = () => page.evaluate(() => (window as unknown as { decodes: number }).decodes);
   await openWithThreeLooks(page);
   await seedGarments(page, [
-    { look: 0, category: 'top', colour: 'red', vector: vec(0, 0.05) },
-    { look: 1, category: 'top', colour: 'red', vector: vec(0, 0.08) },
-    { look: 2, category: 'bottom', colour: 'blue', vector: vec(20) },
+    { look: 0, category: 'top', colour: 'red', histogram: hist(48, 0.9), vector: vec(0) },
+    { look: 1, category: 'top', colour: 'red', histogram: hist(48, 0.88), vector: vec(1) },
+    { look: 2, category: 'bottom', colour: 'blue', histogram: hist(3, 1), vector: vec(20) },
   ]);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wardrobe' }).click();
   await page.getByRole('button', { name: 'Group garments' }).click();

@@ -3,22 +3,25 @@
  * clothing. Pure and DOM-free (unit-tested in Node).
  *
  * Two garments are the same piece when they have the same category, come from different looks (one piece
- * is worn once per photo), and their likeness is at least the threshold, where
- *   likeness = EMBEDDING_WEIGHT · cosine(item vectors) + (1 − EMBEDDING_WEIGHT) · colour overlap,
- * colour overlap = Σ over colour names of min(share in a, share in b), 0..1.
+ * is worn once per photo), and their likeness is at least the threshold, where likeness is the Bhattacharyya
+ * coefficient of their colour histograms (colourAffinity, the colour part of Similar items' score), 0..1.
+ * Not garment-net's vectors: they learned a garment's type under colour jitter, so two different garments of a
+ * kind sit close (two different people's shoes at a median cosine of 0.99 on CCP val), and the same garment
+ * photographed again moves more than that (`npx tsx scripts/reshot.ts`, GROUPING.threshold below).
  * Garments are taken oldest look first; each joins the existing piece it is most like on average (over
  * that piece's garments), or starts a new piece. The likeness of that match is the garment's confidence.
+ * A garment without a histogram (stored before histograms existed, until the model update gives it one) is
+ * like no other.
  */
 import type { Category } from '../../../common/categories';
+import { colourAffinity } from '../search/colour-similarity';
 
 export interface GroupableGarment {
   id: string;
   lookId: string;
   category: Category;
-  /** L2-normalised item vector. */
-  vector: Float32Array;
-  /** Colour name -> share of the garment's pixels (0..1). */
-  colours: Record<string, number>;
+  /** Colour histogram of the garment's pixels (the 64 shares the app stores with every garment). */
+  histogram: readonly number[];
   /** When the look was worn (ms since epoch). */
   wornAt: number;
 }
@@ -30,39 +33,18 @@ export interface PieceGroup {
 }
 
 export const GROUPING = {
-  /** Weight of the embedding cosine in the likeness; the rest is colour overlap. */
-  embeddingWeight: 0.75,
   /**
-   * Likeness (0..1) from which two garments are taken to be the same piece. Measured on 60 CCP val photos
-   * (different people, so nearly every pair is two different garments; 4357 same-category pairs across
-   * photos): 3.6% of pairs reach 0.80, 0.57% reach 0.85, 0.05% reach 0.90. 0.85 keeps false merges rare;
-   * how many true repeats it misses is not measured (no data set with the same garment in many photos).
+   * Likeness (0..1) from which two garments are taken to be the same piece: chosen on 100 CCP train photos, each
+   * analysed as it is and as a simulated second shot of the outfit (`npx tsx scripts/reshot.ts --split train`), as
+   * the threshold that leaves the person the fewest pieces to fix (a garment put in the wrong piece is one split, a
+   * garment shot twice and not grouped one merge); see the script for the figures at each threshold.
    */
-  threshold: 0.85,
+  threshold: 0.97,
 } as const;
 
-export function colourOverlap(a: Record<string, number>, b: Record<string, number>): number {
-  const totalA = Object.values(a).reduce((s, v) => s + v, 0) || 1;
-  const totalB = Object.values(b).reduce((s, v) => s + v, 0) || 1;
-  let overlap = 0;
-  for (const [name, share] of Object.entries(a)) overlap += Math.min(share / totalA, (b[name] ?? 0) / totalB);
-  return overlap;
-}
-
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-}
-
-export function likeness(a: GroupableGarment, b: GroupableGarment, weight: number = GROUPING.embeddingWeight): number {
-  return weight * cosine(a.vector, b.vector) + (1 - weight) * colourOverlap(a.colours, b.colours);
+/** How alike two garments look: the Bhattacharyya coefficient of their colour histograms, 0 without one. */
+export function likeness(a: GroupableGarment, b: GroupableGarment): number {
+  return colourAffinity(a.histogram, b.histogram) ?? 0;
 }
 
 export interface Assignment {

@@ -85,19 +85,17 @@ export async function groupWardrobe(threshold: number = GROUPING.threshold): Pro
       d.getAll('pieces'), d.getAll('garments'), d.getAll('looks'), d.getAllFromIndex('vectors', 'byKind', 'garment'), ignored(),
     ]);
     const lookById = new Map(looks.map((l) => [l.id, l]));
-    // Only vectors of the current model compare; garments of looks still being updated for a new model
-    // stay in their pieces and are grouped once updated.
+    // Only garments analysed by the current model compare (their vector is of its version: the update gives a garment
+    // its colours and vector together); garments of looks still being updated stay in their pieces and are grouped
+    // once updated.
     const version = vectors.length > 0 ? await modelUpdate.currentVersion() : '';
-    const vectorOf = new Map(vectors.filter((v) => v.modelVersion === version).map((v) => [recordId(v.id), v.vector]));
+    const current = new Set(vectors.filter((v) => v.modelVersion === version).map((v) => recordId(v.id)));
     const existing = new Set(garments.filter((g) => lookById.has(g.lookId)).map((g) => g.id));
     const groupable = new Map<string, GroupableGarment>();
     for (const g of garments) {
-      const vector = vectorOf.get(g.id);
       const look = lookById.get(g.lookId);
-      if (!vector || !look) continue;
-      const colours: Record<string, number> = {};
-      for (const c of g.colours) colours[c.name] = (colours[c.name] ?? 0) + c.fraction;
-      groupable.set(g.id, { id: g.id, lookId: g.lookId, category: g.category, vector, colours, wornAt: lookDate(look) });
+      if (!current.has(g.id) || !look) continue;
+      groupable.set(g.id, { id: g.id, lookId: g.lookId, category: g.category, histogram: g.histogram ?? [], wornAt: lookDate(look) });
     }
     // Pieces keep only garments that still exist; a piece left empty goes.
     const kept = pieces.map((p) => ({ ...p, garmentIds: p.garmentIds.filter((id) => existing.has(id)) }));
