@@ -1,5 +1,5 @@
 """Similar items on CCP garments: garment-net's cosine alone against the app's score with the colour histograms
-(src/features/search/colour-similarity.ts: (cosine + w^2 affinity) / (1 + w^2), affinity the Bhattacharyya coefficient of
+(common/colour-similarity.ts: (cosine + w^2 affinity) / (1 + w^2), affinity the Bhattacharyya coefficient of
 the two colour histograms).
 
   /usr/bin/python3 training/garments/eval_similar_items.py [--cache .cache/outfit-features] [--split train]

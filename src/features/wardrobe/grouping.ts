@@ -14,7 +14,7 @@
  * like no other.
  */
 import type { Category } from '../../../common/categories';
-import { colourAffinity } from '../search/colour-similarity';
+import { colourAffinity } from '../../../common/colour-similarity';
 
 export interface GroupableGarment {
   id: string;

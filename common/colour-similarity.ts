@@ -1,6 +1,7 @@
 /**
- * How alike two garments are for "Similar items": the cosine of their garment-net vectors, with their colour
- * histograms.
+ * How alike two garments are for "Similar items" (src/features/search/similar.ts) and a garment and a product for
+ * "Shop the look" (common/pack-match.ts): the cosine of their garment-net vectors, with their colour histograms. The
+ * wardrobe's grouping takes the colour affinity alone (src/features/wardrobe/grouping.ts).
  *
  * garment-net learned its embedding under colour jitter, so that a type is one type in any colour: its nearest
  * neighbours are the same kind of garment, and their colours are near random (on the CCP train garments, the
@@ -15,13 +16,6 @@
 
 /** Weight of the colour histogram beside the unit embedding (chosen on the CCP train garments, see above). */
 export const COLOUR_WEIGHT = 0.3;
-
-/**
- * How many of garment-net's nearest the index gives, to be kept to the garment's category and scored again: on a
- * collection of 3,574 garments (CCP train) it holds 90 % of the 10 best of the category by this score, on a few
- * hundred all of them.
- */
-export const SHORTLIST = 200;
 
 /**
  * Bhattacharyya coefficient of two colour histograms (the cosine of the square roots of their shares), 0..1;
