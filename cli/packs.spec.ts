@@ -71,6 +71,10 @@ describe('cli build-pack and related', () => {
       ['green-1', 'Green shirt', undefined, 'images/green-1.jpg'],
     ]);
     expect(pack.vectors.length).toBe(2 * EMBEDDING_DIM);
+    // Each product carries its garment's colour histogram, the background left out: the red tee's is redder.
+    for (const p of pack.products) expect(p.histogram!.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 2);
+    const red = (p: (typeof pack.products)[number]) => p.histogram![3 * 16];
+    expect(red(pack.products[0])).toBeGreaterThan(red(pack.products[1]) + 0.1);
 
     await cli('related', '--pack', join(dir, 'shop'), '--data', join(dir, 'ccp'), '--split', 'val', '--out', join(dir, 'related.json'));
     const related = JSON.parse(await readFile(join(dir, 'related.json'), 'utf8')) as { photos: Record<string, { items: { category: string; products: string[] }[] }> };

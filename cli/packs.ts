@@ -173,11 +173,12 @@ export async function buildPack(inputs: ProductInput[], analyzer: Analyzer, opts
       continue;
     }
     ids.add(product.id);
-    vectors.push((await analyzer.embedImage(image)).embedding);
+    const { embedding, histogram } = await analyzer.embedImage(image);
+    vectors.push(embedding);
     const thumb = downscale(image, THUMB_LONG_SIDE);
     const path = `${IMAGES_DIR}${thumbName(product.id, used)}`;
     files.set(path, new Uint8Array(jpeg.encode({ data: Buffer.from(thumb.data), width: thumb.width, height: thumb.height }, 85).data));
-    products.push({ ...product, image: path });
+    products.push({ ...product, image: path, histogram: histogram.map((v) => Math.round(v * 1e4) / 1e4) });
     if (done % 50 === 0 || done === inputs.length) log(`build-pack ${done}/${inputs.length}`);
   }
   const productsBytes = new TextEncoder().encode(`${JSON.stringify({ products }, null, 1)}\n`);
@@ -237,7 +238,7 @@ export async function relatedForPhotos(pack: VerifiedPack, photos: CcpPhoto[], d
       items: analysis.garments.map((g) => ({
         category: g.category,
         box: g.box,
-        products: relatedProducts({ category: g.category, vector: g.embedding, modelVersion: analysis.modelVersion }, [catalog], RELATED_K).matches.map((m) => m.productId),
+        products: relatedProducts({ category: g.category, vector: g.embedding, histogram: g.histogram, modelVersion: analysis.modelVersion }, [catalog], RELATED_K).matches.map((m) => m.productId),
       })),
     };
     if (done % 10 === 0 || done === photos.length) log(`related ${done}/${photos.length}`);

@@ -1,6 +1,10 @@
 /** Dimension of item and look vectors: garment-net's fashion embedding (workers/models/garment-net). */
 export const EMBEDDING_DIM = 128;
 
+/** Bins per sRGB channel of a colour histogram (workers/pipeline/colours.ts colourHistogram): 4 x 4 x 4 = 64 bins. */
+export const HISTOGRAM_BINS = 4;
+export const HISTOGRAM_SIZE = HISTOGRAM_BINS ** 3;
+
 /** Name and version of the IndexedDB database; migrations step through oldVersion in src/db. */
 export const DB_NAME = 'mirror';
 export const DB_VERSION = 5;

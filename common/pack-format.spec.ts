@@ -107,6 +107,16 @@ describe('verifyPack', () => {
     expect((await verify(ok.files)).products[0].title).toBe('I <3 this tee');
   });
 
+  it('keeps a product\'s colour histogram, and refuses one that is no histogram, naming the product', async () => {
+    const shares = Array.from({ length: 64 }, (_, i) => (i === 48 ? 0.75 : i === 63 ? 0.25 : 0));
+    const ok = await makePack({ products: [{ id: 'x', title: 'Tee', category: 'top', histogram: shares }], vectors: [new Float32Array(8).fill(1)] });
+    expect((await verify(ok.files)).products[0].histogram).toEqual(shares);
+    for (const histogram of [shares.slice(1), shares.map((v) => v * 2), shares.map((v, i) => (i === 0 ? -0.1 : i === 1 ? 0.1 : v)), [...shares.slice(0, 63), '0'], 'red']) {
+      const bad = await makePack({ products: [{ id: 'x', title: 'Tee', category: 'top', histogram } as never], vectors: [new Float32Array(8).fill(1)] });
+      expect((await refusal(verify(bad.files))).message).toBe('products.json: products[0].histogram must be 64 shares from 0 to 1 that sum to 1');
+    }
+  });
+
   it('refuses vectors of the wrong dimension for this app', async () => {
     const { files } = await makePack({ dim: 8 });
     const e = await refusal(verify(files, 128));

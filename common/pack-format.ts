@@ -19,6 +19,7 @@
  * compiles validators with `new Function`, and the messages here name the pack's file and field exactly.
  */
 import { CATEGORIES, isCategory, type Category } from './categories';
+import { HISTOGRAM_SIZE } from './constants';
 
 export const PACK_FORMAT = 'mirror-pack';
 /** Version of this file format (not of a pack): a reader refuses a formatVersion it does not know. */
@@ -117,6 +118,12 @@ export interface Product {
   type?: string;
   /** Path of the thumbnail in the pack (under images/). */
   image?: string;
+  /**
+   * Colour histogram of the product's garment (HISTOGRAM_SIZE shares summing to 1, as the app stores for its own
+   * garments): Shop the look ranks by it beside the item vector (common/pack-match.ts). `build-pack` measures it on
+   * the product photo with its background left out (workers/pipeline/colours.ts productColours).
+   */
+  histogram?: number[];
 }
 
 /** A garment of a shared look: what the Photo view shows of it. */
@@ -379,7 +386,7 @@ export function parseProducts(bytes: Uint8Array, manifest: PackManifest): Produc
   return list.map((raw, i): Product => {
     if (!isObj(raw)) throw new PackError(file, `products[${i}]`, 'must be an object');
     const f: Fields = new Fields(file, `products[${i}].`, raw);
-    f.only(['id', 'title', 'brand', 'price', 'currency', 'url', 'category', 'type', 'image']);
+    f.only(['id', 'title', 'brand', 'price', 'currency', 'url', 'category', 'type', 'image', 'histogram']);
     const id = f.req('id', { max: PACK_LIMITS.id, pattern: ID, patternText: 'must be letters, digits, ".", "_", ":" or "-"' });
     if (seen.has(id)) f.fail('id', `"${id}" is used by an earlier product`);
     seen.add(id);
@@ -405,6 +412,13 @@ export function parseProducts(bytes: Uint8Array, manifest: PackManifest): Produc
     if (image) {
       if (!image.startsWith(IMAGES_DIR) || !manifest.files[image]) f.fail('image', `"${image}" is not listed in ${MANIFEST_FILE} files under ${IMAGES_DIR}`);
       product.image = image;
+    }
+    const histogram = raw.histogram;
+    if (histogram !== undefined) {
+      const shares = Array.isArray(histogram) && histogram.length === HISTOGRAM_SIZE && histogram.every((v) => typeof v === 'number' && v >= 0 && v <= 1);
+      const sum = shares ? (histogram as number[]).reduce((a, v) => a + v, 0) : NaN;
+      if (!shares || Math.abs(sum - 1) > 0.01) f.fail('histogram', `must be ${HISTOGRAM_SIZE} shares from 0 to 1 that sum to 1`);
+      product.histogram = histogram as number[];
     }
     return product;
   });

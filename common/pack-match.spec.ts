@@ -24,6 +24,28 @@ describe('relatedProducts', () => {
     expect(r.skipped).toEqual([]);
   });
 
+  it('ranks by colour beside the vector where the garment and the products have histograms', () => {
+    const hist = (cell: number) => Array.from({ length: 64 }, (_, i) => (i === cell ? 1 : 0));
+    const coloured: Catalog = {
+      ...catalog('coloured', [
+        ['red-tee', 'top', [0.8, 0.6, 0]],
+        ['black-tee', 'top', [0.85, 0.53, 0]],
+        ['plain-tee', 'top', [0.7, 0.71, 0]],
+      ]),
+    };
+    coloured.products = [
+      { id: 'red-tee', category: 'top', histogram: hist(48) },
+      { id: 'black-tee', category: 'top', histogram: hist(0) },
+      { id: 'plain-tee', category: 'top' }, // a pack made before histograms: the cosine alone
+    ];
+    const query = { category: 'top' as const, vector: Float32Array.from([1, 0, 0]), modelVersion: 'm1' };
+    // By the vectors alone the black tee is nearer than the red one; a red garment puts the red one first.
+    expect(relatedProducts(query, [coloured], 3).matches.map((m) => m.productId)).toEqual(['black-tee', 'red-tee', 'plain-tee']);
+    const red = relatedProducts({ ...query, histogram: hist(48) }, [coloured], 3).matches;
+    expect(red.map((m) => m.productId)).toEqual(['red-tee', 'black-tee', 'plain-tee']);
+    expect(red[0].score).toBeCloseTo((0.8 + 0.09) / 1.09, 2);
+  });
+
   it('searches several packs and leaves out packs of another model version or dimension', () => {
     const other = catalog('other', [['o1', 'top', [1, 0, 0]]]);
     const old = catalog('old', [['x', 'top', [1, 0, 0]]], 'm0');

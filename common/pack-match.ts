@@ -2,10 +2,14 @@
  * "Shop the look": the related products of one garment, the ONE matching used by the Photo view and by
  * the CLI's `related` command. DOM-free: plain arrays in, ranked product references out.
  *
- * Ranking: products of the garment's category come first, then the others; within each group the best
- * cosine similarity between the garment's item vector and the product's vector comes first.
+ * Ranking: products of the garment's category come first, then the others; within each group the best score
+ * comes first, the score being Similar items' (common/colour-similarity.ts colourScore): the cosine of the garment's
+ * and the product's item vectors with the affinity of their colour histograms, or the cosine alone where either has
+ * no histogram (packs made before products carried one). garment-net's vectors are colour-blind by design, so by
+ * the cosine alone the products for a black coat come in any colour (docs/packs.md, "Shop the look").
  */
 import type { Category } from './categories';
+import { colourAffinity, colourScore } from './colour-similarity';
 import type { Product } from './pack-format';
 
 /** What the matcher needs of an installed catalog pack. */
@@ -13,7 +17,7 @@ export interface Catalog {
   id: string;
   dim: number;
   modelVersion: string;
-  products: readonly Pick<Product, 'id' | 'category'>[];
+  products: readonly Pick<Product, 'id' | 'category' | 'histogram'>[];
   /** count × dim int8 components (embeddings.bin); the per-vector scales cancel out in a cosine. */
   vectors: Int8Array;
 }
@@ -22,6 +26,8 @@ export interface GarmentQuery {
   category: Category;
   /** The garment's item vector (any length-dim vector; compared by cosine). */
   vector: Float32Array;
+  /** The garment's colour histogram (DetectedGarment.histogram); absent on garments stored before histograms. */
+  histogram?: readonly number[];
   /** MODEL_VERSION of the analysis that made the vector. */
   modelVersion: string;
 }
@@ -31,7 +37,7 @@ export interface ProductMatch {
   /** Index of the product in its pack's products.json. */
   index: number;
   productId: string;
-  /** Cosine similarity, -1..1. */
+  /** colourScore of the cosine and the colour affinity (the cosine alone without histograms), -1..1. */
   score: number;
   sameCategory: boolean;
 }
@@ -83,7 +89,7 @@ export function relatedProducts(garment: GarmentQuery, catalogs: readonly Catalo
         packId: c.id,
         index,
         productId: p.id,
-        score: cosineInt8(garment.vector, queryNorm, c.vectors, index, c.dim),
+        score: colourScore(cosineInt8(garment.vector, queryNorm, c.vectors, index, c.dim), colourAffinity(garment.histogram, p.histogram)),
         sameCategory: p.category === garment.category,
       });
     });

@@ -4,12 +4,14 @@
  * measured and exits 1 on a page error or a request to another origin.
  *
  *   npm run build
- *   node scripts/walk.mjs [--data ../shared/data/ccp] [--split val] [--count 8] [--width 1280] [--out /tmp/walk]
+ *   node scripts/walk.mjs [--data ../shared/data/ccp] [--split val] [--count 8] [--width 1280] [--out /tmp/walk] [--pack DIR]
  *
  * Adds the first `count` photos of the split (sorted by id) through "Add photos", waits for their analysis, then visits
  * the collection (grid, calendar), a look, its Similar looks, Similar items and Complete the look of its first garment,
- * the wardrobe (after Group garments), Dress me, Feed, Packs and Settings. Prints the analysis time, the height of each
- * page and any console error.
+ * the wardrobe (after Group garments), Dress me, Feed, Packs and Settings. With `--pack DIR` (a catalog pack folder, e.g.
+ * from `npm run --silent cli -- build-pack --data ../shared/data/clothing --split val --out DIR`) it first adds the pack
+ * and also opens Shop the look of the look's first garment. Prints the analysis time, the height of each page and any
+ * console error.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     width: { type: 'string', default: '1280' },
     out: { type: 'string', default: '/tmp/walk' },
     port: { type: 'string', default: '4195' },
+    pack: { type: 'string' },
   },
 });
 const width = Number(values.width);
@@ -88,6 +91,13 @@ try {
   await shot('calendar');
   await page.getByRole('button', { name: 'Grid' }).click();
 
+  if (values.pack) {
+    await go('#/packs');
+    await page.getByLabel('Choose a pack folder').setInputFiles(values.pack);
+    await page.getByRole('status', { name: 'Messages' }).getByText(/Added the pack/).waitFor({ timeout: 120_000 });
+    await go('');
+  }
+
   await page.getByRole('list', { name: 'Collection' }).getByRole('listitem').first().getByRole('link').first().click();
   const items = page.getByRole('list', { name: 'Detected items' });
   await items.waitFor();
@@ -100,6 +110,12 @@ try {
   await items.getByRole('button', { name: /Similar items/ }).first().click();
   await page.getByRole('heading', { name: /Similar items to this/ }).waitFor();
   await shot('similar-items');
+  if (values.pack) {
+    await page.goto(look);
+    await items.getByRole('button', { name: /^Shop the look/ }).first().click();
+    await items.getByRole('list', { name: 'Related products' }).first().waitFor();
+    await shot('shop-the-look');
+  }
   await page.goto(look);
   await items.getByRole('button', { name: /Complete the look/ }).first().click();
   await page.getByRole('heading', { name: 'Complete the look' }).waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeNamed, nearestColourName, renameColours } from '../../common/colour-names';
-import { colourHistogram, deltaE, dominantColours, HISTOGRAM_SIZE, samplePixels } from './colours';
+import { colourHistogram, deltaE, dominantColours, HISTOGRAM_SIZE, productColours, samplePixels } from './colours';
 
 describe('colours', () => {
   it('names typical garment colours', () => {
@@ -67,6 +67,27 @@ describe('colours', () => {
     expect(h[0 * 16 + 1 * 4 + 1]).toBeCloseTo(1 / 6); // 63 -> 0, 64 -> 1, 127 -> 1
     expect(h.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
     expect(colourHistogram([]).every((v) => v === 0)).toBe(true);
+  });
+
+  it('measures a product photo\'s garment without its background', () => {
+    // A red tee on a white backdrop with a grey shadow: the backdrop and the shadow touch the border, the tee does not.
+    const w = 100;
+    const h = 120;
+    const data = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const tee = x >= 25 && x < 75 && y >= 20 && y < 100;
+        const rgb = tee ? [200, 20, 30] : y > 100 ? [150, 150, 150] : [250, 250, 250];
+        data.set([...rgb, 255], (y * w + x) * 4);
+      }
+    }
+    const { colours, histogram } = productColours({ width: w, height: h, data });
+    expect(colours.map((c) => c.name)).toEqual(['red']);
+    expect(histogram[3 * 16]).toBeCloseTo(1); // all of it in the red bin
+    // A close-up that fills the photo, border included: the whole photo is the garment.
+    const full = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) full.set([15, 15, 15, 255], i * 4);
+    expect(productColours({ width: w, height: h, data: full }).colours.map((c) => c.name)).toEqual(['black']);
   });
 
   it('measures colour difference', () => {

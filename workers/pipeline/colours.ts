@@ -4,6 +4,7 @@
  * the same name merged.
  */
 import { mergeNamed, toLab, type NamingOptions } from '../../common/colour-names';
+import { HISTOGRAM_BINS, HISTOGRAM_SIZE } from '../../common/constants';
 import type { Box, GarmentColour, RgbaImage } from '../../common/types';
 
 export const COLOUR_RULES = {
@@ -102,9 +103,8 @@ export function deltaE(a: readonly number[], b: readonly number[]): number {
   return Math.hypot(la[0] - lb[0], la[1] - lb[1], la[2] - lb[2]);
 }
 
-/** Bins per sRGB channel of a colour histogram (4 x 4 x 4 = 64 bins of 64 levels each). */
-export const HISTOGRAM_BINS = 4;
-export const HISTOGRAM_SIZE = HISTOGRAM_BINS ** 3;
+/** The histogram's size, defined with the other shared sizes (packs carry histograms too). */
+export { HISTOGRAM_BINS, HISTOGRAM_SIZE };
 
 /**
  * The share (0..1, summing to 1) of the pixels in each bin of a coarse sRGB grid, red-major
@@ -126,4 +126,41 @@ export function colourHistogram(pixels: readonly (readonly number[])[]): number[
 export function garmentColours(image: RgbaImage, box: Box, keep?: (x: number, y: number) => boolean): { colours: GarmentColour[]; histogram: number[] } {
   const pixels = samplePixels(image, box, keep);
   return { colours: dominantColours(pixels), histogram: colourHistogram(pixels) };
+}
+
+/** How a single-garment photo's background is told from the garment (productColours). */
+export const PRODUCT_BACKGROUND = {
+  /** Width of the photo's border taken as background, as a share of its shorter side. */
+  border: 0.04,
+  /** A border colour (k-means cluster) covering at least this share of the border is a background colour. */
+  minShare: 0.1,
+  /** A pixel within this CIE76 delta E of a background colour is background. */
+  deltaE: 12,
+  /** Below this share of the photo left as garment, the whole photo is measured (a close-up that fills its border). */
+  minGarment: 0.05,
+} as const;
+
+/**
+ * The colours and histogram of a single-garment photo (a shop's product picture, laid flat or on a plain
+ * background): the photo's border gives the background colours (up to 3 k-means clusters of its pixels), and
+ * the pixels unlike all of them are the garment. With the background in, a white shirt and a black one on the
+ * same white backdrop would look alike; the app's own garments are measured on the detector's cells of the
+ * garment, which this stands in for where there is no person. The whole photo where the garment fills the border.
+ */
+export function productColours(image: RgbaImage): { colours: GarmentColour[]; histogram: number[] } {
+  const { width: w, height: h } = image;
+  const full: Box = [0, 0, w, h];
+  const m = Math.max(1, Math.round(Math.min(w, h) * PRODUCT_BACKGROUND.border));
+  const border = [...samplePixels(image, [0, 0, w, m]), ...samplePixels(image, [0, h - m, w, m]), ...samplePixels(image, [0, 0, m, h]), ...samplePixels(image, [w - m, 0, m, h])];
+  const background = kmeans(border, COLOUR_RULES.clusters, COLOUR_RULES.iterations)
+    .filter((c) => c.count >= border.length * PRODUCT_BACKGROUND.minShare)
+    .map((c) => toLab(c.centre));
+  const garment = (x: number, y: number) => {
+    const i = (y * w + x) * 4;
+    const [l, a, b] = toLab([image.data[i], image.data[i + 1], image.data[i + 2]]);
+    return background.every((c) => Math.hypot(c[0] - l, c[1] - a, c[2] - b) > PRODUCT_BACKGROUND.deltaE);
+  };
+  const kept = samplePixels(image, full, garment).length;
+  const all = samplePixels(image, full).length;
+  return kept >= all * PRODUCT_BACKGROUND.minGarment ? garmentColours(image, full, garment) : garmentColours(image, full);
 }

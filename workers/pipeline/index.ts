@@ -15,7 +15,7 @@ import type { ModelLocator } from '../models/io';
 import * as movenet from '../models/movenet';
 import { CROP, garmentCrop, type KeepTest } from '../models/outfit-scorer/crop';
 import { rgbTensor, type Square } from '../models/tensor';
-import { garmentColours, HISTOGRAM_SIZE } from './colours';
+import { garmentColours, HISTOGRAM_SIZE, productColours } from './colours';
 import { lookVector } from './look-vector';
 import { argmaxMap, boxCutOut, garmentRegions, personBoxes } from './regions';
 
@@ -63,8 +63,11 @@ export interface Analyzer {
   people(image: RgbaImage): Promise<Person[]>;
   /** New types and vectors for garments already found (boxes and categories kept), e.g. after a model update. */
   reembed(image: RgbaImage, garments: { category: Category; box: Box }[]): Promise<Reembedding>;
-  /** The whole image as one garment crop (single-garment photos): type and L2-normalised item vector. */
-  embedImage(image: RgbaImage): Promise<{ type: GarmentTypeGuess; embedding: Float32Array }>;
+  /**
+   * The whole image as one garment crop (single-garment photos): type, L2-normalised item vector, and the colours and
+   * histogram of the garment told from its background (colours.ts productColours).
+   */
+  embedImage(image: RgbaImage): Promise<{ type: GarmentTypeGuess; embedding: Float32Array } & ReturnType<typeof productColours>>;
 }
 
 function personSquare([x, y, w, h]: Box): Square {
@@ -201,7 +204,7 @@ export function createAnalyzer(models: Models): Analyzer {
       const { types, vectors } = await embedCrops(image, [{ box: [0, 0, image.width, image.height] }], true);
       const p = types[0].probabilities;
       const label = types[0].label;
-      return { type: { label, score: Math.round(p[garmentNet.GARMENT_NET.labels.indexOf(label)] * 1000) / 1000 }, embedding: vectors[0] };
+      return { type: { label, score: Math.round(p[garmentNet.GARMENT_NET.labels.indexOf(label)] * 1000) / 1000 }, embedding: vectors[0], ...productColours(image) };
     },
   };
 }

@@ -155,5 +155,5 @@ export async function shopTheLook(garmentId: string, k = RELATED_K): Promise<Sho
   if (!garment || !vector) throw new Error('this item has no vector yet (it may still be analysed)');
   // Without catalogs there is nothing to compare, and no need to learn the model version.
   if (!packs.some((p) => p.manifest.kind === 'catalog')) return { packs: 0, skipped: [], products: [], updating: false };
-  return shopFromPacks(garment.category, vector, packs, await currentModel(), k);
+  return shopFromPacks(garment, vector, packs, await currentModel(), k);
 }

@@ -135,20 +135,20 @@ describe('installed packs of another model', () => {
     const lookbook = await installed('lookbook', 'friend', 'new', NEW_DIM);
     const packs = [current, stale, sameSizeOtherModel, lookbook];
 
-    const r = shopFromPacks('top', own(unit(NEW_DIM)), packs, NEW);
+    const r = shopFromPacks({ category: 'top' }, own(unit(NEW_DIM)), packs, NEW);
     expect(r.packs).toBe(3);
     expect(r.updating).toBe(false);
     expect(r.products.map((p) => `${p.packId}/${p.product.id}`)).toEqual(['current/p1', 'current/p2']);
     expect(r.skipped).toEqual(['Pack stale', 'Pack other']);
 
     // Only stale catalogs: nothing to show, but the person is told why (the view words it per pack).
-    const onlyStale = shopFromPacks('top', own(unit(NEW_DIM)), [stale], NEW);
+    const onlyStale = shopFromPacks({ category: 'top' }, own(unit(NEW_DIM)), [stale], NEW);
     expect(onlyStale).toMatchObject({ products: [], skipped: ['Pack stale'], updating: false });
 
     // A garment still on the old model finds nothing anywhere, and says it is being updated.
-    expect(shopFromPacks('top', own(unit(OLD_DIM), 'old'), packs, NEW)).toEqual({ packs: 3, skipped: [], products: [], updating: true });
+    expect(shopFromPacks({ category: 'top' }, own(unit(OLD_DIM), 'old'), packs, NEW)).toEqual({ packs: 3, skipped: [], products: [], updating: true });
     // No catalog at all: nothing to wait for.
-    expect(shopFromPacks('top', own(unit(OLD_DIM), 'old'), [lookbook], NEW)).toEqual({ packs: 0, skipped: [], products: [], updating: false });
+    expect(shopFromPacks({ category: 'top' }, own(unit(OLD_DIM), 'old'), [lookbook], NEW)).toEqual({ packs: 0, skipped: [], products: [], updating: false });
   });
 
   it('followed lookbooks of another model are left out of similar looks and named', async () => {

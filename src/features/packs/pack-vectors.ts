@@ -53,16 +53,24 @@ export interface ShopResult {
 }
 
 /**
- * Related products of one garment from the installed catalog packs (common/pack-match.ts). A garment vector
- * of an older model is compared with nothing: it would find nothing in current catalogs and rank stale ones.
+ * Related products of one garment (its category, vector and colour histogram) from the installed catalog packs
+ * (common/pack-match.ts). A garment vector of an older model is compared with nothing: it would find nothing in
+ * current catalogs and rank stale ones.
  */
-export function shopFromPacks(category: Category, vector: VectorRecord, packs: readonly PackRecord[], model: CurrentModel, k = RELATED_K): ShopResult {
+export function shopFromPacks(
+  garment: { category: Category; histogram?: readonly number[] },
+  vector: VectorRecord,
+  packs: readonly PackRecord[],
+  model: CurrentModel,
+  k = RELATED_K,
+): ShopResult {
+  const { category, histogram } = garment;
   const catalogPacks = packs.filter((p) => p.manifest.kind === 'catalog');
   if (catalogPacks.length > 0 && !onModel(vector, model)) return { packs: catalogPacks.length, skipped: [], products: [], updating: true };
   const catalogs: Catalog[] = catalogPacks.map((p) => ({
     id: p.id, dim: p.manifest.embeddings.dim, modelVersion: p.manifest.embeddings.modelVersion, products: p.products, vectors: p.vectors,
   }));
-  const result = relatedProducts({ category, vector: vector.vector, modelVersion: vector.modelVersion }, catalogs, k);
+  const result = relatedProducts({ category, histogram, vector: vector.vector, modelVersion: vector.modelVersion }, catalogs, k);
   const byId = new Map(catalogPacks.map((p) => [p.id, p]));
   return {
     packs: catalogs.length,
