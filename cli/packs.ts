@@ -16,7 +16,7 @@ import type { Category } from '../common/categories';
 import { isCategory } from '../common/categories';
 import { EMBEDDING_DIM, THUMB_LONG_SIDE } from '../common/constants';
 import {
-  EMBEDDINGS_FILE, IMAGES_DIR, MANIFEST_FILE, PRODUCTS_FILE, PackError, makeManifest, parseProducts, quantise, verifyPack,
+  EMBEDDINGS_FILE, IMAGES_DIR, MANIFEST_FILE, PRODUCTS_FILE, PackError, makeManifest, packHistogram, parseProducts, quantise, verifyPack,
   type PackManifest, type Product, type VerifiedPack,
 } from '../common/pack-format';
 import { relatedProducts, RELATED_K } from '../common/pack-match';
@@ -178,7 +178,7 @@ export async function buildPack(inputs: ProductInput[], analyzer: Analyzer, opts
     const thumb = downscale(image, THUMB_LONG_SIDE);
     const path = `${IMAGES_DIR}${thumbName(product.id, used)}`;
     files.set(path, new Uint8Array(jpeg.encode({ data: Buffer.from(thumb.data), width: thumb.width, height: thumb.height }, 85).data));
-    products.push({ ...product, image: path, histogram: histogram.map((v) => Math.round(v * 1e4) / 1e4) });
+    products.push({ ...product, image: path, histogram: packHistogram(histogram) });
     if (done % 50 === 0 || done === inputs.length) log(`build-pack ${done}/${inputs.length}`);
   }
   const productsBytes = new TextEncoder().encode(`${JSON.stringify({ products }, null, 1)}\n`);

@@ -7,6 +7,7 @@ import {
   PackError,
   dequantise,
   makeManifest,
+  packHistogram,
   quantise,
   sha256Hex,
   splitEmbeddings,
@@ -117,6 +118,14 @@ describe('verifyPack', () => {
     }
   });
 
+  it('rounds a garment\'s histogram for a pack, and leaves out one with nothing measured', () => {
+    const thirds = Array.from({ length: 64 }, (_, i) => (i < 3 ? 1 / 3 : 0));
+    expect(packHistogram(thirds)!.slice(0, 4)).toEqual([0.3333, 0.3333, 0.3333, 0]);
+    expect(packHistogram(new Array(64).fill(0))).toBeUndefined();
+    expect(packHistogram(undefined)).toBeUndefined();
+    expect(packHistogram([1])).toBeUndefined();
+  });
+
   it('refuses vectors of the wrong dimension for this app', async () => {
     const { files } = await makePack({ dim: 8 });
     const e = await refusal(verify(files, 128));
@@ -194,6 +203,14 @@ describe('lookbook packs', () => {
   it('refuses a vector count that does not fit the looks, and markup in a caption', async () => {
     expect((await refusal(verify(await lookbook([look], 1)))).message).toMatch(/looks\.json: looks need 2 vectors/);
     expect((await refusal(verify(await lookbook([{ ...look, caption: '<a href=x>hi</a>' }], 2)))).field).toBe('looks[0].caption');
+  });
+
+  it('keeps a garment\'s colour histogram and refuses one that is none', async () => {
+    const red = Array.from({ length: 64 }, (_, i) => (i === 48 ? 1 : 0));
+    const withHistogram = { ...look, garments: [{ ...look.garments[0], histogram: red }] };
+    expect((await verify(await lookbook([withHistogram], 2), 8)).looks[0].garments[0].histogram).toEqual(red);
+    const bad = { ...look, garments: [{ ...look.garments[0], histogram: red.map(() => 0.5) }] };
+    expect((await refusal(verify(await lookbook([bad], 2), 8))).message).toBe('looks.json: looks[0].garments[0].histogram must be 64 shares from 0 to 1 that sum to 1');
   });
 });
 

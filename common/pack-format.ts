@@ -132,6 +132,23 @@ export interface LookbookGarment {
   /** [x, y, w, h] in the photo's pixels. */
   box: [number, number, number, number];
   colours: string[];
+  /** The garment's colour histogram, as for a product (Similar items ranks followed garments by it too). */
+  histogram?: number[];
+}
+
+/** Whether a value is a colour histogram as packs carry it: HISTOGRAM_SIZE shares from 0 to 1 summing to 1 (within 0.01). */
+function isPackHistogram(value: unknown): value is number[] {
+  if (!Array.isArray(value) || value.length !== HISTOGRAM_SIZE || !value.every((v) => typeof v === 'number' && v >= 0 && v <= 1)) return false;
+  return Math.abs(value.reduce((a: number, v: number) => a + v, 0) - 1) <= 0.01;
+}
+
+/**
+ * A garment's colour histogram as a pack carries it (products.json, looks.json): its shares rounded to 4 decimals;
+ * undefined where there is none to carry (absent, or all zeros: a garment with no pixels measured).
+ */
+export function packHistogram(histogram: readonly number[] | undefined): number[] | undefined {
+  const rounded = histogram?.map((v) => Math.round(v * 1e4) / 1e4);
+  return isPackHistogram(rounded) ? rounded : undefined;
 }
 
 /**
@@ -225,6 +242,12 @@ class Fields {
 
   req(field: string, opts: Parameters<Fields['text']>[1] = {}): string {
     return this.text(field, { ...opts, optional: false })!;
+  }
+
+  histogram(field = 'histogram'): number[] {
+    const value = this.obj[field];
+    if (!isPackHistogram(value)) this.fail(field, `must be ${HISTOGRAM_SIZE} shares from 0 to 1 that sum to 1`);
+    return value;
   }
 
   int(field: string, min: number, max: number): number {
@@ -354,7 +377,7 @@ export function parseLooks(bytes: Uint8Array, manifest: PackManifest): LookbookL
     const garments = garmentsRaw.map((g: unknown, j: number): LookbookGarment => {
       if (!isObj(g)) throw new PackError(file, `looks[${i}].garments[${j}]`, 'must be an object');
       const gf: Fields = new Fields(file, `looks[${i}].garments[${j}].`, g);
-      gf.only(['category', 'box', 'colours']);
+      gf.only(['category', 'box', 'colours', 'histogram']);
       const category = g.category;
       if (!isCategory(category)) gf.fail('category', `must be one of ${CATEGORIES.join(', ')}`);
       const box = g.box;
@@ -362,7 +385,9 @@ export function parseLooks(bytes: Uint8Array, manifest: PackManifest): LookbookL
       const colours = g.colours ?? [];
       if (!Array.isArray(colours) || colours.length > 8) gf.fail('colours', 'must be an array of at most 8 names');
       const names = colours.map((_, c) => new Fields(file, `looks[${i}].garments[${j}].colours`, { [c]: colours[c] }).req(String(c), { max: 30 }));
-      return { category, box: box as LookbookGarment['box'], colours: names };
+      const garment: LookbookGarment = { category, box: box as LookbookGarment['box'], colours: names };
+      if (g.histogram !== undefined) garment.histogram = gf.histogram();
+      return garment;
     });
     vectors += 1 + garments.length;
     return { id, caption, tags: tagList, takenAt, photo, width, height, garments };
@@ -413,13 +438,7 @@ export function parseProducts(bytes: Uint8Array, manifest: PackManifest): Produc
       if (!image.startsWith(IMAGES_DIR) || !manifest.files[image]) f.fail('image', `"${image}" is not listed in ${MANIFEST_FILE} files under ${IMAGES_DIR}`);
       product.image = image;
     }
-    const histogram = raw.histogram;
-    if (histogram !== undefined) {
-      const shares = Array.isArray(histogram) && histogram.length === HISTOGRAM_SIZE && histogram.every((v) => typeof v === 'number' && v >= 0 && v <= 1);
-      const sum = shares ? (histogram as number[]).reduce((a, v) => a + v, 0) : NaN;
-      if (!shares || Math.abs(sum - 1) > 0.01) f.fail('histogram', `must be ${HISTOGRAM_SIZE} shares from 0 to 1 that sum to 1`);
-      product.histogram = histogram as number[];
-    }
+    if (raw.histogram !== undefined) product.histogram = f.histogram();
     return product;
   });
 }

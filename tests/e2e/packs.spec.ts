@@ -111,13 +111,13 @@ async function servePack(files: () => PackFiles): Promise<{ server: Server; orig
 }
 
 /** Adds one garment to the only look, with product `index`'s vector from the pack, straight into IndexedDB. */
-async function seedGarment(page: Page, index: number, category: string): Promise<void> {
+async function seedGarment(page: Page, index: number, category: string, histogram?: number[]): Promise<void> {
   const m = manifestOf(pack);
   const { scales, vectors } = splitEmbeddings(new Uint8Array(pack.get('embeddings.bin')!), m.embeddings.count, m.embeddings.dim);
   const vector = Array.from(dequantise(scales, vectors, m.embeddings.dim, index));
   await withDb(
     page,
-    async ({ db, result, all, committed }, { vector, category }) => {
+    async ({ db, result, all, committed }, { vector, category, histogram }) => {
       const tx = db.transaction(['looks', 'garments', 'vectors'], 'readwrite');
       const [look] = await all<{ id: string; modelVersion: string }>('looks', tx);
       // Whatever the rules found on the drawn figure goes: the look holds exactly the seeded garment.
@@ -125,11 +125,11 @@ async function seedGarment(page: Page, index: number, category: string): Promise
       const oldKeys = await result(tx.objectStore('vectors').index('byKind').getAllKeys('garment'));
       for (const key of oldKeys) tx.objectStore('vectors').delete(key);
       const id = 'seeded-garment';
-      tx.objectStore('garments').put({ id, lookId: look.id, category, box: [70, 70, 100, 110], score: 0.9, colours: [] });
+      tx.objectStore('garments').put({ id, lookId: look.id, category, box: [70, 70, 100, 110], score: 0.9, colours: [], ...(histogram ? { histogram } : {}) });
       tx.objectStore('vectors').put({ id: `garment:${id}`, kind: 'garment', lookId: look.id, vector: Float32Array.from(vector), modelVersion: look.modelVersion });
       await committed(tx);
     },
-    { vector, category },
+    { vector, category, histogram },
   );
 }
 
@@ -327,6 +327,9 @@ test('a lookbook exported as a .zip (no EXIF) is followed from the file and by U
     { name: 'monday.jpg', mimeType: 'image/jpeg', buffer: makeFigureJpeg(220, 330, [40, 160, 60]) },
   ]);
   await waitForAnalysis(page, 2);
+  // The drawn figures show the detector no garment: one look gets a red top with its colour histogram.
+  const red = Array.from({ length: 64 }, (_, i) => (i === 48 ? 0.9 : i === 63 ? 0.1 : 0));
+  await seedGarment(page, 0, 'top', red);
 
   await nav(page, 'Packs').click();
   // The disabled download says what it waits for.
@@ -354,6 +357,9 @@ test('a lookbook exported as a .zip (no EXIF) is followed from the file and by U
   for (const p of ['photos/1.jpg', 'photos/2.jpg']) expect(hasExif(entries[p])).toBe(false);
   const manifest = JSON.parse(Buffer.from(entries['pack.json']).toString('utf8'));
   expect(manifest).toMatchObject({ kind: 'lookbook', id: 'sam.sam-spring', title: 'Sam spring', publisher: 'Sam', embeddings: { dim: 128 } });
+  // The garment carries its colour histogram, for the followers' Similar items.
+  const shared = JSON.parse(Buffer.from(entries['looks.json']).toString('utf8')) as { looks: { garments: { category: string; histogram?: number[] }[] }[] };
+  expect(shared.looks.flatMap((l) => l.garments)).toEqual([{ category: 'top', box: [70, 70, 100, 110], colours: [], histogram: red }]);
 
   // Follow it from the .zip: its looks are in the Feed, newest first, and can be liked.
   await page.getByLabel('Choose pack files').setInputFiles([{ name: 'sam.sam-spring.zip', mimeType: 'application/zip', buffer: zipBytes }]);

@@ -8,7 +8,7 @@ import { zipSync } from 'fflate';
 import { recordId, type LookRecord } from '../../../common/db-schema';
 import { stripJpegMetadata } from '../../../common/jpeg-strip';
 import { namedColours } from '../../../common/look-summary';
-import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
+import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, packHistogram, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
 import { db } from '../../db/connection';
 import { getGarment, getSetting, listLooks, setSetting } from '../../db/looks';
 import { describe, emit, error, info } from '../../services/messages.svelte';
@@ -81,7 +81,7 @@ export async function buildLookbook(lookIds: string[], meta: { title: string; pu
       photo,
       width: look.width,
       height: look.height,
-      garments: garments.map((g) => ({ category: g.category, box: g.box, colours: namedColours(g.colours) })),
+      garments: garments.map((g) => ({ category: g.category, box: g.box, colours: namedColours(g.colours), histogram: packHistogram(g.histogram) })),
     });
   }
   files.set(LOOKS_FILE, new TextEncoder().encode(`${JSON.stringify({ looks }, null, 1)}\n`));
@@ -172,8 +172,8 @@ export async function setLiked(key: string, liked: boolean): Promise<Set<string>
 }
 
 /**
- * Followed looks (kind 'look') or followed garments (kind 'garment', those of the own garment's category, as
- * Similar items) most like one of the person's own stored vectors, by cosine, with the followed lookbooks left
+ * Followed looks (kind 'look') or followed garments (kind 'garment', those of the own garment's category, scored
+ * with the colours as Similar items) most like one of the person's own stored vectors, with the followed lookbooks left
  * out because they were made with another model version, and whether the person's own vector is still waiting
  * for its re-embedding.
  */
@@ -183,6 +183,6 @@ export async function searchFollowed(ownVectorId: string, kind: 'look' | 'garmen
   if (!own) return { matches: [], skipped: [], updating: false };
   const followed = await followedLooks();
   if (followed.length === 0) return { matches: [], skipped: [], updating: false };
-  const category = kind === 'garment' ? (await getGarment(d, recordId(ownVectorId)))?.category : undefined;
-  return matchFollowed(own, followed, kind, await currentModel(), k, category);
+  const garment = kind === 'garment' ? await getGarment(d, recordId(ownVectorId)) : undefined;
+  return matchFollowed(own, followed, kind, await currentModel(), k, garment);
 }

@@ -9,6 +9,7 @@
 import type { Category } from '../../../common/categories';
 import { vectorId, type GarmentRecord, type LookRecord, type PackRecord, type VectorRecord } from '../../../common/db-schema';
 import type { LookbookLook, Product } from '../../../common/pack-format';
+import { colourAffinity, colourScore } from '../../../common/colour-similarity';
 import { cosineInt8, packFitsModel, relatedProducts, RELATED_K, type Catalog } from '../../../common/pack-match';
 import { garmentsOfLook, type MirrorDb } from '../../db/looks';
 
@@ -181,10 +182,20 @@ export interface FollowedSearch {
 
 /**
  * Followed looks (kind 'look') or followed garments (kind 'garment') most like one of the person's own
- * vectors, by cosine. Only vectors of the current model are compared: an own vector still of an older model
- * compares with nothing (`updating`), a lookbook made with another model is left out (`skipped`).
+ * vectors, by cosine; garments of `garment`'s category only, scored as Similar items scores the person's own
+ * (common/colour-similarity.ts colourScore: with the colour histograms where both have one). Only vectors of the
+ * current model are compared: an own vector still of an older model compares with nothing (`updating`), a
+ * lookbook made with another model is left out (`skipped`).
  */
-export function matchFollowed(own: VectorRecord, followed: readonly FollowedLook[], kind: 'look' | 'garment', model: CurrentModel, k = 12, category?: Category): FollowedSearch {
+export function matchFollowed(
+  own: VectorRecord,
+  followed: readonly FollowedLook[],
+  kind: 'look' | 'garment',
+  model: CurrentModel,
+  k = 12,
+  garment?: { category: Category; histogram?: readonly number[] },
+): FollowedSearch {
+  const category = garment?.category;
   const skipped = new Map<string, PackRecord>();
   if (!onModel(own, model)) return { matches: [], skipped: [], updating: true };
   let norm = 0;
@@ -200,8 +211,10 @@ export function matchFollowed(own: VectorRecord, followed: readonly FollowedLook
     const { dim } = model;
     if (kind === 'look') matches.push({ item, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex, dim) });
     else {
-      item.look.garments.forEach((garment, g) => {
-        if (!category || garment.category === category) matches.push({ item, garment: g, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex + 1 + g, dim) });
+      item.look.garments.forEach((theirs, g) => {
+        if (category && theirs.category !== category) return;
+        const cosine = cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex + 1 + g, dim);
+        matches.push({ item, garment: g, score: colourScore(cosine, colourAffinity(garment?.histogram, theirs.histogram)) });
       });
     }
   }
