@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colourAffinity, COLOUR_WEIGHT, colourScore } from './colour-similarity';
+import { colourAffinity, COLOUR_WEIGHT, colourScore, LOOK_COLOUR_WEIGHT, lookColourAffinity } from './colour-similarity';
 
 /** A 64-cell histogram with the given shares in the given cells. */
 const hist = (cells: Record<number, number>) => Array.from({ length: 64 }, (_, i) => cells[i] ?? 0);
@@ -45,5 +45,29 @@ describe('Similar items: the score with colours', () => {
     expect(colourScore(0.7, null)).toBe(0.7);
     // Identical garments stay at 1.
     expect(colourScore(1, 1)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('Similar looks: the looks\' colours garment by garment', () => {
+  const white = hist({ 63: 1 });
+  const black = hist({ 0: 1 });
+  const whiteShirtBlackTrousers = [{ category: 'top', histogram: white }, { category: 'bottom', histogram: black }];
+  const blackTopWhiteTrousers = [{ category: 'top', histogram: black }, { category: 'bottom', histogram: white }];
+
+  it('compares each garment with the neighbour\'s garment of its category, not the looks\' pooled colours', () => {
+    expect(lookColourAffinity(whiteShirtBlackTrousers, whiteShirtBlackTrousers)).toBeCloseTo(1, 12);
+    // The same two colours in the other places: pooled, the looks would be identical.
+    expect(lookColourAffinity(whiteShirtBlackTrousers, blackTopWhiteTrousers)).toBe(0);
+    // Of two tops the better match counts; a category the neighbour lacks is left out of the mean.
+    const twoTops = [{ category: 'top', histogram: black }, { category: 'top', histogram: white }];
+    expect(lookColourAffinity([...whiteShirtBlackTrousers, { category: 'shoes', histogram: black }], twoTops)).toBeCloseTo(1, 12);
+    // Nothing to compare: null, so that the look vectors' cosine stands alone.
+    expect(lookColourAffinity(whiteShirtBlackTrousers, [{ category: 'dress', histogram: white }])).toBeNull();
+    expect(lookColourAffinity([{ category: 'top' }], whiteShirtBlackTrousers)).toBeNull();
+  });
+
+  it('weighs the colours more beside look vectors than beside garment vectors', () => {
+    expect(LOOK_COLOUR_WEIGHT).toBeGreaterThan(COLOUR_WEIGHT);
+    expect(colourScore(0.5, 1, LOOK_COLOUR_WEIGHT)).toBeCloseTo((0.5 + 0.49) / 1.49, 12);
   });
 });

@@ -10,7 +10,7 @@ import { stripJpegMetadata } from '../../../common/jpeg-strip';
 import { namedColours } from '../../../common/look-summary';
 import { EMBEDDINGS_FILE, LOOKS_FILE, MANIFEST_FILE, PHOTOS_DIR, makeManifest, packHistogram, quantise, verifyPack, type LookbookLook } from '../../../common/pack-format';
 import { db } from '../../db/connection';
-import { getGarment, getSetting, listLooks, setSetting } from '../../db/looks';
+import { garmentsOfLook, getGarment, getSetting, listLooks, setSetting } from '../../db/looks';
 import { describe, emit, error, info } from '../../services/messages.svelte';
 import { modelUpdateState } from '../../services/model-update.svelte';
 import { lookDate } from '../collection/filter';
@@ -183,6 +183,7 @@ export async function searchFollowed(ownVectorId: string, kind: 'look' | 'garmen
   if (!own) return { matches: [], skipped: [], updating: false };
   const followed = await followedLooks();
   if (followed.length === 0) return { matches: [], skipped: [], updating: false };
-  const garment = kind === 'garment' ? await getGarment(d, recordId(ownVectorId)) : undefined;
-  return matchFollowed(own, followed, kind, await currentModel(), k, garment);
+  const source =
+    kind === 'garment' ? { garment: await getGarment(d, recordId(ownVectorId)) } : { lookGarments: await garmentsOfLook(d, own.lookId) };
+  return matchFollowed(own, followed, kind, await currentModel(), k, source);
 }

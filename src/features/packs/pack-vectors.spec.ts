@@ -167,16 +167,21 @@ describe('installed packs of another model', () => {
     expect(garments.matches[0].score).toBeCloseTo(1 / Math.hypot(1, 0.1, 0.1, 0.1), 2);
     // Similar items keep to the garment's category: the lookbook's garment is a top.
     const category = current.looks![0].garments[0].category;
-    expect(matchFollowed(own(unit(NEW_DIM, 1)), followed, 'garment', NEW, 12, { category }).matches).toHaveLength(1);
-    expect(matchFollowed(own(unit(NEW_DIM, 1)), followed, 'garment', NEW, 12, { category: category === 'shoes' ? 'bag' : 'shoes' }).matches).toEqual([]);
+    expect(matchFollowed(own(unit(NEW_DIM, 1)), followed, 'garment', NEW, 12, { garment: { category } }).matches).toHaveLength(1);
+    expect(matchFollowed(own(unit(NEW_DIM, 1)), followed, 'garment', NEW, 12, { garment: { category: category === 'shoes' ? 'bag' : 'shoes' } }).matches).toEqual([]);
     // With histograms on both sides the colours count, as in the person's own Similar items.
     const red = Array.from({ length: 64 }, (_, i) => (i === 48 ? 1 : 0));
     const redFriend: FollowedLook = { ...followed[0], look: { ...followed[0].look, garments: [{ ...followed[0].look.garments[0], histogram: red }] } };
     const cosine = garments.matches[0].score;
-    const sameRed = matchFollowed(own(unit(NEW_DIM, 1)), [redFriend], 'garment', NEW, 12, { category, histogram: red }).matches[0].score;
+    const sameRed = matchFollowed(own(unit(NEW_DIM, 1)), [redFriend], 'garment', NEW, 12, { garment: { category, histogram: red } }).matches[0].score;
     expect(sameRed).toBeCloseTo((cosine + 0.09) / 1.09, 5);
     const blue = Array.from({ length: 64 }, (_, i) => (i === 3 ? 1 : 0));
-    expect(matchFollowed(own(unit(NEW_DIM, 1)), [redFriend], 'garment', NEW, 12, { category, histogram: blue }).matches[0].score).toBeCloseTo(cosine / 1.09, 5);
+    expect(matchFollowed(own(unit(NEW_DIM, 1)), [redFriend], 'garment', NEW, 12, { garment: { category, histogram: blue } }).matches[0].score).toBeCloseTo(cosine / 1.09, 5);
+    // Similar looks compare the looks' garments colour by colour, with the looks' weight (0.7: 0.49 of the affinity).
+    const lookCosine = looks.matches[0].score;
+    const redLook = matchFollowed(own(unit(NEW_DIM)), [redFriend], 'look', NEW, 12, { lookGarments: [{ category, histogram: red }] }).matches[0].score;
+    expect(redLook).toBeCloseTo((lookCosine + 0.49) / 1.49, 5);
+    expect(matchFollowed(own(unit(NEW_DIM)), [redFriend], 'look', NEW, 12, { lookGarments: [{ category: 'shoes', histogram: red }] }).matches[0].score).toBeCloseTo(lookCosine, 5);
 
     // The person's own look is still on the old model: compared with nothing, not even the stale lookbook.
     expect(matchFollowed(own(unit(OLD_DIM), 'old'), followed, 'look', NEW)).toEqual({ matches: [], skipped: [], updating: true });

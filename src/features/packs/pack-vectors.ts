@@ -9,7 +9,7 @@
 import type { Category } from '../../../common/categories';
 import { vectorId, type GarmentRecord, type LookRecord, type PackRecord, type VectorRecord } from '../../../common/db-schema';
 import type { LookbookLook, Product } from '../../../common/pack-format';
-import { colourAffinity, colourScore } from '../../../common/colour-similarity';
+import { colourAffinity, colourScore, LOOK_COLOUR_WEIGHT, lookColourAffinity } from '../../../common/colour-similarity';
 import { cosineInt8, packFitsModel, relatedProducts, RELATED_K, type Catalog } from '../../../common/pack-match';
 import { garmentsOfLook, type MirrorDb } from '../../db/looks';
 
@@ -180,12 +180,19 @@ export interface FollowedSearch {
   updating: boolean;
 }
 
+/** What the person's own vector belongs to: a garment (its category and colours) or a look (its garments). */
+export interface FollowedSource {
+  garment?: { category: Category; histogram?: readonly number[] };
+  lookGarments?: readonly { category: Category; histogram?: readonly number[] }[];
+}
+
 /**
  * Followed looks (kind 'look') or followed garments (kind 'garment') most like one of the person's own
- * vectors, by cosine; garments of `garment`'s category only, scored as Similar items scores the person's own
- * (common/colour-similarity.ts colourScore: with the colour histograms where both have one). Only vectors of the
- * current model are compared: an own vector still of an older model compares with nothing (`updating`), a
- * lookbook made with another model is left out (`skipped`).
+ * vectors, scored as the person's own Similar looks and Similar items are (common/colour-similarity.ts): the cosine,
+ * with the looks' garments' colours (`source.lookGarments`) or the garment's colour histogram (`source.garment`,
+ * whose category the followed garments keep to) where the lookbook carries histograms. Only vectors of the current
+ * model are compared: an own vector still of an older model compares with nothing (`updating`), a lookbook made with
+ * another model is left out (`skipped`).
  */
 export function matchFollowed(
   own: VectorRecord,
@@ -193,8 +200,9 @@ export function matchFollowed(
   kind: 'look' | 'garment',
   model: CurrentModel,
   k = 12,
-  garment?: { category: Category; histogram?: readonly number[] },
+  source: FollowedSource = {},
 ): FollowedSearch {
+  const { garment } = source;
   const category = garment?.category;
   const skipped = new Map<string, PackRecord>();
   if (!onModel(own, model)) return { matches: [], skipped: [], updating: true };
@@ -209,7 +217,10 @@ export function matchFollowed(
       continue;
     }
     const { dim } = model;
-    if (kind === 'look') matches.push({ item, score: cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex, dim) });
+    if (kind === 'look') {
+      const cosine = cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex, dim);
+      matches.push({ item, score: colourScore(cosine, lookColourAffinity(source.lookGarments ?? [], item.look.garments), LOOK_COLOUR_WEIGHT) });
+    }
     else {
       item.look.garments.forEach((theirs, g) => {
         if (category && theirs.category !== category) return;

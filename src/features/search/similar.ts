@@ -6,16 +6,16 @@
 import type { GarmentRecord, LookRecord } from '../../../common/db-schema';
 import { recordId, vectorId } from '../../../common/db-schema';
 import { db } from '../../db/connection';
-import { getGarment, getLook } from '../../db/looks';
+import { garmentsOfLook, getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
 import { modelUpdate } from '../../services/model-update.svelte';
 import { describe } from '../../services/messages.svelte';
-import { colourAffinity, colourScore } from '../../../common/colour-similarity';
+import { colourAffinity, colourScore, LOOK_COLOUR_WEIGHT, lookColourAffinity } from '../../../common/colour-similarity';
 
 /**
  * How many of garment-net's nearest the index gives, to be kept to the garment's category and scored again: on a
  * collection of 3,574 garments (CCP train) it holds 90 % of the 10 best of the category by this score, on a few
- * hundred all of them.
+ * hundred all of them. Similar looks take as many of the look vectors' nearest.
  */
 export const SHORTLIST = 200;
 
@@ -44,16 +44,21 @@ async function onCurrentModel<T extends { look: LookRecord }>(matches: (T | null
   return matches.filter((m): m is T => m !== null && m.look.modelVersion === version);
 }
 
+/**
+ * Looks like a look: the look vectors' nearest (the index's SHORTLIST), scored again with their garments' colours
+ * compared garment by garment (common/colour-similarity.ts lookColourAffinity, LOOK_COLOUR_WEIGHT), the K best.
+ */
 export async function similarLooks(lookId: string): Promise<LookMatch[]> {
-  const hits = await searchIndex.similarTo(vectorId('look', lookId), { kind: 'look', k: K, excludeLookId: lookId });
+  const hits = await searchIndex.similarTo(vectorId('look', lookId), { kind: 'look', k: SHORTLIST, excludeLookId: lookId });
   const d = await db();
+  const own = await garmentsOfLook(d, lookId);
   const matches = await Promise.all(
     hits.map(async (h) => {
-      const look = await getLook(d, h.lookId);
-      return look ? { look, score: h.score } : null;
+      const [look, garments] = await Promise.all([getLook(d, h.lookId), garmentsOfLook(d, h.lookId)]);
+      return look ? { look, score: colourScore(h.score, lookColourAffinity(own, garments), LOOK_COLOUR_WEIGHT) } : null;
     }),
   );
-  return onCurrentModel(matches);
+  return (await onCurrentModel(matches)).sort((a, b) => b.score - a.score).slice(0, K);
 }
 
 /**
