@@ -11,7 +11,7 @@
  * the wardrobe (after Group garments), Dress me, Feed, Packs and Settings. With `--pack DIR` (a catalog pack folder, e.g.
  * from `npm run --silent cli -- build-pack --data ../shared/data/clothing --split val --out DIR`) it first adds the pack
  * and also opens Shop the look of the look's first garment. Prints the analysis time, the height of each page and any
- * console error.
+ * console error, and how long Similar looks took to show.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -103,8 +103,10 @@ try {
   await items.waitFor();
   const look = page.url();
   await shot('look');
+  const asked = Date.now();
   await page.getByRole('button', { name: 'Similar looks' }).click();
-  await page.getByRole('list', { name: 'Similar looks' }).waitFor();
+  await page.getByRole('list', { name: 'Similar looks' }).getByRole('listitem').first().waitFor();
+  console.log(`similar looks shown ${Date.now() - asked} ms after the click`);
   await shot('similar-looks');
   await page.goto(look);
   await items.getByRole('button', { name: /Similar items/ }).first().click();

@@ -6,7 +6,7 @@
 import type { GarmentRecord, LookRecord } from '../../../common/db-schema';
 import { recordId, vectorId } from '../../../common/db-schema';
 import { db } from '../../db/connection';
-import { garmentsOfLook, getGarment, getLook } from '../../db/looks';
+import { getGarment, getLook } from '../../db/looks';
 import { searchIndex } from '../../services/search-index';
 import { modelUpdate } from '../../services/model-update.svelte';
 import { describe } from '../../services/messages.svelte';
@@ -50,14 +50,17 @@ async function onCurrentModel<T extends { look: LookRecord }>(matches: (T | null
  */
 export async function similarLooks(lookId: string): Promise<LookMatch[]> {
   const hits = await searchIndex.similarTo(vectorId('look', lookId), { kind: 'look', k: SHORTLIST, excludeLookId: lookId });
-  const d = await db();
-  const own = await garmentsOfLook(d, lookId);
-  const matches = await Promise.all(
-    hits.map(async (h) => {
-      const [look, garments] = await Promise.all([getLook(d, h.lookId), garmentsOfLook(d, h.lookId)]);
-      return look ? { look, score: colourScore(h.score, lookColourAffinity(own, garments), LOOK_COLOUR_WEIGHT) } : null;
-    }),
-  );
+  // Every look of the shortlist and its garments, in one read transaction (one per read took half again the time).
+  const tx = (await db()).transaction(['looks', 'garments']);
+  const byLook = tx.objectStore('garments').index('byLook');
+  const [own, ...found] = await Promise.all([
+    byLook.getAll(lookId),
+    ...hits.map((h) => Promise.all([tx.objectStore('looks').get(h.lookId), byLook.getAll(h.lookId)] as const)),
+  ]);
+  const matches = hits.map((h, i) => {
+    const [look, garments] = found[i];
+    return look ? { look, score: colourScore(h.score, lookColourAffinity(own, garments), LOOK_COLOUR_WEIGHT) } : null;
+  });
   return (await onCurrentModel(matches)).sort((a, b) => b.score - a.score).slice(0, K);
 }
 
