@@ -11,7 +11,7 @@
  * the wardrobe (after Group garments), Dress me, Feed, Packs and Settings. With `--pack DIR` (a catalog pack folder, e.g.
  * from `npm run --silent cli -- build-pack --data ../shared/data/clothing --split val --out DIR`) it first adds the pack
  * and also opens Shop the look of the look's first garment. Prints the analysis time, the height of each page and any
- * console error, and how long Similar looks took to show.
+ * console error, and how long Similar looks and Similar items took to show.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -109,8 +109,11 @@ try {
   console.log(`similar looks shown ${Date.now() - asked} ms after the click`);
   await shot('similar-looks');
   await page.goto(look);
+  const askedItems = Date.now();
   await items.getByRole('button', { name: /Similar items/ }).first().click();
   await page.getByRole('heading', { name: /Similar items to this/ }).waitFor();
+  await page.getByText(/\d+% match/).first().waitFor();
+  console.log(`similar items shown ${Date.now() - askedItems} ms after the click`);
   await shot('similar-items');
   if (values.pack) {
     await page.goto(look);

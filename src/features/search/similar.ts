@@ -78,12 +78,14 @@ export async function similarItems(garmentId: string): Promise<ItemMatch[]> {
     // Other pieces in the same photo are not what the person is looking for.
     excludeLookId: source?.lookId,
   });
-  // A look's garments are often several of the shortlist: each look is read once.
+  // The shortlist's garments and their looks in one read transaction; a look's garments are often several of the
+  // shortlist, so each look is read once.
+  const tx = d.transaction(['looks', 'garments']);
   const looks = new Map<string, Promise<LookRecord | undefined>>();
-  const lookOf = (id: string) => looks.get(id) ?? looks.set(id, getLook(d, id)).get(id)!;
+  const lookOf = (id: string) => looks.get(id) ?? looks.set(id, tx.objectStore('looks').get(id)).get(id)!;
   const matches = await Promise.all(
     hits.map(async (h) => {
-      const [garment, look] = await Promise.all([getGarment(d, recordId(h.id)), lookOf(h.lookId)]);
+      const [garment, look] = await Promise.all([tx.objectStore('garments').get(recordId(h.id)), lookOf(h.lookId)]);
       if (!garment || !look || (source && garment.category !== source.category)) return null;
       return { garment, look, score: colourScore(h.score, colourAffinity(source?.histogram, garment.histogram)) };
     }),
