@@ -15,6 +15,7 @@
  * upper bound; the share of different garments is what it is.
  */
 import { parseArgs } from 'node:util';
+import { iou } from '../common/boxes';
 import type { Box, DetectedGarment, RgbaImage } from '../common/types';
 import { createAnalyzer } from '../workers/pipeline';
 import { nodeBackend, nodeModels } from '../workers/node/runtime';
@@ -73,13 +74,6 @@ function secondShot(img: RgbaImage): { image: RgbaImage; toShot: (b: Box) => Box
     return [width - sx - sw, sy, sw, h * SHOT.scale];
   };
   return { image: { width, height, data }, toShot };
-}
-
-function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  return inter / (a[2] * a[3] + b[2] * b[3] - inter || 1);
 }
 
 interface Seen extends GroupableGarment {

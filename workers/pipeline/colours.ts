@@ -124,9 +124,10 @@ export function colourHistogram(pixels: readonly (readonly number[])[]): number[
  * from the same sampled pixels of `box` that `keep` accepts (all of the box without it).
  */
 export function garmentColours(image: RgbaImage, box: Box, keep?: (x: number, y: number) => boolean): { colours: GarmentColour[]; histogram: number[] } {
-  const pixels = samplePixels(image, box, keep);
-  return { colours: dominantColours(pixels), histogram: colourHistogram(pixels) };
+  return coloursOf(samplePixels(image, box, keep));
 }
+
+const coloursOf = (pixels: number[][]) => ({ colours: dominantColours(pixels), histogram: colourHistogram(pixels) });
 
 /** How a single-garment photo's background is told from the garment (productColours). */
 export const PRODUCT_BACKGROUND = {
@@ -160,7 +161,7 @@ export function productColours(image: RgbaImage): { colours: GarmentColour[]; hi
     const [l, a, b] = toLab([image.data[i], image.data[i + 1], image.data[i + 2]]);
     return background.every((c) => Math.hypot(c[0] - l, c[1] - a, c[2] - b) > PRODUCT_BACKGROUND.deltaE);
   };
-  const kept = samplePixels(image, full, garment).length;
-  const all = samplePixels(image, full).length;
-  return kept >= all * PRODUCT_BACKGROUND.minGarment ? garmentColours(image, full, garment) : garmentColours(image, full);
+  const all = samplePixels(image, full);
+  const kept = samplePixels(image, full, garment);
+  return coloursOf(kept.length >= all.length * PRODUCT_BACKGROUND.minGarment ? kept : all);
 }
