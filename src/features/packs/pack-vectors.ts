@@ -220,8 +220,7 @@ export function matchFollowed(
     if (kind === 'look') {
       const cosine = cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex, dim);
       matches.push({ item, score: colourScore(cosine, lookColourAffinity(source.lookGarments ?? [], item.look.garments), LOOK_COLOUR_WEIGHT) });
-    }
-    else {
+    } else {
       item.look.garments.forEach((theirs, g) => {
         if (category && theirs.category !== category) return;
         const cosine = cosineInt8(own.vector, norm, pack.vectors, item.vectorIndex + 1 + g, dim);
